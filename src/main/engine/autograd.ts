@@ -1,0 +1,108 @@
+import { Tensor } from './tensor'
+import { broadcastShapes, formatShape, sameShape, sumToShape } from './shape'
+
+/** Every differentiable op, named after its ONNX `op_type` so that export is a lookup. */
+export type OpType =
+  | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Neg' | 'Pow' | 'Exp' | 'Log' | 'Abs' | 'Sqrt'
+  | 'Sigmoid' | 'Relu' | 'Max' | 'Where' | 'MatMul' | 'Gemm'
+  | 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'LogSoftmax' | 'Softmax'
+  | 'Reshape' | 'Transpose' | 'Slice' | 'Gather' | 'Concat' | 'Expand'
+  | 'NegativeLogLikelihoodLoss'
+  | 'Conv' | 'MaxPool' | 'AveragePool' | 'GlobalAveragePool' | 'BatchNormalization' | 'Dropout'
+
+/**
+ * How an op's output was made. `backward` maps the output's gradient to one gradient per input;
+ * a gradient may come back in the output's (broadcast) shape — the engine sums it to the input's.
+ */
+export interface GradNode {
+  readonly opType: OpType
+  readonly inputs: readonly Tensor[]
+  readonly backward: (grad: Tensor) => readonly (Tensor | null)[]
+}
+
+let gradEnabled = true
+
+/** Whether ops record the graph right now (false inside `noGrad`). */
+export function isGradEnabled(): boolean {
+  return gradEnabled
+}
+
+/** Run `fn` without recording a graph, as `torch.no_grad()` does: for evaluation and parameter updates. */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled
+  gradEnabled = false
+  try {
+    return fn()
+  } finally {
+    gradEnabled = previous
+  }
+}
+
+/** Attach `backward` to `out` when grad mode is on and any input needs a gradient. */
+export function record(out: Tensor, opType: OpType, inputs: readonly Tensor[], backward: GradNode['backward']): Tensor {
+  if (gradEnabled && inputs.some((input) => input.requiresGrad)) {
+    out.requiresGrad = true
+    out.gradFn = { opType, inputs, backward }
+  }
+  return out
+}
+
+/** Tensors reachable from `root` through the graph, each after all the tensors it was computed from. */
+export function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = []
+  const visited = new Set<Tensor>()
+  const stack: { tensor: Tensor; expanded: boolean }[] = [{ tensor: root, expanded: false }]
+  while (stack.length > 0) {
+    const top = stack.pop()!
+    if (top.expanded) {
+      order.push(top.tensor)
+      continue
+    }
+    if (visited.has(top.tensor)) continue
+    visited.add(top.tensor)
+    stack.push({ tensor: top.tensor, expanded: true })
+    for (const input of top.tensor.gradFn?.inputs ?? []) {
+      if (input.requiresGrad && !visited.has(input)) stack.push({ tensor: input, expanded: false })
+    }
+  }
+  return order
+}
+
+/**
+ * Backpropagate from a scalar: every leaf that requires a gradient gets d(root)/d(leaf) *added*
+ * to its `.grad`, so gradients accumulate across calls until zeroed, as in PyTorch.
+ */
+export function backward(root: Tensor): void {
+  if (!root.requiresGrad) throw new Error('backward() on a tensor that does not require grad (no input had requiresGrad set)')
+  if (root.size !== 1) throw new Error(`backward() needs a scalar, got shape ${formatShape(root.shape)}; reduce it first (e.g. .mean())`)
+  const grads = new Map<Tensor, Tensor>([[root, new Tensor(new Float32Array([1]), root.shape)]])
+  const order = topologicalOrder(root)
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const tensor = order[i]
+      const grad = grads.get(tensor)
+      if (!grad) continue
+      const node = tensor.gradFn
+      if (!node) {
+        tensor.grad = tensor.grad ? tensor.grad.add(grad) : new Tensor(grad.data.slice(), tensor.shape)
+        continue
+      }
+      const inputGrads = node.backward(grad)
+      node.inputs.forEach((input, k) => {
+        const inputGrad = inputGrads[k]
+        if (!input.requiresGrad || !inputGrad) return
+        const reduced = reduceToInput(inputGrad, input, node.opType)
+        const previous = grads.get(input)
+        grads.set(input, previous ? previous.add(reduced) : reduced)
+      })
+    }
+  })
+}
+
+function reduceToInput(grad: Tensor, input: Tensor, opType: OpType): Tensor {
+  if (sameShape(grad.shape, input.shape)) return grad
+  if (!sameShape(broadcastShapes(input.shape, grad.shape), grad.shape)) {
+    throw new Error(`${opType} backward produced a gradient of shape ${formatShape(grad.shape)} for an input of shape ${formatShape(input.shape)}`)
+  }
+  return new Tensor(sumToShape(grad.data, grad.shape, input.shape), input.shape)
+}

@@ -1,0 +1,174 @@
+import { record } from '../autograd'
+import { broadcastPlan, broadcastShapes, broadcastStrides, forEachIndex, sameShape, sizeOf } from '../shape'
+import { Tensor, type Operand } from '../tensor'
+
+type Binary = (x: number, y: number) => number
+
+function asTensor(value: Operand): Tensor {
+  return typeof value === 'number' ? new Tensor(new Float32Array([value]), []) : value
+}
+
+/** Apply `f` to every element. */
+export function mapValues(x: Tensor, f: (v: number) => number): Tensor {
+  const src = x.data
+  const out = new Float32Array(src.length)
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i])
+  return new Tensor(out, x.shape)
+}
+
+/** Apply `f` pairwise under NumPy broadcasting, walking merged axes with one tight inner loop. */
+export function zipValues(a: Tensor, b: Tensor, f: Binary): Tensor {
+  const ad = a.data
+  const bd = b.data
+  if (sameShape(a.shape, b.shape)) {
+    const out = new Float32Array(ad.length)
+    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i])
+    return new Tensor(out, a.shape)
+  }
+  const { outShape, dims, aStrides, bStrides } = broadcastPlan(a.shape, b.shape)
+  const out = new Float32Array(sizeOf(outShape))
+  const rank = dims.length
+  if (rank === 0) {
+    out[0] = f(ad[0], bd[0])
+    return new Tensor(out, outShape)
+  }
+  const inner = dims[rank - 1]
+  const sa = aStrides[rank - 1]
+  const sb = bStrides[rank - 1]
+  const outer = dims.slice(0, -1)
+  const index = new Array<number>(rank - 1).fill(0)
+  let ia = 0
+  let ib = 0
+  for (let o = 0; o < out.length; o += inner) {
+    for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb) out[o + j] = f(ad[pa], bd[pb])
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      index[axis]++
+      ia += aStrides[axis]
+      ib += bStrides[axis]
+      if (index[axis] < outer[axis]) break
+      ia -= aStrides[axis] * outer[axis]
+      ib -= bStrides[axis] * outer[axis]
+      index[axis] = 0
+    }
+  }
+  return new Tensor(out, outShape)
+}
+
+/** The values of `x` laid out in `shape`, which `x` broadcasts to. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Float32Array {
+  if (sameShape(x.shape, shape)) return x.data
+  const out = new Float32Array(sizeOf(shape))
+  const src = x.data
+  forEachIndex(shape, broadcastStrides(x.shape, shape), (flat, offset) => {
+    out[flat] = src[offset]
+  })
+  return out
+}
+
+// d(a + b) = da + db
+export function add(a: Tensor, b: Operand): Tensor {
+  const other = asTensor(b)
+  return record(zipValues(a, other, (x, y) => x + y), 'Add', [a, other], (g) => [g, g])
+}
+
+// d(a − b) = da − db
+export function sub(a: Tensor, b: Operand): Tensor {
+  const other = asTensor(b)
+  return record(zipValues(a, other, (x, y) => x - y), 'Sub', [a, other], (g) => [g, g.neg()])
+}
+
+// d(a · b) = b·da + a·db
+export function mul(a: Tensor, b: Operand): Tensor {
+  const other = asTensor(b)
+  return record(zipValues(a, other, (x, y) => x * y), 'Mul', [a, other], (g) => [g.mul(other), g.mul(a)])
+}
+
+// d(a / b) = da / b − a·db / b²
+export function div(a: Tensor, b: Operand): Tensor {
+  const other = asTensor(b)
+  return record(zipValues(a, other, (x, y) => x / y), 'Div', [a, other], (g) => [
+    g.div(other),
+    g.mul(a).div(other.mul(other)).neg(),
+  ])
+}
+
+// d(−a) = −da
+export function neg(a: Tensor): Tensor {
+  return record(mapValues(a, (x) => -x), 'Neg', [a], (g) => [g.neg()])
+}
+
+// d(aᵖ) = p·aᵖ⁻¹·da
+export function pow(a: Tensor, exponent: number): Tensor {
+  const out = mapValues(a, exponent === 2 ? (x) => x * x : (x) => Math.pow(x, exponent))
+  return record(out, 'Pow', [a], (g) => [g.mul(a.pow(exponent - 1).mul(exponent))])
+}
+
+// d(eᵃ) = eᵃ·da
+export function exp(a: Tensor): Tensor {
+  const out = mapValues(a, Math.exp)
+  return record(out, 'Exp', [a], (g) => [g.mul(out.detach())])
+}
+
+// d(ln a) = da / a
+export function log(a: Tensor): Tensor {
+  return record(mapValues(a, Math.log), 'Log', [a], (g) => [g.div(a)])
+}
+
+// d|a| = sign(a)·da  (0 at 0, as PyTorch)
+export function abs(a: Tensor): Tensor {
+  return record(mapValues(a, Math.abs), 'Abs', [a], (g) => [g.mul(mapValues(a, Math.sign))])
+}
+
+// d√a = da / (2√a)
+export function sqrt(a: Tensor): Tensor {
+  const out = mapValues(a, Math.sqrt)
+  return record(out, 'Sqrt', [a], (g) => [g.div(out.detach().mul(2))])
+}
+
+/** 1 / (1 + e⁻ˣ), computed without overflow for large |x|. */
+export function sigmoidValue(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x))
+  const e = Math.exp(x)
+  return e / (1 + e)
+}
+
+// dσ(a) = σ(a)·(1 − σ(a))·da
+export function sigmoid(a: Tensor): Tensor {
+  const out = mapValues(a, sigmoidValue)
+  return record(out, 'Sigmoid', [a], (g) => [g.mul(mapValues(out, (s) => s * (1 - s)))])
+}
+
+// d relu(a) = [a > 0]·da  (0 at 0, as PyTorch)
+export function relu(a: Tensor): Tensor {
+  return record(mapValues(a, (x) => (x > 0 ? x : 0)), 'Relu', [a], (g) => [g.mul(mapValues(a, (x) => (x > 0 ? 1 : 0)))])
+}
+
+// d max(a, b) = [a > b]·da + [a < b]·db, ties split half and half (as PyTorch)
+export function maximum(a: Tensor, b: Operand): Tensor {
+  const other = asTensor(b)
+  const out = zipValues(a, other, (x, y) => (x >= y ? x : y))
+  const share = (x: number, y: number): number => (x > y ? 1 : x === y ? 0.5 : 0)
+  return record(out, 'Max', [a, other], (g) => [g.mul(zipValues(a, other, share)), g.mul(zipValues(other, a, share))])
+}
+
+// d where(c, a, b) = c·da + (1 − c)·db  (no gradient to the condition)
+export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
+  const [ta, tb] = [asTensor(a), asTensor(b)]
+  const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape), tb.shape)
+  const [c, x, y] = [broadcastTo(condition, shape), broadcastTo(ta, shape), broadcastTo(tb, shape)]
+  const out = new Float32Array(c.length)
+  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i] : y[i]
+  const chosen = new Tensor(c, shape)
+  return record(new Tensor(out, shape), 'Where', [condition, ta, tb], (g) => [
+    null,
+    g.mul(mapValues(chosen, (v) => (v !== 0 ? 1 : 0))),
+    g.mul(mapValues(chosen, (v) => (v !== 0 ? 0 : 1))),
+  ])
+}
+
+/** Comparisons give 1 where true and 0 where false; they carry no gradient. */
+export const gt = (a: Tensor, b: Operand): Tensor => zipValues(a, asTensor(b), (x, y) => (x > y ? 1 : 0))
+export const lt = (a: Tensor, b: Operand): Tensor => zipValues(a, asTensor(b), (x, y) => (x < y ? 1 : 0))
+export const ge = (a: Tensor, b: Operand): Tensor => zipValues(a, asTensor(b), (x, y) => (x >= y ? 1 : 0))
+export const le = (a: Tensor, b: Operand): Tensor => zipValues(a, asTensor(b), (x, y) => (x <= y ? 1 : 0))
+export const eq = (a: Tensor, b: Operand): Tensor => zipValues(a, asTensor(b), (x, y) => (x === y ? 1 : 0))
