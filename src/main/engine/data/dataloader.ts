@@ -1,0 +1,47 @@
+import { Random } from '../random'
+import type { Batch, Dataset } from './dataset'
+
+export interface DataLoaderOptions {
+  readonly batchSize: number
+  /** Draw a new order each epoch from `seed` (fastai shuffles training, not validation). */
+  readonly shuffle?: boolean
+  readonly seed?: number
+}
+
+/**
+ * Mini-batches over a dataset. Iterating it runs one epoch; the last partial batch is kept.
+ * With `shuffle`, epoch e always gets the same order for the same seed.
+ */
+export class DataLoader implements Iterable<Batch> {
+  readonly batchSize: number
+  readonly shuffle: boolean
+  private readonly random: Random
+
+  constructor(readonly dataset: Dataset, options: DataLoaderOptions) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+      throw new Error(`batch size must be a positive whole number, got ${options.batchSize}`)
+    }
+    this.batchSize = options.batchSize
+    this.shuffle = options.shuffle ?? false
+    this.random = new Random(options.seed ?? 0)
+  }
+
+  /** Number of batches in one epoch. */
+  get length(): number {
+    return Math.ceil(this.dataset.length / this.batchSize)
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const n = this.dataset.length
+    const order = this.shuffle ? this.random.permutation(n) : Int32Array.from({ length: n }, (_, i) => i)
+    for (let start = 0; start < n; start += this.batchSize) {
+      yield this.dataset.batch(order.subarray(start, Math.min(n, start + this.batchSize)))
+    }
+  }
+}
+
+/** A training and a validation loader, as fastai's `DataLoaders`. */
+export interface DataLoaders {
+  readonly train: DataLoader
+  readonly valid: DataLoader
+}

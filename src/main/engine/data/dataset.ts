@@ -1,0 +1,85 @@
+import { Tensor } from '../tensor'
+
+/** Images of one split: `count` grayscale images of `height`×`width` uint8 pixels, and a class index each. */
+export interface ImageSplit {
+  readonly pixels: Uint8Array
+  readonly labels: Int32Array
+  readonly count: number
+}
+
+/**
+ * A labelled digit dataset as every part of Digit Lab holds it: uint8 pixels in MNIST polarity
+ * (ink bright, background 0), class indices into `labelNames`, and a train/valid split.
+ */
+export interface DigitDataset {
+  readonly name: string
+  readonly labelNames: readonly string[]
+  readonly height: number
+  readonly width: number
+  readonly train: ImageSplit
+  readonly valid: ImageSplit
+}
+
+/** One mini-batch: inputs and targets. */
+export interface Batch {
+  readonly x: Tensor
+  readonly y: Tensor
+}
+
+/** Anything a DataLoader can batch: a length and a way to gather rows. */
+export interface Dataset {
+  readonly length: number
+  batch(indices: ArrayLike<number>): Batch
+}
+
+/**
+ * How targets are shaped for the loss: `binary` gives (n, 1) with 1 for the first class and 0
+ * otherwise (the chapter's "1 for a 3"), for one-logit models; `class` gives (n,) class indices.
+ */
+export type TargetKind = 'binary' | 'class'
+
+/** An image split served as (n, 1, h, w) float inputs in 0..1 and targets of the given kind. */
+export class ImageDataset implements Dataset {
+  readonly length: number
+  private readonly imageSize: number
+
+  constructor(
+    readonly split: ImageSplit,
+    readonly height: number,
+    readonly width: number,
+    readonly targetKind: TargetKind,
+  ) {
+    this.length = split.count
+    this.imageSize = height * width
+  }
+
+  batch(indices: ArrayLike<number>): Batch {
+    const n = indices.length
+    const size = this.imageSize
+    const x = new Float32Array(n * size)
+    const y = new Float32Array(n)
+    const { pixels, labels } = this.split
+    for (let r = 0; r < n; r++) {
+      const i = indices[r]
+      const offset = i * size
+      for (let j = 0; j < size; j++) x[r * size + j] = pixels[offset + j] / 255
+      y[r] = this.targetKind === 'binary' ? (labels[i] === 0 ? 1 : 0) : labels[i]
+    }
+    const targetShape = this.targetKind === 'binary' ? [n, 1] : [n]
+    return { x: new Tensor(x, [n, 1, this.height, this.width]), y: new Tensor(y, targetShape) }
+  }
+}
+
+/** Rows of an input tensor paired with rows of a target tensor (the chapter's `zip(x, y)`). */
+export class TensorDataset implements Dataset {
+  readonly length: number
+
+  constructor(readonly x: Tensor, readonly y: Tensor) {
+    if (x.shape[0] !== y.shape[0]) throw new Error(`TensorDataset: ${x.shape[0]} inputs but ${y.shape[0]} targets`)
+    this.length = x.shape[0]
+  }
+
+  batch(indices: ArrayLike<number>): Batch {
+    return { x: this.x.take(indices).detach(), y: this.y.take(indices).detach() }
+  }
+}

@@ -1,0 +1,11 @@
+/** Digit Lab's deep-learning engine: tensors, autograd, layers, optimizers and the Learner. */
+export { Tensor, type Operand, type NestedArray } from './tensor'
+export { zeros, ones, full, scalar, randn, rand, arange, fromArray } from './creation'
+export { Random, manualSeed, defaultRandom } from './random'
+export { noGrad, isGradEnabled, type OpType, type GradNode } from './autograd'
+export { where, sigmoidValue } from './ops/elementwise'
+export { cat, stack } from './ops/shape'
+export { linear } from './ops/matmul'
+export { mnistLoss, crossEntropy, nllLoss, mse, l1 } from './ops/loss'
+export { formatShape, type Shape } from './shape'
+export { kernels, useKernels, type Gemm, type GemmArgs } from './kernels'
