@@ -1,0 +1,168 @@
+import { noGrad } from '../autograd'
+import type { DataLoader, DataLoaders } from '../data/dataloader'
+import type { Module } from '../nn/module'
+import type { Optimizer, OptimizerFactory } from '../optim/optimizer'
+import { SGD } from '../optim/sgd'
+import type { Tensor } from '../tensor'
+import type { Metric } from './metrics'
+import { Recorder, type EpochRecord } from './recorder'
+
+export type LossFunction = (predictions: Tensor, targets: Tensor) => Tensor
+
+/** Where a run is, reported after every training batch. */
+export interface BatchProgress {
+  readonly epoch: number
+  readonly epochs: number
+  readonly batch: number
+  readonly batches: number
+  readonly loss: number
+  readonly lr: number
+  readonly images: number
+}
+
+/** Hooks into `fit`, as fastai's callbacks. `beforeBatch` may change `learner.opt.lr` (schedules). */
+export interface LearnerCallback {
+  beforeFit?(learner: Learner): void
+  beforeBatch?(learner: Learner, progress: { readonly epoch: number; readonly batch: number; readonly batches: number }): void
+  afterBatch?(progress: BatchProgress): void
+  afterEpoch?(record: EpochRecord): void
+  afterFit?(learner: Learner): void
+}
+
+export interface LearnerOptions {
+  readonly lossFunc: LossFunction
+  readonly optFunc?: OptimizerFactory
+  readonly metrics?: readonly Metric[]
+  readonly callbacks?: readonly LearnerCallback[]
+  /** The learning rate the optimizer starts with when `fit` is given none. */
+  readonly lr?: number
+}
+
+/** How `fit` ended: all epochs done, or stopped by its AbortSignal (the model keeps what it learned). */
+export interface FitResult {
+  readonly completed: boolean
+  readonly epochsDone: number
+}
+
+/** Thrown when a loss or gradient stops being a finite number; the weights are the last good ones. */
+export class TrainingDivergedError extends Error {
+  constructor(what: string, readonly epoch: number, readonly batch: number, readonly lr: number) {
+    super(`training diverged at epoch ${epoch + 1}, batch ${batch + 1}: the ${what} is not a finite number at learning rate ${lr}. ` +
+      `The weights are kept as they were before this step; try a learning rate about 10× lower.`)
+    this.name = 'TrainingDivergedError'
+  }
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/** Trains a model on DataLoaders with a loss, an optimizer and metrics, recording as it goes. */
+export class Learner {
+  readonly recorder = new Recorder()
+  readonly opt: Optimizer
+  readonly lossFunc: LossFunction
+  readonly metrics: readonly Metric[]
+  private readonly callbacks: readonly LearnerCallback[]
+
+  constructor(readonly dls: DataLoaders, readonly model: Module, options: LearnerOptions) {
+    this.lossFunc = options.lossFunc
+    this.metrics = options.metrics ?? []
+    this.callbacks = options.callbacks ?? []
+    const optFunc = options.optFunc ?? ((params, lr) => new SGD(params, lr))
+    this.opt = optFunc(model.parameters(), options.lr ?? 1e-3)
+  }
+
+  /** Epochs trained so far, over every `fit` call. */
+  get epochsDone(): number {
+    return this.recorder.epochs.length
+  }
+
+  /**
+   * Train for `epochs` more epochs. The event loop gets a turn after every batch, so an abort
+   * (Stop) takes effect before the next batch starts.
+   */
+  async fit(epochs: number, lr?: number, signal?: AbortSignal): Promise<FitResult> {
+    if (lr !== undefined) this.opt.lr = lr
+    this.emit((cb) => cb.beforeFit?.(this))
+    let done = 0
+    const lastEpoch = this.epochsDone + epochs
+    try {
+      for (; done < epochs; done++) {
+        const started = performance.now()
+        const epoch = this.epochsDone
+        const trainLoss = await this.trainEpoch(epoch, lastEpoch, signal)
+        if (trainLoss === null) return { completed: false, epochsDone: done }
+        const { loss: validLoss, metrics } = this.validate()
+        const record: EpochRecord = { epoch, trainLoss, validLoss, metrics, seconds: (performance.now() - started) / 1000 }
+        this.recorder.recordEpoch(record)
+        this.emit((cb) => cb.afterEpoch?.(record))
+      }
+      return { completed: true, epochsDone: done }
+    } finally {
+      this.model.eval()
+      this.emit((cb) => cb.afterFit?.(this))
+    }
+  }
+
+  /** One pass over the training data; null when stopped part-way. Returns the size-weighted mean loss. */
+  private async trainEpoch(epoch: number, epochs: number, signal?: AbortSignal): Promise<number | null> {
+    this.model.train()
+    const loader = this.dls.train
+    let total = 0
+    let seen = 0
+    let batch = 0
+    for (const { x, y } of loader) {
+      if (signal?.aborted) return null
+      this.emit((cb) => cb.beforeBatch?.(this, { epoch, batch, batches: loader.length }))
+      const loss = this.lossFunc(this.model.forward(x), y)
+      const value = loss.item()
+      if (!Number.isFinite(value)) throw new TrainingDivergedError('loss', epoch, batch, this.opt.lr)
+      loss.backward()
+      if (!this.gradientsFinite()) {
+        this.opt.zeroGrad()
+        throw new TrainingDivergedError('gradient', epoch, batch, this.opt.lr)
+      }
+      this.opt.step()
+      this.opt.zeroGrad()
+      const n = x.shape[0]
+      total += value * n
+      seen += n
+      this.recorder.recordBatch(value, this.opt.lr)
+      this.emit((cb) => cb.afterBatch?.({ epoch, epochs, batch, batches: loader.length, loss: value, lr: this.opt.lr, images: n }))
+      batch++
+      await nextTurn()
+    }
+    return seen === 0 ? Number.NaN : total / seen
+  }
+
+  /** Loss and metrics on a loader (validation by default), each averaged weighting batches by size. */
+  validate(loader: DataLoader = this.dls.valid): { loss: number; metrics: Record<string, number> } {
+    this.model.eval()
+    return noGrad(() => {
+      let loss = 0
+      let seen = 0
+      const sums = this.metrics.map(() => 0)
+      for (const { x, y } of loader) {
+        const predictions = this.model.forward(x)
+        const n = x.shape[0]
+        loss += this.lossFunc(predictions, y).item() * n
+        this.metrics.forEach((metric, i) => (sums[i] += metric.compute(predictions, y) * n))
+        seen += n
+      }
+      const metrics = Object.fromEntries(this.metrics.map((metric, i) => [metric.name, sums[i] / seen]))
+      return { loss: loss / seen, metrics }
+    })
+  }
+
+  private gradientsFinite(): boolean {
+    for (const param of this.opt.params) {
+      const grad = param.grad?.data
+      if (!grad) continue
+      for (let i = 0; i < grad.length; i++) if (!Number.isFinite(grad[i])) return false
+    }
+    return true
+  }
+
+  private emit(call: (cb: LearnerCallback) => void): void {
+    for (const cb of this.callbacks) call(cb)
+  }
+}

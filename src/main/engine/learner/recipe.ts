@@ -1,0 +1,59 @@
+import type { TrainingConfig } from '../../../shared/training'
+import { DataLoader } from '../data/dataloader'
+import { ImageDataset, type DigitDataset } from '../data/dataset'
+import { createModel } from '../models/zoo'
+import { crossEntropy, mnistLoss } from '../ops/loss'
+import { Adam } from '../optim/adam'
+import type { OptimizerFactory } from '../optim/optimizer'
+import { SGD } from '../optim/sgd'
+import { Random } from '../random'
+import { Learner, type LearnerCallback } from './learner'
+import { accuracy, batchAccuracy } from './metrics'
+
+/** Check a config against a dataset before anything is built, naming what is wrong. */
+export function validateConfig(config: TrainingConfig, dataset: DigitDataset): void {
+  const classes = dataset.labelNames.length
+  if (config.loss === 'mnist' && classes !== 2) {
+    throw new Error(`the mnist loss (one sigmoid output) needs exactly 2 classes; this dataset has ${classes}: use --loss ce`)
+  }
+  if (config.model.kind === 'pixel' && config.loss !== 'ce') {
+    throw new Error('pixel similarity scores every class by its distance; it is evaluated with --loss ce')
+  }
+  if (!Number.isInteger(config.epochs) || config.epochs < 0) throw new Error(`epochs must be a whole number ≥ 0, got ${config.epochs}`)
+  if (!(config.lr > 0)) throw new Error(`learning rate must be > 0, got ${config.lr}`)
+  if (!Number.isInteger(config.batchSize) || config.batchSize < 1) throw new Error(`batch size must be a whole number ≥ 1, got ${config.batchSize}`)
+  if (dataset.train.count === 0 || dataset.valid.count === 0) throw new Error('the dataset needs images in both its training and validation splits')
+}
+
+function optimizerFactory(config: TrainingConfig): OptimizerFactory {
+  return config.optimizer === 'adam'
+    ? (params, lr) => new Adam(params, lr, { weightDecay: config.weightDecay, decoupled: true })
+    : (params, lr) => new SGD(params, lr, { momentum: config.momentum, weightDecay: config.weightDecay })
+}
+
+/**
+ * A Learner for a dataset and config: the model (initialised from the seed), loaders (training
+ * shuffled from the seed), loss, optimizer and metric. Same inputs, same learner, bit for bit.
+ */
+export function createLearner(dataset: DigitDataset, config: TrainingConfig, callbacks: readonly LearnerCallback[] = []): Learner {
+  validateConfig(config, dataset)
+  const random = new Random(config.seed)
+  const binary = config.loss === 'mnist'
+  const targetKind = binary ? 'binary' : 'class'
+  const model = createModel(config.model, dataset, binary ? 1 : dataset.labelNames.length, random.fork())
+  const dls = {
+    train: new DataLoader(new ImageDataset(dataset.train, dataset.height, dataset.width, targetKind), {
+      batchSize: config.batchSize,
+      shuffle: config.shuffle,
+      seed: random.nextUint32(),
+    }),
+    valid: new DataLoader(new ImageDataset(dataset.valid, dataset.height, dataset.width, targetKind), { batchSize: config.batchSize }),
+  }
+  return new Learner(dls, model, {
+    lossFunc: binary ? mnistLoss : crossEntropy,
+    optFunc: optimizerFactory(config),
+    metrics: [binary ? batchAccuracy : accuracy],
+    callbacks,
+    lr: config.lr,
+  })
+}

@@ -1,0 +1,3 @@
+export { Optimizer, type OptimizerFactory } from './optimizer'
+export { SGD, BasicOptim, type SgdOptions } from './sgd'
+export { Adam, type AdamOptions } from './adam'

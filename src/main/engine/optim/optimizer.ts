@@ -1,0 +1,35 @@
+import type { Tensor } from '../tensor'
+
+/**
+ * Updates parameters from their gradients. `step()` changes the values in place; `zeroGrad()`
+ * clears the gradients (as PyTorch's `set_to_none`). `lr` may change between steps (schedules).
+ */
+export abstract class Optimizer {
+  constructor(
+    readonly params: readonly Tensor[],
+    public lr: number,
+  ) {
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`)
+  }
+
+  /** Apply one update to every parameter that has a gradient. */
+  step(): void {
+    this.params.forEach((param, i) => {
+      if (param.grad) this.update(param.data, param.grad.data, i)
+    })
+  }
+
+  zeroGrad(): void {
+    for (const param of this.params) param.grad = null
+  }
+
+  /** Update one parameter's values in place from its gradient; `index` keys per-parameter state. */
+  protected abstract update(values: Float32Array, grad: Float32Array, index: number): void
+
+  /** Per-parameter state (momentum buffers, moments), for saving and restoring a run. */
+  abstract state(): Record<string, Float32Array[] | number>
+  abstract loadState(state: Record<string, Float32Array[] | number>): void
+}
+
+/** Builds an optimizer for a model's parameters, as fastai's `opt_func`. */
+export type OptimizerFactory = (params: readonly Tensor[], lr: number) => Optimizer
