@@ -2,3 +2,4 @@ export { Learner, TrainingDivergedError, type LossFunction, type LearnerCallback
 export { Recorder, type EpochRecord } from './recorder'
 export { accuracy, batchAccuracy, type Metric } from './metrics'
 export { createLearner, validateConfig } from './recipe'
+export { predictClasses, perClassAccuracy } from './predictions'

@@ -53,6 +53,28 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+function allFinite(arrays: readonly (Float32Array | undefined)[]): boolean {
+  for (const values of arrays) {
+    if (!values) continue
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false
+  }
+  return true
+}
+
+/** The weights before the latest step, in buffers reused every step, so a bad step can be undone. */
+class WeightSnapshot {
+  private copies: Float32Array[] = []
+
+  save(params: readonly Tensor[]): void {
+    if (this.copies.length !== params.length) this.copies = params.map((param) => new Float32Array(param.size))
+    params.forEach((param, i) => this.copies[i].set(param.data))
+  }
+
+  restore(params: readonly Tensor[]): void {
+    params.forEach((param, i) => param.data.set(this.copies[i]))
+  }
+}
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** Trains a model on DataLoaders with a loss, an optimizer and metrics, recording as it goes. */
@@ -62,6 +84,7 @@ export class Learner {
   readonly lossFunc: LossFunction
   readonly metrics: readonly Metric[]
   private readonly callbacks: readonly LearnerCallback[]
+  private readonly lastGood = new WeightSnapshot()
 
   constructor(readonly dls: DataLoaders, readonly model: Module, options: LearnerOptions) {
     this.lossFunc = options.lossFunc
@@ -117,12 +140,17 @@ export class Learner {
       const value = loss.item()
       if (!Number.isFinite(value)) throw new TrainingDivergedError('loss', epoch, batch, this.opt.lr)
       loss.backward()
-      if (!this.gradientsFinite()) {
+      if (!allFinite(this.opt.params.map((param) => param.grad?.data))) {
         this.opt.zeroGrad()
         throw new TrainingDivergedError('gradient', epoch, batch, this.opt.lr)
       }
+      this.lastGood.save(this.opt.params)
       this.opt.step()
       this.opt.zeroGrad()
+      if (!allFinite(this.opt.params.map((param) => param.data))) {
+        this.lastGood.restore(this.opt.params)
+        throw new TrainingDivergedError('updated weight', epoch, batch, this.opt.lr)
+      }
       const n = x.shape[0]
       total += value * n
       seen += n
@@ -151,15 +179,6 @@ export class Learner {
       const metrics = Object.fromEntries(this.metrics.map((metric, i) => [metric.name, sums[i] / seen]))
       return { loss: loss / seen, metrics }
     })
-  }
-
-  private gradientsFinite(): boolean {
-    for (const param of this.opt.params) {
-      const grad = param.grad?.data
-      if (!grad) continue
-      for (let i = 0; i < grad.length; i++) if (!Number.isFinite(grad[i])) return false
-    }
-    return true
   }
 
   private emit(call: (cb: LearnerCallback) => void): void {

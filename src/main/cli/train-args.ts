@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util'
+import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
+import type { LossKind, OptimizerKind, TrainingConfig } from '../../shared/training'
+import { defaultTrainingConfig } from '../../shared/training'
+import { UsageError, choiceOption, numberOption } from './usage'
+
+export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [--model ${MODEL_KINDS.join('|')}]
+                       [--epochs N] [--lr X] [--bs N] [--seed S] [--loss mnist|ce]
+                       [--optimizer sgd|adam] [--momentum M] [--wd W] [--no-shuffle]
+                       [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
+                       [--save model.json] [--json]
+Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.`
+
+/** What `train` was asked to do. */
+export interface TrainRequest {
+  readonly data: string
+  readonly kind: ModelKind
+  readonly overrides: Partial<TrainingConfig>
+  readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch' }
+  readonly save?: string
+  readonly json: boolean
+}
+
+const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0
+const isPositiveCount = (n: number): boolean => Number.isInteger(n) && n >= 1
+
+/** Parse `train`'s arguments; throws a UsageError naming the first bad one. */
+export function parseTrainArgs(argv: readonly string[]): TrainRequest {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string', default: 'mnist-sample' },
+        model: { type: 'string', default: 'linear' },
+        epochs: { type: 'string' },
+        lr: { type: 'string' },
+        bs: { type: 'string' },
+        seed: { type: 'string' },
+        loss: { type: 'string' },
+        optimizer: { type: 'string' },
+        momentum: { type: 'string' },
+        wd: { type: 'string' },
+        'no-shuffle': { type: 'boolean', default: false },
+        hidden: { type: 'string' },
+        distance: { type: 'string' },
+        init: { type: 'string' },
+        save: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    }))
+  } catch (error) {
+    throw new UsageError((error as Error).message, TRAIN_USAGE)
+  }
+  const u = TRAIN_USAGE
+  const hidden = values.hidden?.split(',').map((width) => numberOption('hidden', width, u, isPositiveCount)!)
+  const overrides: Partial<{ -readonly [K in keyof TrainingConfig]: TrainingConfig[K] }> = {
+    epochs: numberOption('epochs', values.epochs, u, isCount),
+    lr: numberOption('lr', values.lr, u, (n) => n > 0 && Number.isFinite(n)),
+    batchSize: numberOption('bs', values.bs, u, isPositiveCount),
+    seed: numberOption('seed', values.seed, u, (n) => Number.isInteger(n) && n >= 0),
+    loss: choiceOption<LossKind>('loss', values.loss, ['mnist', 'ce'], u),
+    optimizer: choiceOption<OptimizerKind>('optimizer', values.optimizer, ['sgd', 'adam'], u),
+    momentum: numberOption('momentum', values.momentum, u, (n) => n >= 0 && n < 1),
+    weightDecay: numberOption('wd', values.wd, u, (n) => n >= 0 && Number.isFinite(n)),
+    shuffle: values['no-shuffle'] ? false : undefined,
+  }
+  return {
+    data: values.data!,
+    kind: choiceOption<ModelKind>('model', values.model, MODEL_KINDS, u)!,
+    overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+    modelOverrides: {
+      hidden,
+      distance: choiceOption('distance', values.distance, ['l1', 'rmse'] as const, u),
+      init: choiceOption('init', values.init, ['randn', 'pytorch'] as const, u),
+    },
+    save: values.save,
+    json: values.json!,
+  }
+}
+
+/** The model spec with any `--hidden/--distance/--init` applied (each only where the model has it). */
+function applyModelOverrides(spec: ModelSpec, overrides: TrainRequest['modelOverrides']): ModelSpec {
+  const { hidden, distance, init } = overrides
+  const misplaced = (flag: string): UsageError => new UsageError(`--${flag} does not apply to the ${spec.kind} model`, TRAIN_USAGE)
+  if (distance && spec.kind !== 'pixel') throw misplaced('distance')
+  if (init && spec.kind !== 'linear') throw misplaced('init')
+  if (hidden && spec.kind !== 'mlp' && spec.kind !== 'simple_net') throw misplaced('hidden')
+  if (hidden && spec.kind === 'simple_net' && hidden.length !== 1) throw new UsageError('simple_net has one hidden layer: give one --hidden width', TRAIN_USAGE)
+  switch (spec.kind) {
+    case 'pixel':
+      return { ...spec, distance: distance ?? spec.distance }
+    case 'linear':
+      return { ...spec, init: init ?? spec.init }
+    case 'simple_net':
+      return { ...spec, hidden: hidden?.[0] ?? spec.hidden }
+    case 'mlp':
+      return { ...spec, hidden: hidden ?? spec.hidden }
+  }
+}
+
+/** The full config: the model's defaults for this many classes, then the user's choices on top. */
+export function resolveTrainingConfig(request: TrainRequest, classCount: number): TrainingConfig {
+  const defaults = defaultTrainingConfig(request.kind, classCount)
+  const model = applyModelOverrides(defaults.model ?? defaultModelSpec(request.kind), request.modelOverrides)
+  return { ...defaults, ...request.overrides, model }
+}
