@@ -77,7 +77,7 @@ describe('the digit-lab bin', () => {
     const ok = run(['train', '--model', 'pixel', '--json'])
     expect(ok.status).toBe(0)
     expect(JSON.parse(ok.stdout.trim())).toMatchObject({ model: 'pixel', epochs: 0 })
-    const bad = run(['train', '--lr', '-1'])
+    const bad = run(['train', '--lr', '0'])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/--lr must be a valid number.*\nusage: digit-lab train/s)
   })
