@@ -42,6 +42,6 @@ export function defaultTrainingConfig(kind: ModelKind, classCount: number): Trai
     case 'simple_net':
       return { ...base, epochs: binary ? 40 : 10, lr: binary ? 0.1 : 0.5 }
     case 'mlp':
-      return { ...base, epochs: 5, lr: 0.1, momentum: 0.9 }
+      return { ...base, epochs: 5, lr: 0.1, momentum: 0.9, batchSize: 128 }
   }
 }
