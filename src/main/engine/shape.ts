@@ -55,8 +55,9 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 
 /** Resolve a possibly negative axis against a rank, naming both when it is out of range. */
 export function normalizeAxis(axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new Error(`axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}..${rank - 1})`)
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    const valid = rank === 0 ? 'a zero-rank tensor has no axes' : `valid: ${-rank}..${rank - 1}`
+    throw new Error(`axis ${axis} is out of range for a tensor of rank ${rank} (${valid})`)
   }
   return axis < 0 ? axis + rank : axis
 }

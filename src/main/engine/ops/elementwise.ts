@@ -97,10 +97,12 @@ export function neg(a: Tensor): Tensor {
   return record(mapValues(a, (x) => -x), 'Neg', [a], (g) => [g.neg()])
 }
 
-// d(aᵖ) = p·aᵖ⁻¹·da
+// d(aᵖ) = p·aᵖ⁻¹·da, and d(a⁰) = 0 even at a = 0 (where 0·a⁻¹ would be NaN), as PyTorch
 export function pow(a: Tensor, exponent: number): Tensor {
   const out = mapValues(a, exponent === 2 ? (x) => x * x : (x) => Math.pow(x, exponent))
-  return record(out, 'Pow', [a], (g) => [g.mul(a.pow(exponent - 1).mul(exponent))])
+  return record(out, 'Pow', [a], (g) => [
+    exponent === 0 ? new Tensor(new Float32Array(a.size), a.shape) : g.mul(a.pow(exponent - 1).mul(exponent)),
+  ])
 }
 
 // d(eᵃ) = eᵃ·da

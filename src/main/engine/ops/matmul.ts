@@ -43,6 +43,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1]) {
     throw new Error(`linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected (n, ${weight.shape[1] ?? '?'}))`)
   }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new Error(`linear: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected (${weight.shape[0]},))`)
+  }
   const out = product(x, weight, false, true)
   if (bias) {
     const [rows, cols] = out.shape

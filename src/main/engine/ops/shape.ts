@@ -1,5 +1,5 @@
 import { record } from '../autograd'
-import { forEachIndex, formatShape, normalizeAxis, resolveReshape, sameShape, broadcastShapes, sizeOf, stridesOf } from '../shape'
+import { forEachIndex, formatShape, normalizeAxis, resolveReshape, sameShape, sizeOf, stridesOf } from '../shape'
 import { Tensor } from '../tensor'
 import { broadcastTo } from './elementwise'
 
@@ -53,7 +53,9 @@ export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
 
 // d expand(a) = Σ over the expanded axes — done by the engine's shared broadcast reduction
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (!sameShape(broadcastShapes(x.shape, shape), shape)) {
+  // NOTE: checked here rather than by broadcastShapes, which would throw its own, less specific message.
+  const offset = shape.length - x.rank
+  if (offset < 0 || x.shape.some((dim, i) => dim !== 1 && dim !== shape[offset + i])) {
     throw new Error(`expand: ${formatShape(x.shape)} cannot be expanded to ${formatShape(shape)}`)
   }
   return record(new Tensor(broadcastTo(x, shape).slice(), shape), 'Expand', [x], (g) => [g])
