@@ -1,0 +1,149 @@
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Random } from '../../src/main/engine/random'
+import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type Gemm, type GemmArgs } from '../../src/main/engine/kernels'
+
+interface Case {
+  readonly m: number
+  readonly n: number
+  readonly k: number
+  readonly transA: boolean
+  readonly transB: boolean
+  readonly accumulate: boolean
+}
+
+const UNIT_ROUNDOFF = 2 ** -24
+
+function randomArray(size: number, random: Random): Float32Array {
+  return Float32Array.from({ length: size }, () => random.normal())
+}
+
+/** Random operands for a case, with C holding values to accumulate onto. */
+function operands(c: Case, seed: number): GemmArgs {
+  const random = new Random(seed)
+  return { ...c, a: randomArray(c.m * c.k, random), b: randomArray(c.k * c.n, random), c: randomArray(c.m * c.n, random) }
+}
+
+function run(gemm: Gemm, args: GemmArgs): Float32Array {
+  const c = args.c.slice()
+  gemm({ ...args, c })
+  return c
+}
+
+/** S_ij = Σ_p |op(A)_ip·op(B)_pj| (+ |C_ij| when accumulating): the scale the rounding error is bounded by. */
+function magnitudes({ a, b, c, m, n, k, transA, transB, accumulate }: GemmArgs): Float64Array {
+  const s = new Float64Array(m * n)
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = accumulate ? Math.abs(c[i * n + j]) : 0
+      for (let p = 0; p < k; p++) sum += Math.abs(a[transA ? p * m + i : i * k + p] * b[transB ? j * k + p : p * n + j])
+      s[i * n + j] = sum
+    }
+  }
+  return s
+}
+
+/**
+ * The float32 GEMM in any summation order is within γ_(k+1)·S of the exact result (Higham, Accuracy and
+ * Stability of Numerical Algorithms, §3.1), and the float64 reference rounded to float32 within u·S more,
+ * so |ours − reference| ≤ (k + 2)·u·S with u = 2⁻²⁴. Returns the worst error as a fraction of S.
+ */
+function expectWithinBound(args: GemmArgs): number {
+  const [ours, reference] = [run(gemmWasm!, args), run(gemmReference, args)]
+  const scale = magnitudes(args)
+  const bound = (args.k + 2) * UNIT_ROUNDOFF * 1.0001
+  let worst = 0
+  for (let i = 0; i < ours.length; i++) {
+    const error = Math.abs(ours[i] - reference[i])
+    if (!(error <= bound * scale[i])) {
+      throw new Error(`${describeCase(args)}: C[${i}] = ${ours[i]}, reference ${reference[i]}, error ${error} > ${bound} · ${scale[i]}`)
+    }
+    if (scale[i] > 0) worst = Math.max(worst, error / scale[i])
+  }
+  return worst
+}
+
+function describeCase({ m, n, k, transA, transB, accumulate }: Case): string {
+  return `${m}×${k}·${k}×${n} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}${accumulate ? ' +C' : ''}`
+}
+
+function variants(m: number, n: number, k: number): Case[] {
+  return [false, true].flatMap((transA) =>
+    [false, true].flatMap((transB) => [false, true].map((accumulate) => ({ m, n, k, transA, transB, accumulate }))),
+  )
+}
+
+const hasSimd = gemmWasm !== null
+
+describe.runIf(hasSimd)('the WebAssembly GEMM equals the reference', () => {
+  // Sizes around the 4×8 tile, past the 128-row, 256-step and 2048-column cache blocks, and the vector paths.
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 1, 7], [1, 9, 5], [9, 1, 5], [2, 2, 2], [3, 5, 7], [4, 8, 16], [5, 9, 17],
+    [7, 3, 1], [13, 11, 300], [31, 33, 257], [131, 17, 64], [3, 2053, 9], [67, 45, 513],
+  ]
+  it.each(shapes.flatMap(([m, n, k]) => variants(m, n, k)))('m $m, n $n, k $k, transA $transA, transB $transB, accumulate $accumulate', (c) => {
+    expectWithinBound(operands(c, c.m * 7919 + c.n * 31 + c.k))
+  })
+
+  it.each(variants(3, 4, 0))('k = 0 gives zeros, or keeps C when accumulating (transA $transA, transB $transB, accumulate $accumulate)', (c) => {
+    const args = operands(c, 5)
+    expect(run(gemmWasm!, args)).toEqual(c.accumulate ? args.c : new Float32Array(c.m * c.n))
+  })
+
+  it.each([
+    ['simple_net forward (x·W)', 256, 30, 784, false, false],
+    ['simple_net forward (linear, x·Wᵀ)', 256, 30, 784, false, true],
+    ['simple_net backward, gradient of W (xᵀ·G)', 784, 30, 256, true, false],
+    ['simple_net backward, gradient of W in linear (Gᵀ·x)', 30, 784, 256, true, false],
+    ['simple_net backward, gradient of x (G·Wᵀ)', 256, 784, 30, false, true],
+    ['linear model forward', 256, 1, 784, false, false],
+    ['linear model backward, gradient of W (Gᵀ·x)', 1, 784, 256, true, false],
+  ] as const)('on the chapter’s shape: %s', (_, m, n, k, transA, transB) => {
+    const worst = expectWithinBound(operands({ m, n, k, transA, transB, accumulate: false }, 42))
+    // The proven bound grows with k; the observed error stays within 1e-5 of S.
+    expect(worst).toBeLessThanOrEqual(1e-5)
+  })
+
+  it('agrees on random shapes, transposes and accumulation', () => {
+    const caseArb = fc.record({
+      m: fc.integer({ min: 1, max: 40 }),
+      n: fc.integer({ min: 1, max: 40 }),
+      k: fc.integer({ min: 0, max: 300 }),
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      accumulate: fc.boolean(),
+    })
+    fc.assert(fc.property(caseArb, fc.nat(), (c, seed) => void expectWithinBound(operands(c, seed))), { numRuns: 200 })
+  })
+
+  it('reads operands that are views into larger buffers', () => {
+    const random = new Random(3)
+    const [m, n, k] = [6, 10, 12]
+    const a = randomArray(m * k + 5, random).subarray(5)
+    const b = randomArray(k * n + 3, random).subarray(3)
+    const c = new Float32Array(m * n + 7).subarray(7)
+    expectWithinBound({ a, b, c, m, n, k, transA: false, transB: false, accumulate: false })
+  })
+
+  it('gives the same bits for the same inputs, before and after a larger call grows its memory', () => {
+    const args = operands({ m: 37, n: 45, k: 300, transA: false, transB: true, accumulate: true }, 9)
+    const first = run(gemmWasm!, args)
+    run(gemmWasm!, operands({ m: 300, n: 300, k: 300, transA: false, transB: false, accumulate: false }, 10))
+    expect(run(gemmWasm!, args)).toEqual(first)
+  })
+
+  it('refuses operands too short for the shape', () => {
+    const args = { ...operands({ m: 2, n: 2, k: 2, transA: false, transB: false, accumulate: false }, 1), a: new Float32Array(3) }
+    expect(() => gemmWasm!(args)).toThrow(/too short/)
+  })
+})
+
+describe('kernel selection', () => {
+  afterEach(() => useKernels(fastKernels))
+
+  it('starts with the WebAssembly GEMM where SIMD runs, and the reference stays one call away', () => {
+    expect(kernels.gemm).toBe(hasSimd ? gemmWasm : gemmReference)
+    useKernels(referenceKernels)
+    expect(kernels.gemm).toBe(gemmReference)
+  })
+})
