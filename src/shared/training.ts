@@ -45,3 +45,34 @@ export function defaultTrainingConfig(kind: ModelKind, classCount: number): Trai
       return { ...base, epochs: 5, lr: 0.1, momentum: 0.9, batchSize: 128 }
   }
 }
+
+/** One row of the fastai-style epoch table. */
+export interface EpochRecord {
+  readonly epoch: number
+  readonly trainLoss: number
+  readonly validLoss: number
+  readonly metrics: Readonly<Record<string, number>>
+  readonly seconds: number
+}
+
+/** How a training run ended. */
+export type RunStatus = 'completed' | 'stopped' | 'diverged' | 'crashed'
+
+/**
+ * What a running training reports, in order: `progress` (throttled, carrying every batch loss
+ * since the previous one so a chart misses none), `epoch` after each epoch, and one `finished`.
+ */
+export type TrainingEvent =
+  | {
+      readonly kind: 'progress'
+      readonly epoch: number
+      readonly epochs: number
+      readonly batch: number
+      readonly batches: number
+      readonly losses: readonly number[]
+      readonly lr: number
+      readonly imagesPerSecond: number
+      readonly etaSeconds: number
+    }
+  | { readonly kind: 'epoch'; readonly record: EpochRecord }
+  | { readonly kind: 'finished'; readonly status: RunStatus; readonly epochsDone: number; readonly message: string }

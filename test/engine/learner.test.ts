@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
-import { createLearner, TrainingDivergedError, type DigitDataset } from '../../src/main/engine'
+import { createLearner, TrainingDivergedError } from '../../src/main/engine'
+import { everyNth } from '../helpers/datasets'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
 
 const sample = loadBuiltinDataset('mnist-sample')
 
-/** Every `step`-th image of each split: small, still both classes, same order every time. */
-function subset(dataset: DigitDataset, step: number): DigitDataset {
-  const take = (split: DigitDataset['train']) => {
-    const rows = Array.from({ length: Math.ceil(split.count / step) }, (_, i) => i * step)
-    const pixels = new Uint8Array(rows.length * 784)
-    rows.forEach((row, i) => pixels.set(split.pixels.subarray(row * 784, (row + 1) * 784), i * 784))
-    return { pixels, labels: Int32Array.from(rows, (row) => split.labels[row]), count: rows.length }
-  }
-  return { ...dataset, train: take(dataset.train), valid: take(dataset.valid) }
-}
-
-const small = subset(sample, 10)
+const small = everyNth(sample, 10)
 const config = (overrides: Partial<TrainingConfig> = {}): TrainingConfig => ({ ...defaultTrainingConfig('simple_net', 2), epochs: 2, ...overrides })
 
 describe('Learner', () => {

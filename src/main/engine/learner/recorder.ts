@@ -1,11 +1,6 @@
-/** One row of the fastai-style table: what an epoch achieved. */
-export interface EpochRecord {
-  readonly epoch: number
-  readonly trainLoss: number
-  readonly validLoss: number
-  readonly metrics: Readonly<Record<string, number>>
-  readonly seconds: number
-}
+import type { EpochRecord } from '../../../shared/training'
+
+export type { EpochRecord }
 
 /**
  * What a run recorded: every training batch's loss (with the learning rate it used) and one

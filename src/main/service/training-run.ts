@@ -1,0 +1,56 @@
+import type { Worker } from 'node:worker_threads'
+import type { DigitDataset } from '../engine/data/dataset'
+import type { RunStatus, TrainingConfig, TrainingEvent } from '../../shared/training'
+import type { FromWorker, ToWorker } from '../worker/protocol'
+import { spawnWorker } from '../worker/spawn'
+import { shareDataset } from './shared-dataset'
+
+/** How a run ended and what it left: the weights as they stood (absent only after a crash). */
+export interface RunOutcome {
+  readonly status: RunStatus
+  readonly message: string
+  readonly epochsDone: number
+  readonly state: Record<string, Float32Array> | null
+  readonly batchLosses: readonly number[]
+}
+
+/**
+ * One training run in its own worker thread. Events arrive through `onEvent` while it trains;
+ * `stop()` ends it within one batch, keeping the model as it stands; `outcome` settles exactly
+ * once — also when the worker crashes, which is reported and never takes the app down.
+ */
+export class TrainingRun {
+  readonly outcome: Promise<RunOutcome>
+  private readonly worker: Worker
+  private settled = false
+
+  constructor(dataset: DigitDataset, readonly config: TrainingConfig, onEvent: (event: TrainingEvent) => void) {
+    this.worker = spawnWorker('training-worker')
+    this.outcome = new Promise<RunOutcome>((resolve) => {
+      const finish = (outcome: RunOutcome): void => {
+        if (this.settled) return
+        this.settled = true
+        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message })
+        resolve(outcome)
+        void this.worker.terminate()
+      }
+      this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'event') onEvent(message.event)
+        else if (message.type === 'failed') finish({ status: 'crashed', message: `training failed: ${message.message}`, epochsDone: 0, state: null, batchLosses: [] })
+        else finish(message)
+      })
+      this.worker.on('error', (error) => finish({ status: 'crashed', message: `the training worker crashed: ${error.message}`, epochsDone: 0, state: null, batchLosses: [] }))
+      this.worker.on('exit', (code) => finish({ status: 'crashed', message: `the training worker exited unexpectedly (code ${code})`, epochsDone: 0, state: null, batchLosses: [] }))
+    })
+    this.post({ type: 'start', dataset: shareDataset(dataset), config })
+  }
+
+  /** Ask the run to stop after the batch in progress. */
+  stop(): void {
+    if (!this.settled) this.post({ type: 'stop' })
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message)
+  }
+}

@@ -1,0 +1,68 @@
+import { parentPort } from 'node:worker_threads'
+import { createLearner } from '../engine/learner/recipe'
+import { TrainingDivergedError, type BatchProgress } from '../engine/learner/learner'
+import type { TrainingEvent } from '../../shared/training'
+import type { FromWorker, ToWorker } from './protocol'
+
+/** At most this many progress events a second, so the UI stays smooth however fast batches run. */
+const PROGRESS_PER_SECOND = 20
+
+if (!parentPort) throw new Error('training-worker must run in a worker thread')
+const port = parentPort
+const stop = new AbortController()
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
+const emit = (event: TrainingEvent): void => send({ type: 'event', event })
+
+/**
+ * Gathers every batch loss and sends them as one progress event per interval (and at each
+ * epoch's end), with speed and ETA over the `epochsThisRun` epochs this run trains.
+ */
+function progressReporter(epochsThisRun: number) {
+  const started = performance.now()
+  let pending: number[] = []
+  let lastSent = 0
+  let images = 0
+  return (p: BatchProgress): void => {
+    pending.push(p.loss)
+    images += p.images
+    const now = performance.now()
+    const lastOfEpoch = p.batch === p.batches - 1
+    if (!lastOfEpoch && now - lastSent < 1000 / PROGRESS_PER_SECOND) return
+    lastSent = now
+    const elapsed = (now - started) / 1000
+    const epochsDone = p.epoch - (p.epochs - epochsThisRun)
+    const fractionDone = (epochsDone + (p.batch + 1) / p.batches) / epochsThisRun
+    emit({
+      kind: 'progress', epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, losses: pending, lr: p.lr,
+      imagesPerSecond: images / Math.max(elapsed, 1e-9), etaSeconds: fractionDone > 0 ? elapsed * (1 / fractionDone - 1) : 0,
+    })
+    pending = []
+  }
+}
+
+async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const learner = createLearner(message.dataset, message.config, [
+    { afterBatch: progressReporter(message.config.epochs) },
+    { afterEpoch: (record) => emit({ kind: 'epoch', record }) },
+  ])
+  let status: 'completed' | 'stopped' | 'diverged' = 'completed'
+  let text = `trained ${message.config.epochs} epochs`
+  try {
+    const result = await learner.fit(message.config.epochs, message.config.lr, stop.signal)
+    if (!result.completed) {
+      status = 'stopped'
+      text = `stopped after ${learner.recorder.batchLosses.length} batches; the model keeps what it learned`
+    }
+  } catch (error) {
+    if (!(error instanceof TrainingDivergedError)) throw error
+    status = 'diverged'
+    text = error.message
+  }
+  const state = learner.model.stateDict()
+  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses }, Object.values(state).map((v) => v.buffer as ArrayBuffer))
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'stop') stop.abort()
+  else void train(message).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+})
