@@ -1,0 +1,65 @@
+import { gemmReference, kernels, type Gemm } from '../src/main/engine/kernels'
+import { Random } from '../src/main/engine/random'
+import { peakRssMb, time } from './timing'
+import type { Result, Workload } from './workload'
+
+/** One matrix product: op(A) is m×k, op(B) is k×n, each stored transposed when its flag is set. */
+interface GemmCase {
+  readonly label: string
+  readonly m: number
+  readonly n: number
+  readonly k: number
+  readonly transA: boolean
+  readonly transB: boolean
+}
+
+function gemmCase(label: string, m: number, k: number, n: number, variant = 'NN'): GemmCase {
+  return { label, m, n, k, transA: variant[0] === 'T', transB: variant[1] === 'T' }
+}
+
+/** The chapter's products (batch 256, 784 pixels, 30 hidden units) and the 1024³ yardstick. */
+const CASES: readonly GemmCase[] = [
+  gemmCase('square 1024³', 1024, 1024, 1024),
+  gemmCase('simple_net forward, x·W', 256, 784, 30),
+  gemmCase('simple_net forward as linear, x·Wᵀ', 256, 784, 30, 'NT'),
+  gemmCase('simple_net backward, xᵀ·G', 784, 256, 30, 'TN'),
+  gemmCase('simple_net backward as linear, Gᵀ·x', 30, 256, 784, 'TN'),
+  gemmCase('simple_net backward, G·Wᵀ', 256, 30, 784, 'NT'),
+  gemmCase('linear forward, x·w', 256, 784, 1),
+  gemmCase('linear backward, gᵀ·x', 1, 256, 784, 'TN'),
+]
+
+/** The plain TypeScript kernel is ~50× slower: it runs a smaller square and the chapter's forward. */
+const REFERENCE_CASES: readonly GemmCase[] = [gemmCase('square 256³', 256, 256, 256), CASES[1]]
+
+function caseName({ m, n, k, transA, transB }: GemmCase): string {
+  return `${m}x${k}·${k}x${n} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`
+}
+
+function measure(gemm: Gemm, c: GemmCase, engine: Result['engine']): Result {
+  const random = new Random(1)
+  const fill = (size: number): Float32Array => Float32Array.from({ length: size }, () => random.normal())
+  const args = { a: fill(c.m * c.k), b: fill(c.k * c.n), c: new Float32Array(c.m * c.n), m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB, accumulate: false }
+  // NOTE: a large product gets more runs, so that one undisturbed run is likely on a shared machine.
+  const timing = time(() => gemm(args), { minSeconds: c.m * c.n * c.k >= 1 << 27 ? 4 : 1 })
+  return {
+    workload: 'gemm', case: caseName(c), label: c.label, engine, threads: 1,
+    seconds: timing.best, medianSeconds: timing.median, runs: timing.runs,
+    gflops: (2 * c.m * c.n * c.k) / timing.best / 1e9, peakRssMb: peakRssMb(),
+  }
+}
+
+/** GEMM throughput of the engine's kernel (copies into WebAssembly memory included) and of the reference. */
+export const gemmWorkload: Workload = {
+  name: 'gemm',
+  title: 'GEMM, float32, one thread',
+  async run() {
+    return [
+      ...CASES.map((c) => measure(kernels.gemm, c, 'ours')),
+      ...REFERENCE_CASES.map((c) => measure(gemmReference, c, 'ours-reference')),
+    ]
+  },
+  torch() {
+    return { workload: 'gemm', cases: CASES.map((c) => ({ ...c, case: caseName(c) })) }
+  },
+}

@@ -1,0 +1,35 @@
+/** One measured line of the benchmark: what ran, on what, how long, and the rates the workload knows. */
+export interface Result {
+  readonly workload: string
+  /** Which variant of the workload (a shape, a batch size…); pairs our line with PyTorch's. */
+  readonly case: string
+  /** What the case is, for people. */
+  readonly label?: string
+  /** `ours` is the engine as it ships; `ours-reference` runs the plain TypeScript kernels; `pytorch` the reference script. */
+  readonly engine: 'ours' | 'ours-reference' | 'pytorch'
+  readonly threads: number
+  /** Best wall-clock seconds of one run (the least disturbed by other processes). */
+  readonly seconds: number
+  readonly medianSeconds?: number
+  readonly runs?: number
+  readonly gflops?: number
+  readonly imagesPerSecond?: number
+  readonly accuracy?: number
+  readonly peakRssMb?: number
+}
+
+/** What `bench/torch_bench.py` takes to run a workload's PyTorch counterpart: its name and its cases. */
+export interface TorchRequest {
+  readonly workload: string
+  readonly cases: readonly unknown[]
+}
+
+/** A benchmark workload: one file in bench/, listed once in `bench/workloads.ts`. */
+export interface Workload {
+  readonly name: string
+  readonly title: string
+  /** Measures our engine, one result per case. */
+  run(): Promise<Result[]>
+  /** The same cases for PyTorch, when it has a counterpart. */
+  torch?(): TorchRequest
+}

@@ -1,0 +1,5 @@
+import { gemmWorkload } from './gemm'
+import type { Workload } from './workload'
+
+/** Every workload `npm run bench` knows, in the order it runs them; a new one is a file in bench/ and a line here. */
+export const workloads: readonly Workload[] = [gemmWorkload]
