@@ -1,10 +1,19 @@
-/** The models a user can pick, and what each needs to be built. Shared by the engine, CLI and UI. */
-export type ModelSpec =
-  | { readonly kind: 'pixel'; readonly distance: 'l1' | 'rmse' }
-  | { readonly kind: 'linear'; readonly init: 'randn' | 'pytorch' }
-  | { readonly kind: 'simple_net'; readonly hidden: number }
-  | { readonly kind: 'mlp'; readonly hidden: readonly number[] }
+import * as v from 'valibot'
 
+const width = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))
+
+/**
+ * The models a user can pick, and what each needs to be built: one schema per kind, from which
+ * the types are derived, so what main validates and what both sides compile against are one thing.
+ */
+export const ModelSpecSchema = v.variant('kind', [
+  v.object({ kind: v.literal('pixel'), distance: v.picklist(['l1', 'rmse']) }),
+  v.object({ kind: v.literal('linear'), init: v.picklist(['randn', 'pytorch']) }),
+  v.object({ kind: v.literal('simple_net'), hidden: width }),
+  v.object({ kind: v.literal('mlp'), hidden: v.pipe(v.array(width), v.minLength(1), v.maxLength(8)) }),
+])
+
+export type ModelSpec = v.InferOutput<typeof ModelSpecSchema>
 export type ModelKind = ModelSpec['kind']
 
 export const MODEL_KINDS: readonly ModelKind[] = ['pixel', 'linear', 'simple_net', 'mlp']

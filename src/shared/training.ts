@@ -1,22 +1,30 @@
-import { defaultModelSpec, type ModelKind, type ModelSpec } from './models'
+import * as v from 'valibot'
+import { ModelSpecSchema, defaultModelSpec, type ModelKind } from './models'
 
 /** Loss functions: the chapter's sigmoid `mnistLoss` (two classes, one logit) or softmax cross-entropy. */
-export type LossKind = 'mnist' | 'ce'
-export type OptimizerKind = 'sgd' | 'adam'
+export const LOSS_KINDS = ['mnist', 'ce'] as const
+export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const
+export type LossKind = (typeof LOSS_KINDS)[number]
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number]
+
+const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const positive = v.pipe(v.number(), v.finite(), v.gtValue(0))
 
 /** Everything that decides a training run; the same config and seed give the same losses, bit for bit. */
-export interface TrainingConfig {
-  readonly model: ModelSpec
-  readonly loss: LossKind
-  readonly optimizer: OptimizerKind
-  readonly epochs: number
-  readonly lr: number
-  readonly batchSize: number
-  readonly seed: number
-  readonly momentum: number
-  readonly weightDecay: number
-  readonly shuffle: boolean
-}
+export const TrainingConfigSchema = v.object({
+  model: ModelSpecSchema,
+  loss: v.picklist(LOSS_KINDS),
+  optimizer: v.picklist(OPTIMIZER_KINDS),
+  epochs: count(0, 10_000),
+  lr: positive,
+  batchSize: count(1, 65_536),
+  seed: count(0, 2 ** 32 - 1),
+  momentum: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
+  weightDecay: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  shuffle: v.boolean(),
+})
+
+export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>
 
 /**
  * Settings that reproduce the chapter on two classes (mnistLoss, plain SGD: linear lr 1.0 for 20
