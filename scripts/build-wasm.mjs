@@ -9,7 +9,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const sourceDir = join(root, 'src/main/engine/kernels/wasm')
 const target = join(sourceDir, 'generated/gemm-wasm.ts')
 
-const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--use', 'abort=']
+// NOTE: the memory is imported and shared, so helper threads can run the same module on the same operands.
+const flags = [
+  '-O3', '--enable', 'simd,threads', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
+  '--importMemory', '--sharedMemory', '--maximumMemory', '65536',
+]
 let binary = null
 const result = await asc.main([join(sourceDir, 'gemm.as.ts'), '--outFile', 'gemm.wasm', ...flags], {
   writeFile(name, contents) {

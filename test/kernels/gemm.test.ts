@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Random } from '../../src/main/engine/random'
 import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type Gemm, type GemmArgs } from '../../src/main/engine/kernels'
+import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 
 interface Case {
   readonly m: number
@@ -135,6 +136,30 @@ describe.runIf(hasSimd)('the WebAssembly GEMM equals the reference', () => {
   it('refuses operands too short for the shape', () => {
     const args = { ...operands({ m: 2, n: 2, k: 2, transA: false, transB: false, accumulate: false }, 1), a: new Float32Array(3) }
     expect(() => gemmWasm!(args)).toThrow(/too short/)
+  })
+})
+
+describe.runIf(hasSimd)('the WebAssembly GEMM on several threads', () => {
+  afterEach(() => setGemmThreads(1))
+
+  // Products large enough to be split (≥ 2²¹ multiply-adds): by rows when m ≥ n, else by columns; 17 rows
+  // on 2 or 3 threads leave a 1-row sliver that must be folded into its neighbour.
+  const cases: Case[] = [
+    ...variants(203, 150, 101), ...variants(61, 333, 170),
+    { m: 17, n: 16, k: 7800, transA: false, transB: false, accumulate: false },
+    { m: 16, n: 17, k: 7800, transA: true, transB: true, accumulate: true },
+  ]
+
+  it.each([2, 3])('gives the bits one thread gives, on %i threads', async (threads) => {
+    const expected = cases.map((c, i) => run(gemmWasm!, operands(c, i)))
+    setGemmThreads(threads)
+    await gemmThreadsReady()
+    cases.forEach((c, i) => expect(run(gemmWasm!, operands(c, i)), describeCase(c)).toEqual(expected[i]))
+  })
+
+  it('refuses a thread count it cannot use', () => {
+    expect(() => setGemmThreads(0)).toThrow(RangeError)
+    expect(() => setGemmThreads(1.5)).toThrow(RangeError)
   })
 })
 

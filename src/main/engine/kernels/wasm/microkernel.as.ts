@@ -41,10 +41,14 @@ export function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, a
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16)
 }
 
-const tile: usize = memory.data(MR * NR * 4, 16)
+/** Bytes of the scratch tile `kernelEdge` computes into. */
+export const TILE_BYTES: usize = MR * NR * 4
 
-/** The same tile where only its top-left `mr`×`nr` corner lies inside C (the packed panels are zero-padded). */
-export function kernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, add: bool, mr: i32, nr: i32): void {
+/**
+ * The same tile where only its top-left `mr`×`nr` corner lies inside C (the packed panels are zero-padded):
+ * computed into `tile`, then copied.
+ */
+export function kernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, add: bool, mr: i32, nr: i32, tile: usize): void {
   kernel4x8(kc, ap, bp, tile, NR * 4, false)
   for (let i = 0; i < mr; i++) {
     const row = c + <usize>i * ldc

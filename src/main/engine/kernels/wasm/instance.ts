@@ -1,0 +1,55 @@
+import { gemmWasmBase64 } from './generated/gemm-wasm'
+
+// NOTE: the main tsconfig has no DOM lib and @types/node 20 no WebAssembly types; this is the slice used here.
+/** A WebAssembly.Memory created with `shared: true`: growing it never detaches views of it. */
+export interface SharedMemory {
+  readonly buffer: SharedArrayBuffer
+  grow(pages: number): number
+}
+
+/** A compiled module; it can be posted to a worker thread. */
+export type CompiledModule = object
+
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean
+  Module: new (bytes: Uint8Array) => CompiledModule
+  Instance: new (module: CompiledModule, imports: object) => { readonly exports: unknown }
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory
+}
+
+/** What `gemm.as.ts` exports; pointers are byte offsets into the memory, strides count floats. */
+export interface GemmExports {
+  heapBase(): number
+  workspaceBytes(): number
+  gemm(
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number,
+  ): void
+}
+
+/** The compiled kernel module, the memory its instances share, and this thread's instance. */
+export interface GemmModule {
+  readonly module: CompiledModule
+  readonly memory: SharedMemory
+  readonly exports: GemmExports
+}
+
+export const PAGE_BYTES = 65_536
+/** The memory's ceiling (4 GiB, the most a 32-bit module addresses), which `--maximumMemory` declares too. */
+const MAXIMUM_PAGES = 65_536
+
+function decodeBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0))
+}
+
+/** Compiles the kernel module and instantiates it on a new shared memory; null where SIMD or shared memory is missing. */
+export function loadGemmModule(): GemmModule | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+  const bytes = decodeBase64(gemmWasmBase64)
+  // A runtime without WebAssembly SIMD (or threads) rejects the module here rather than failing later.
+  if (!api || typeof SharedArrayBuffer !== 'function' || !api.validate(bytes)) return null
+  const module = new api.Module(bytes)
+  const memory = new api.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true })
+  const exports = new api.Instance(module, { env: { memory } }).exports as GemmExports
+  return { module, memory, exports }
+}
