@@ -1,16 +1,28 @@
+import { col2imReference, im2colReference, type Col2im, type Im2col } from './conv'
 import { gemmReference, type Gemm } from './matmul'
 import { gemmWasm } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
   gemm: Gemm
+  im2col: Im2col
+  col2im: Col2im
 }
 
 /** The plain TypeScript kernels every fast one is tested against. */
-export const referenceKernels: Readonly<Kernels> = Object.freeze({ gemm: gemmReference })
+export const referenceKernels: Readonly<Kernels> = Object.freeze({
+  gemm: gemmReference,
+  im2col: im2colReference,
+  col2im: col2imReference,
+})
 
 /** The fastest kernels this runtime runs: WebAssembly SIMD where available, else the reference. */
-export const fastKernels: Readonly<Kernels> = Object.freeze({ gemm: gemmWasm ?? gemmReference })
+export const fastKernels: Readonly<Kernels> = Object.freeze({
+  gemm: gemmWasm ?? gemmReference,
+  // NOTE: the plain loops are the fast path too until a WebAssembly version lands behind this boundary.
+  im2col: im2colReference,
+  col2im: col2imReference,
+})
 
 /** The kernels in use; they start as the fast set. */
 export const kernels: Kernels = { ...fastKernels }
@@ -22,3 +34,4 @@ export function useKernels(replacement: Partial<Kernels>): void {
 
 export { gemmReference, gemmWasm }
 export type { Gemm, GemmArgs } from './matmul'
+export type { Col2im, ConvGeometry, Im2col } from './conv'

@@ -1,0 +1,96 @@
+/**
+ * The sizes of one 2-D convolution (or pooling window walk) over an NCHW batch: input
+ * `batch × channels × height × width`, a `kernelH × kernelW` window moved by the strides over the
+ * input padded with zeros, giving `outH × outW` positions.
+ */
+export interface ConvGeometry {
+  readonly batch: number
+  readonly channels: number
+  readonly height: number
+  readonly width: number
+  readonly kernelH: number
+  readonly kernelW: number
+  readonly strideH: number
+  readonly strideW: number
+  readonly padH: number
+  readonly padW: number
+  readonly outH: number
+  readonly outW: number
+}
+
+/**
+ * Unfold the windows of `x` (NCHW) into `cols`, a (channels·kernelH·kernelW) × (batch·outH·outW)
+ * row-major matrix: row (c, i, j) holds input channel c at window offset (i, j) for every output
+ * position of every image, so that a convolution is one GEMM with the (outC, C·kH·kW) weights.
+ */
+export type Im2col = (x: Float32Array, geometry: ConvGeometry, cols: Float32Array) => void
+
+/** The adjoint of im2col: add each entry of `cols` back into the input position it was read from. */
+export type Col2im = (cols: Float32Array, geometry: ConvGeometry, dx: Float32Array) => void
+
+/** The output positions [lo, hi) whose window tap at offset `tap` lands inside an input of `size`. */
+function validRange(tap: number, size: number, out: number, stride: number, pad: number): [number, number] {
+  // position o reads input o·stride − pad + tap, which must lie in [0, size)
+  const lo = Math.max(0, Math.ceil((pad - tap) / stride))
+  const hi = Math.min(out, Math.floor((size - 1 + pad - tap) / stride) + 1)
+  return [lo, Math.max(lo, hi)]
+}
+
+/** The plain im2col: one pass per (channel, tap), zero where the window hangs over the padding. */
+export const im2colReference: Im2col = (x, g, cols) => {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g
+  const positions = outH * outW
+  const columns = batch * positions
+  const plane = height * width
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < kernelH; i++) {
+      const [ohLo, ohHi] = validRange(i, height, outH, strideH, padH)
+      for (let j = 0; j < kernelW; j++) {
+        const [owLo, owHi] = validRange(j, width, outW, strideW, padW)
+        const row = ((c * kernelH + i) * kernelW + j) * columns
+        for (let n = 0; n < batch; n++) {
+          const source = (n * channels + c) * plane
+          const target = row + n * positions
+          // NOTE: plain loops rather than fill(): on deep layers a row is 1–4 values, and a call per row costs more.
+          for (let oh = 0; oh < outH; oh++) {
+            const to = target + oh * outW
+            if (oh < ohLo || oh >= ohHi) {
+              for (let ow = 0; ow < outW; ow++) cols[to + ow] = 0
+              continue
+            }
+            const from = source + (oh * strideH - padH + i) * width - padW + j
+            for (let ow = 0; ow < owLo; ow++) cols[to + ow] = 0
+            for (let ow = owLo; ow < owHi; ow++) cols[to + ow] = x[from + ow * strideW]
+            for (let ow = owHi; ow < outW; ow++) cols[to + ow] = 0
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The plain col2im: the same walk as im2col, adding instead of copying (overlapping windows sum). */
+export const col2imReference: Col2im = (cols, g, dx) => {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g
+  const positions = outH * outW
+  const columns = batch * positions
+  const plane = height * width
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < kernelH; i++) {
+      const [ohLo, ohHi] = validRange(i, height, outH, strideH, padH)
+      for (let j = 0; j < kernelW; j++) {
+        const [owLo, owHi] = validRange(j, width, outW, strideW, padW)
+        const row = ((c * kernelH + i) * kernelW + j) * columns
+        for (let n = 0; n < batch; n++) {
+          const target = (n * channels + c) * plane
+          const source = row + n * positions
+          for (let oh = ohLo; oh < ohHi; oh++) {
+            const to = target + (oh * strideH - padH + i) * width - padW + j
+            const from = source + oh * outW
+            for (let ow = owLo; ow < owHi; ow++) dx[to + ow * strideW] += cols[from + ow]
+          }
+        }
+      }
+    }
+  }
+}
