@@ -1,2 +1,5 @@
 export { Module } from './module'
 export { Linear, ReLU, Sigmoid, Flatten, Sequential, initParams, type LinearInit } from './layers'
+export { Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type ConvInit, type Conv2dOptions } from './conv'
+export { BatchNorm2d, Dropout } from './normalization'
+export { BasicBlock, ResNet, resnet18, type ResNetOptions } from './resnet'
