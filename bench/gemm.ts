@@ -1,4 +1,5 @@
 import { gemmReference, kernels, type Gemm } from '../src/main/engine/kernels'
+import { gemmThreadsReady, setGemmThreads } from '../src/main/engine/kernels/wasm'
 import { Random } from '../src/main/engine/random'
 import { peakRssMb, time } from './timing'
 import type { Result, Workload } from './workload'
@@ -36,28 +37,35 @@ function caseName({ m, n, k, transA, transB }: GemmCase): string {
   return `${m}x${k}·${k}x${n} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`
 }
 
-function measure(gemm: Gemm, c: GemmCase, engine: Result['engine']): Result {
+function measure(gemm: Gemm, c: GemmCase, engine: Result['engine'], threads = 1): Result {
   const random = new Random(1)
   const fill = (size: number): Float32Array => Float32Array.from({ length: size }, () => random.normal())
   const args = { a: fill(c.m * c.k), b: fill(c.k * c.n), c: new Float32Array(c.m * c.n), m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB, accumulate: false }
   // NOTE: a large product gets more runs, so that one undisturbed run is likely on a shared machine.
   const timing = time(() => gemm(args), { minSeconds: c.m * c.n * c.k >= 1 << 27 ? 4 : 1 })
   return {
-    workload: 'gemm', case: caseName(c), label: c.label, engine, threads: 1,
+    workload: 'gemm', case: caseName(c), label: c.label, engine, threads,
     seconds: timing.best, medianSeconds: timing.median, runs: timing.runs,
     gflops: (2 * c.m * c.n * c.k) / timing.best / 1e9, peakRssMb: peakRssMb(),
   }
 }
 
+/** Thread counts our GEMM is measured with. */
+const THREADS = [1, 2]
+
 /** GEMM throughput of the engine's kernel (copies into WebAssembly memory included) and of the reference. */
 export const gemmWorkload: Workload = {
   name: 'gemm',
-  title: 'GEMM, float32, one thread',
+  title: 'GEMM, float32',
   async run() {
-    return [
-      ...CASES.map((c) => measure(kernels.gemm, c, 'ours')),
-      ...REFERENCE_CASES.map((c) => measure(gemmReference, c, 'ours-reference')),
-    ]
+    const results: Result[] = []
+    for (const threads of THREADS) {
+      setGemmThreads(threads)
+      await gemmThreadsReady()
+      results.push(...CASES.map((c) => measure(kernels.gemm, c, 'ours', threads)))
+    }
+    setGemmThreads(1)
+    return [...results, ...REFERENCE_CASES.map((c) => measure(gemmReference, c, 'ours-reference'))]
   },
   torch() {
     return { workload: 'gemm', cases: CASES.map((c) => ({ ...c, case: caseName(c) })) }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const comparisons = compare(ours.filter((r) => r.engine === 'ours'), torch)
   if (values.json) return emit([...torch, ...comparisons])
   console.log(`PyTorch ${TORCH_THREADS.join(' and ')} threads (same run)\n${resultsTable(torch)}\n`)
-  console.log(`Time ratio, ours/PyTorch (below 1: ours is faster)\n${comparisonTable(comparisons)}`)
+  console.log(`Time ratio ours/PyTorch, below 1 when ours is faster (ours on as many threads, in parentheses)\n${comparisonTable(comparisons)}`)
 }
 
 await main().catch((error: unknown) => {

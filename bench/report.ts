@@ -7,20 +7,26 @@ export interface Comparison {
   readonly case: string
   readonly label?: string
   readonly comparison: 'ours/pytorch'
-  readonly torchThreads: number
+  /** PyTorch's thread count. */
+  readonly threads: number
+  readonly oursThreads: number
   readonly ratio: number
 }
 
-/** Pairs each of our results with PyTorch's for the same workload and case, per PyTorch thread count. */
+/**
+ * Pairs each PyTorch result with ours for the same workload and case: ours on as many threads when we
+ * measured that, else ours on the most threads we measured.
+ */
 export function compare(ours: readonly Result[], torch: readonly Result[]): Comparison[] {
-  return ours.flatMap((mine) =>
-    torch
-      .filter((theirs) => theirs.workload === mine.workload && theirs.case === mine.case)
-      .map((theirs) => ({
-        workload: mine.workload, case: mine.case, label: mine.label,
-        comparison: 'ours/pytorch' as const, torchThreads: theirs.threads, ratio: mine.seconds / theirs.seconds,
-      })),
-  )
+  return torch.flatMap((theirs) => {
+    const candidates = ours.filter((mine) => mine.workload === theirs.workload && mine.case === theirs.case)
+    const mine = candidates.find((r) => r.threads === theirs.threads) ?? candidates.sort((x, y) => y.threads - x.threads)[0]
+    if (!mine) return []
+    return [{
+      workload: theirs.workload, case: theirs.case, label: theirs.label,
+      comparison: 'ours/pytorch' as const, threads: theirs.threads, oursThreads: mine.threads, ratio: mine.seconds / theirs.seconds,
+    }]
+  })
 }
 
 /** The machine, as a line above the tables. */
@@ -50,12 +56,13 @@ export function resultsTable(results: readonly Result[]): string {
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   const keys = [...new Set(comparisons.map((c) => `${c.workload}\u0000${c.case}`))]
-  const threads = [...new Set(comparisons.map((c) => c.torchThreads))].sort((x, y) => x - y)
+  const threads = [...new Set(comparisons.map((c) => c.threads))].sort((x, y) => x - y)
   return table(
-    ['workload', 'case', 'what', ...threads.map((t) => `ours/pytorch(${t} thread${t === 1 ? '' : 's'})`)],
+    ['workload', 'case', 'what', ...threads.map((t) => `PyTorch ${t} thread${t === 1 ? '' : 's'}`)],
     keys.map((key) => {
       const row = comparisons.filter((c) => `${c.workload}\u0000${c.case}` === key)
-      return [row[0].workload, row[0].case, row[0].label ?? '', ...threads.map((t) => fixed(row.find((c) => c.torchThreads === t)?.ratio, 2))]
+      const cell = (c: Comparison | undefined): string => (c ? `${fixed(c.ratio, 2)} (ours ${c.oursThreads})` : '')
+      return [row[0].workload, row[0].case, row[0].label ?? '', ...threads.map((t) => cell(row.find((c) => c.threads === t)))]
     }),
   )
 }

@@ -3,6 +3,8 @@ import { MR, NR, TILE_BYTES, kernel4x8, kernelEdge } from './microkernel.as'
 import { packA, packB } from './pack.as'
 import { axpyRows, dotRows } from './gemv.as'
 
+export { gemmChunks } from './parallel.as'
+
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's
 // 2 MiB L2 the rate at 1024³ moved by under 5% across mc 64–256, kc 128–512, nc 1024–4096.

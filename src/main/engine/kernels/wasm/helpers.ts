@@ -1,33 +1,37 @@
 import { Worker } from 'node:worker_threads'
 import type { CompiledModule, GemmExports, SharedMemory } from './instance'
 
-/** The 13 arguments of the module's `gemm`, in order. */
-export type GemmCall = readonly [
-  a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-  m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number,
-]
+/** A GEMM split into chunks of C's rows (or columns); the fields of a job block read by `gemmChunks`. */
+export interface Job {
+  readonly chunks: number
+  readonly chunk: number
+  readonly alongRows: boolean
+  /** gemm's a, lda, b, ldb, c, ldc, m, n, k, transA, transB, accumulate. */
+  readonly args: readonly number[]
+}
 
-/** Bytes of shared memory each helper's mailbox takes (16 int32s). */
-export const SLOT_BYTES = 64
-const [POSTED, DONE, STATE, ARGS] = [0, 1, 2, 3]
+/** Bytes of shared memory a job block takes, and each helper's mailbox (apart, so they share no cache line). */
+export const BLOCK_BYTES = 64
+const [POSTED, CLAIMED, DONE, STATE] = [0, 1, 2, 3]
 /** A mailbox's STATE: 0 while the helper starts, then READY, or FAILED for good. */
 const [READY, FAILED] = [1, 2]
 
 // NOTE: a helper is plain JavaScript evaluated in a worker, so it needs no file path in Node, a worker or a
-// bundle. It sleeps in Atomics.wait until its mailbox's POSTED count moves, runs the call, then bumps DONE.
+// bundle. It sleeps until POSTED moves, claims the job (unless the poster, done first, took it back), runs
+// chunks of it until none is left, then reports DONE.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { module, memory, slot } = workerData
-const mailbox = new Int32Array(memory.buffer, slot, 16)
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports
+const { module, memory, job, mailbox: at, work } = workerData
+const mailbox = new Int32Array(memory.buffer, at, 4)
+const { gemmChunks } = new WebAssembly.Instance(module, { env: { memory } }).exports
 Atomics.store(mailbox, ${STATE}, ${READY})
 let seen = Atomics.load(mailbox, ${POSTED})
 for (;;) {
   Atomics.wait(mailbox, ${POSTED}, seen)
   seen = Atomics.load(mailbox, ${POSTED})
+  if (Atomics.compareExchange(mailbox, ${CLAIMED}, seen - 1, seen) !== seen - 1) continue
   try {
-    const a = Array.from(mailbox.subarray(${ARGS}, ${ARGS + 13}), (x, i) => (i === 0 || i === 2 || i === 4 || i === 12 ? x >>> 0 : x))
-    gemm(...a)
+    gemmChunks(job, work)
   } catch {
     Atomics.store(mailbox, ${STATE}, ${FAILED})
   }
@@ -36,15 +40,15 @@ for (;;) {
 }
 `
 
-/** A worker thread running the kernel module on the shared memory, fed through a mailbox in that memory. */
+/** A worker thread running the kernel module on the shared memory, woken through its mailbox. */
 class Helper {
   private readonly mailbox: Int32Array
   private readonly worker: Worker
 
-  constructor(module: CompiledModule, memory: SharedMemory, slot: number) {
-    this.mailbox = new Int32Array(memory.buffer, slot, 16)
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, slot } })
-    // A helper never keeps the process alive, and one that dies is simply not used again.
+  constructor(module: CompiledModule, memory: SharedMemory, job: number, mailbox: number, work: number) {
+    this.mailbox = new Int32Array(memory.buffer, mailbox, 4)
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, job, mailbox, work } })
+    // A helper never keeps the process alive, and one that fails to start is simply never used.
     this.worker.unref()
     this.worker.on('error', () => Atomics.store(this.mailbox, STATE, FAILED))
   }
@@ -53,49 +57,60 @@ class Helper {
     return Atomics.load(this.mailbox, STATE) === READY
   }
 
-  post(call: GemmCall): void {
-    this.mailbox.set(call, ARGS)
+  post(): void {
     Atomics.add(this.mailbox, POSTED, 1)
     Atomics.notify(this.mailbox, POSTED)
   }
 
-  /** Blocks until the posted call is done; false if the helper failed. */
-  await(): boolean {
+  /**
+   * Takes the posted job back if the helper has not claimed it yet, else waits until it is done (the
+   * poster ran out of chunks first). False if the helper failed while running it.
+   */
+  finish(): boolean {
     const posted = Atomics.load(this.mailbox, POSTED)
+    if (Atomics.compareExchange(this.mailbox, CLAIMED, posted - 1, posted) === posted - 1) return true
     for (let done = Atomics.load(this.mailbox, DONE); done !== posted; done = Atomics.load(this.mailbox, DONE)) {
-      if (Atomics.load(this.mailbox, STATE) === FAILED) return false
       Atomics.wait(this.mailbox, DONE, done, 1000)
     }
     return Atomics.load(this.mailbox, STATE) !== FAILED
   }
 }
 
-/** Helper threads for the GEMM, started on first use; mailboxes sit at `mailboxes` in the shared memory. */
+/** Helper threads for the GEMM, started on demand; the job block and mailboxes sit in the shared memory. */
 export class HelperPool {
   private readonly helpers: Helper[] = []
+  private readonly job: Int32Array
 
   constructor(
     private readonly module: CompiledModule,
     private readonly memory: SharedMemory,
-    private readonly mailboxes: number,
-    private readonly capacity: number,
-  ) {}
+    private readonly jobAt: number,
+    /** One workspace per thread: this one's first, then each helper's. */
+    private readonly workspaces: readonly number[],
+  ) {
+    this.job = new Int32Array(memory.buffer, jobAt, BLOCK_BYTES / 4)
+  }
 
   /** How many helpers are ready now, starting more (up to `wanted`) for later calls. */
   available(wanted: number): number {
-    while (this.helpers.length < Math.min(wanted, this.capacity)) {
-      this.helpers.push(new Helper(this.module, this.memory, this.mailboxes + this.helpers.length * SLOT_BYTES))
+    const target = Math.min(wanted, this.workspaces.length - 1)
+    while (this.helpers.length < target) {
+      const i = this.helpers.length
+      const mailbox = this.jobAt + BLOCK_BYTES * (i + 1)
+      this.helpers.push(new Helper(this.module, this.memory, this.jobAt, mailbox, this.workspaces[i + 1]))
     }
     let ready = 0
-    while (ready < Math.min(wanted, this.helpers.length) && this.helpers[ready].ready) ready++
+    while (ready < target && this.helpers[ready].ready) ready++
     return ready
   }
 
-  /** Runs calls[0] on this thread and calls[i] on helper i − 1 at the same time; returns when all are done. */
-  runAll(exports: GemmExports, calls: readonly GemmCall[]): void {
-    calls.slice(1).forEach((call, i) => this.helpers[i].post(call))
-    exports.gemm(...calls[0])
-    const failed = calls.slice(1).filter((_, i) => !this.helpers[i].await())
-    if (failed.length > 0) throw new Error('gemm: a helper thread failed; call setGemmThreads(1) to compute on this thread only')
+  /** Runs `job` on this thread and the first `helpers` helpers together; returns when every chunk is done. */
+  run(exports: GemmExports, job: Job, helpers: number): void {
+    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.args])
+    const team = this.helpers.slice(0, helpers)
+    for (const helper of team) helper.post()
+    exports.gemmChunks(this.jobAt, this.workspaces[0])
+    const failed = team.filter((helper) => !helper.finish())
+    if (failed.length > 0) throw new Error('gemm: a helper thread failed; setGemmThreads(1) computes on this thread only')
   }
 }

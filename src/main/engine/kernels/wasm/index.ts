@@ -1,30 +1,31 @@
 import type { Gemm, GemmArgs } from '../matmul'
-import { HelperPool, SLOT_BYTES, type GemmCall } from './helpers'
+import { BLOCK_BYTES, HelperPool, type Job } from './helpers'
 import { loadGemmModule, PAGE_BYTES, type GemmModule } from './instance'
 
 /** At most this many threads share one GEMM (this one and its helpers). */
 const MAX_THREADS = 8
 /** Below this many multiply-adds a product runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_MACS = 1 << 21
-/** Each thread's share of the split dimension is a multiple of this (the tile's 4 rows and 8 columns divide it). */
-const SPLIT_QUANTUM = 8
+/** Chunks are a multiple of this many rows or columns (the 4×8 tile divides it), and at least this big. */
+const CHUNK_QUANTUM = 8
+/** Chunks per thread: enough that a thread slowed by another process hands its share to the others. */
+const CHUNKS_PER_THREAD = 4
 
 const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to
 
 /**
- * The shared memory's layout: helpers' mailboxes, one packing workspace per thread, then the operands
- * of the current call, which grow the memory as needed (it never shrinks).
+ * The shared memory's layout: the job block and helpers' mailboxes, one packing workspace per thread, then
+ * the operands of the current call, which grow the memory as needed (it never shrinks).
  */
 class Layout {
-  readonly mailboxes: number
+  readonly job: number
   readonly workspaces: readonly number[]
   private readonly operands: number
 
   constructor(private readonly wasm: GemmModule) {
-    const base = wasm.exports.heapBase()
+    this.job = wasm.exports.heapBase()
     const workspace = align(wasm.exports.workspaceBytes(), 64)
-    this.mailboxes = base
-    const first = base + align(SLOT_BYTES * MAX_THREADS, 64)
+    const first = this.job + BLOCK_BYTES * MAX_THREADS
     this.workspaces = Array.from({ length: MAX_THREADS }, (_, i) => first + i * workspace)
     this.operands = first + MAX_THREADS * workspace
   }
@@ -43,24 +44,16 @@ class Layout {
   }
 }
 
-/**
- * Splits one call into calls over disjoint rows (or columns) of C, one per workspace; each element of C is
- * summed in the same order as by the whole call, so the result does not depend on the number of threads.
- */
-function split(call: GemmCall, workspaces: readonly number[]): GemmCall[] {
-  const [a, lda, b, ldb, c, ldc, m, n, k, transA, transB, accumulate] = call
+/** Cuts C along its longer side into chunks for `threads` threads; null when one thread should do it all. */
+function plan(args: readonly number[], threads: number): Omit<Job, 'args'> | null {
+  const [m, n, k] = args.slice(6, 9)
+  if (threads < 2 || m * n * k < PARALLEL_MIN_MACS || Math.min(m, n) < 2) return null
   const alongRows = m >= n
   const length = alongRows ? m : n
-  const share = align(Math.ceil(length / workspaces.length), SPLIT_QUANTUM)
-  const starts = Array.from({ length: Math.ceil(length / share) }, (_, i) => i * share)
-  // A sliver of 1 row or column would take the vector path and sum in another order: fold it into the part before.
-  if (starts.length > 1 && length - starts[starts.length - 1] < SPLIT_QUANTUM) starts.pop()
-  return starts.map((start, i): GemmCall => {
-    const size = (starts[i + 1] ?? length) - start
-    return alongRows
-      ? [a + 4 * start * (transA ? 1 : lda), lda, b, ldb, c + 4 * start * ldc, ldc, size, n, k, transA, transB, accumulate, workspaces[i]]
-      : [a, lda, b + 4 * start * (transB ? ldb : 1), ldb, c + 4 * start, ldc, m, size, k, transA, transB, accumulate, workspaces[i]]
-  })
+  const chunk = Math.max(CHUNK_QUANTUM, align(Math.ceil(length / (threads * CHUNKS_PER_THREAD)), CHUNK_QUANTUM))
+  // The last chunk takes the remainder, so no chunk is narrower than CHUNK_QUANTUM.
+  const chunks = Math.floor(length / chunk)
+  return chunks < 2 ? null : { chunks, chunk, alongRows }
 }
 
 function checkLengths({ a, b, c, m, n, k }: GemmArgs): void {
@@ -69,10 +62,10 @@ function checkLengths({ a, b, c, m, n, k }: GemmArgs): void {
   }
 }
 
-function createGemm(wasm: GemmModule, pool: HelperPool, layout: Layout): Gemm {
-  return (args) => {
-    checkLengths(args)
-    const { a, b, c, m, n, k, transA, transB, accumulate } = args
+function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
+  return (gemmArgs) => {
+    checkLengths(gemmArgs)
+    const { a, b, c, m, n, k, transA, transB, accumulate } = gemmArgs
     if (m === 0 || n === 0) return
     const [aAt, bAt, cAt] = layout.place([m * k, k * n, m * n])
     // NOTE: copying in is a memcpy (~5–10 GB/s), small beside the arithmetic for all but vector products.
@@ -81,26 +74,26 @@ function createGemm(wasm: GemmModule, pool: HelperPool, layout: Layout): Gemm {
     memory.set(b.length === k * n ? b : b.subarray(0, k * n), bAt / 4)
     const out = c.length === m * n ? c : c.subarray(0, m * n)
     if (accumulate) memory.set(out, cAt / 4)
-    const call: GemmCall = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, layout.workspaces[0]]
-    const wanted = threads > 1 && m * n * k >= PARALLEL_MIN_MACS && Math.min(m, n) > 1 ? Math.min(threads, Math.floor(Math.max(m, n) / SPLIT_QUANTUM)) : 1
-    const helpers = wanted > 1 ? pool.available(wanted - 1) : 0
-    if (helpers === 0) wasm.exports.gemm(...call)
-    else pool.runAll(wasm.exports, split(call, layout.workspaces.slice(0, helpers + 1)))
+    const args = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate]
+    const job = plan(args, threads)
+    const helpers = job ? pool.available(threads - 1) : 0
+    if (job && helpers > 0) pool.run(wasm.exports, { ...job, args }, helpers)
+    else wasm.exports.gemm(aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, layout.workspaces[0])
     out.set(memory.subarray(cAt / 4, cAt / 4 + m * n))
   }
 }
 
 const wasm = loadGemmModule()
 const layout = wasm && new Layout(wasm)
-const pool = wasm && layout && new HelperPool(wasm.module, wasm.memory, layout.mailboxes, MAX_THREADS - 1)
+const pool = wasm && layout && new HelperPool(wasm.module, wasm.memory, layout.job, layout.workspaces)
 let threads = 1
 
 /** The WebAssembly SIMD GEMM (blocked, packed, 4×8 register tiles); null where the runtime lacks SIMD. */
-export const gemmWasm: Gemm | null = wasm && pool && layout ? createGemm(wasm, pool, layout) : null
+export const gemmWasm: Gemm | null = wasm && layout && pool ? createGemm(wasm, layout, pool) : null
 
 /**
- * How many threads one large GEMM may use, 1 (the default) to 8; helper threads start now and are used once
- * ready. Results are bit-identical for every count: each element of C is summed in the same order.
+ * How many threads one large GEMM may use, 1 (the default) to 8; helper threads start now and join in once
+ * running. Results are bit-identical for every count: each element of C is summed in the same order.
  */
 export function setGemmThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {

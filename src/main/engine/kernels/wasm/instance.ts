@@ -25,6 +25,8 @@ export interface GemmExports {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
     m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number,
   ): void
+  /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
+  gemmChunks(job: number, work: number): void
 }
 
 /** The compiled kernel module, the memory its instances share, and this thread's instance. */
