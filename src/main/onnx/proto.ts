@@ -1,0 +1,157 @@
+import protobuf from 'protobufjs/light.js'
+import schema from './onnx-schema.json'
+
+/**
+ * The ONNX protobuf messages, through protobufjs and the official schema (`onnx.proto`, copied from
+ * the onnx package and turned into `onnx-schema.json` by `scripts/onnx-schema.mjs`). Importing the JSON
+ * descriptor works the same under tsx, vitest and the Vite bundle. Field names are protobufjs's
+ * camelCase of the schema's (`raw_data` → `rawData`).
+ */
+const root = protobuf.Root.fromJSON(schema as protobuf.INamespace)
+const ModelProtoType = root.lookupType('onnx.ModelProto')
+
+/** `TensorProto.DataType` values Digit Lab reads or writes. */
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, DOUBLE: 11 } as const
+
+/** Bytes per element of each `TensorProto.DataType` (0 where the size is not fixed, e.g. STRING). */
+export const ELEMENT_BYTES: Readonly<Record<number, number>> = {
+  1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 8: 0, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 14: 8, 15: 16, 16: 2,
+}
+
+/** A readable name for a `TensorProto.DataType` value. */
+export function dataTypeName(type: number): string {
+  const names: Record<number, string> = {
+    1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
+    9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  }
+  return names[type] ?? `data type ${type}`
+}
+
+/** `AttributeProto.AttributeType` values. */
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const
+
+/** `TensorProto.DataLocation.EXTERNAL`: the values live in another file. */
+export const EXTERNAL_DATA = 1
+
+export interface TensorProto {
+  name?: string
+  dims?: number[]
+  dataType?: number
+  rawData?: Uint8Array
+  floatData?: number[]
+  int32Data?: number[]
+  int64Data?: number[]
+  doubleData?: number[]
+  uint64Data?: number[]
+  stringData?: Uint8Array[]
+  dataLocation?: number
+}
+
+export interface AttributeProto {
+  name: string
+  type: number
+  f?: number
+  i?: number
+  s?: Uint8Array
+  t?: TensorProto
+  floats?: number[]
+  ints?: number[]
+}
+
+export interface NodeProto {
+  name?: string
+  opType: string
+  domain?: string
+  input: string[]
+  output: string[]
+  attribute?: AttributeProto[]
+}
+
+export interface Dimension {
+  dimValue?: number
+  dimParam?: string
+}
+
+export interface TypeProto {
+  tensorType?: { elemType?: number; shape?: { dim?: Dimension[] } }
+}
+
+export interface ValueInfoProto {
+  name: string
+  type?: TypeProto
+  docString?: string
+}
+
+export interface GraphProto {
+  name?: string
+  node?: NodeProto[]
+  initializer?: TensorProto[]
+  input?: ValueInfoProto[]
+  output?: ValueInfoProto[]
+  valueInfo?: ValueInfoProto[]
+  docString?: string
+}
+
+export interface StringEntry {
+  key: string
+  value: string
+}
+
+export interface ModelProto {
+  irVersion?: number
+  opsetImport?: { domain?: string; version: number }[]
+  producerName?: string
+  producerVersion?: string
+  domain?: string
+  modelVersion?: number
+  docString?: string
+  graph?: GraphProto
+  metadataProps?: StringEntry[]
+}
+
+/** Serialize a model with the ONNX schema; throws when the object does not fit the schema. */
+export function encodeModel(model: ModelProto): Uint8Array {
+  const problem = ModelProtoType.verify(model)
+  if (problem) throw new Error(`the ONNX model does not fit the schema: ${problem}`)
+  return ModelProtoType.encode(ModelProtoType.fromObject(model)).finish()
+}
+
+/** Parse ONNX bytes into plain objects (int64 as numbers); throws on bytes that are not a ModelProto. */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  const message = ModelProtoType.decode(bytes)
+  return ModelProtoType.toObject(message, { longs: Number, enums: Number, arrays: true }) as ModelProto
+}
+
+/** One top-level field of a serialized message: its number, and its bytes with and without the tag. */
+export interface RawField {
+  readonly field: number
+  readonly raw: Uint8Array
+  readonly payload: Uint8Array
+}
+
+/** The top-level fields of a serialized message in file order, read with protobufjs's Reader. */
+export function topLevelFields(bytes: Uint8Array): RawField[] {
+  const reader = protobuf.Reader.create(bytes)
+  const fields: RawField[] = []
+  while (reader.pos < reader.len) {
+    const start = reader.pos
+    const tag = reader.uint32()
+    let payloadStart = reader.pos
+    if ((tag & 7) === 2) {
+      const length = reader.uint32()
+      payloadStart = reader.pos
+      reader.skip(length)
+    } else reader.skipType(tag & 7)
+    fields.push({ field: tag >>> 3, raw: bytes.subarray(start, reader.pos), payload: bytes.subarray(payloadStart, reader.pos) })
+  }
+  return fields
+}
+
+/** `ModelProto.metadata_props`'s field number. */
+export const METADATA_FIELD = 14
+const StringEntryType = root.lookupType('onnx.StringStringEntryProto')
+
+/** The key of a serialized `metadata_props` entry. */
+export function entryKey(payload: Uint8Array): string {
+  return (StringEntryType.toObject(StringEntryType.decode(payload)) as Partial<StringEntry>).key ?? ''
+}
