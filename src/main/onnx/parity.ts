@@ -1,0 +1,101 @@
+import { noGrad } from '../engine/autograd'
+import { ImageDataset, type ImageSplit } from '../engine/data/dataset'
+import type { Module } from '../engine/nn/module'
+import { sigmoidValue } from '../engine/ops/elementwise'
+import type { OnnxClassifier } from './inference'
+
+/** How closely onnxruntime running the file agrees with the engine, on the same images. */
+export interface ParityReport {
+  readonly images: number
+  /** max |logit(onnxruntime) − logit(engine)| over every image and column. */
+  readonly maxLogitDelta: number
+  readonly maxProbabilityDelta: number
+  /** Share of images whose predicted class is the same (1 = all). */
+  readonly argmaxAgreement: number
+  readonly disagreements: number
+  readonly tolerance: number
+  /** max |Δlogit| ≤ tolerance and every prediction agrees. */
+  readonly passed: boolean
+}
+
+export interface ParityOptions {
+  /** Largest |Δlogit| accepted (default 1e-4). */
+  readonly tolerance?: number
+  /** Images compared, spread evenly over the split (default 2,000; Infinity for all). */
+  readonly maxImages?: number
+}
+
+/** Class of each row: arg-max, or for one logit the chapter's rule σ(logit) > 0.5 → the first label. */
+function predictedClass(logits: Float32Array, row: number, columns: number): number {
+  if (columns === 1) return sigmoidValue(logits[row]) > 0.5 ? 0 : 1
+  let best = 0
+  for (let c = 1; c < columns; c++) if (logits[row * columns + c] > logits[row * columns + best]) best = c
+  return best
+}
+
+/** The engine's probabilities for its logits: [σ(l), σ(−l)] for one logit, softmax otherwise. */
+function engineProbabilities(logits: Float32Array, columns: number): Float32Array {
+  if (columns === 1) return Float32Array.from({ length: logits.length * 2 }, (_, i) => sigmoidValue(i % 2 === 0 ? logits[i >> 1] : -logits[i >> 1]))
+  const out = new Float32Array(logits.length)
+  for (let row = 0; row < logits.length; row += columns) {
+    let max = -Infinity
+    for (let c = 0; c < columns; c++) max = Math.max(max, logits[row + c])
+    let sum = 0
+    for (let c = 0; c < columns; c++) sum += out[row + c] = Math.exp(logits[row + c] - max)
+    for (let c = 0; c < columns; c++) out[row + c] /= sum
+  }
+  return out
+}
+
+/** max |a − b| over two equally long arrays; NaN anywhere makes it NaN (and the check fail). */
+function maxDelta(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Number.NaN
+  let max = 0
+  for (let i = 0; i < a.length; i++) {
+    const delta = Math.abs(a[i] - b[i])
+    if (!(delta <= max)) max = delta
+  }
+  return max
+}
+
+/**
+ * Run the same validation images through the engine and through onnxruntime, and compare logits
+ * and predicted classes. This is what proves an export computes what the app computed.
+ */
+export async function checkParity(classifier: OnnxClassifier, model: Module, split: ImageSplit, size: readonly [number, number], options: ParityOptions = {}): Promise<ParityReport> {
+  const tolerance = options.tolerance ?? 1e-4
+  const count = Math.min(split.count, options.maxImages ?? 2000)
+  const indices = Int32Array.from({ length: count }, (_, i) => Math.floor((i * split.count) / count))
+  const dataset = new ImageDataset(split, size[0], size[1], 'class')
+  model.eval()
+  let maxLogitDelta = 0
+  let maxProbabilityDelta = 0
+  let disagreements = 0
+  for (let start = 0; start < count; start += 256) {
+    const { x } = dataset.batch(indices.subarray(start, Math.min(count, start + 256)))
+    const n = x.shape[0]
+    const engine = noGrad(() => model.forward(x))
+    const columns = engine.shape[1]
+    const onnx = await classifier.run(x.data, n)
+    if (!onnx.logits) throw new Error('the exported model has no logits output')
+    maxLogitDelta = Math.max(maxLogitDelta, maxDelta(engine.data, onnx.logits))
+    maxProbabilityDelta = Math.max(maxProbabilityDelta, maxDelta(engineProbabilities(engine.data, columns), onnx.scores))
+    for (let row = 0; row < n; row++) if (predictedClass(engine.data, row, columns) !== predictedClass(onnx.logits, row, columns)) disagreements++
+  }
+  return {
+    images: count,
+    maxLogitDelta,
+    maxProbabilityDelta,
+    argmaxAgreement: count === 0 ? 1 : (count - disagreements) / count,
+    disagreements,
+    tolerance,
+    passed: maxLogitDelta <= tolerance && disagreements === 0,
+  }
+}
+
+/** The report in one line: `parity on 2038 validation images: max |Δlogit| 2.4e-7, argmax agreement 100.00% (tolerance 1e-4)`. */
+export function formatParity(report: ParityReport): string {
+  const agreement = `${(report.argmaxAgreement * 100).toFixed(2)}%${report.disagreements ? ` (${report.disagreements} differ)` : ''}`
+  return `parity on ${report.images} validation images: max |Δlogit| ${report.maxLogitDelta.toExponential(1)}, ` +
+    `max |Δp| ${report.maxProbabilityDelta.toExponential(1)}, argmax agreement ${agreement} (tolerance ${report.tolerance.toExponential(0)})`
+}
