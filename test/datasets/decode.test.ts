@@ -1,0 +1,109 @@
+import fc from 'fast-check'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { decodeImage, ImageError } from '../../src/main/datasets/decode'
+import { borderLevel, padToSquare, toGray, toMnistPolarity } from '../../src/main/datasets/pixels'
+import { decodeGrayPng } from '../../src/main/datasets/png-fast'
+import { grayInput, grayPngWithFilter, inkOnTransparent, pngBomb, strokeImage } from './fixtures'
+
+const AUTO = { polarity: 'auto', resize: 'letterbox' } as const
+
+async function sharpGray(png: Buffer): Promise<Uint8Array> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+  return Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels])
+}
+
+describe('decoding one image', () => {
+  it("the fast path for plain 28×28 gray PNGs gives sharp's pixels for every PNG filter", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 784, maxLength: 784 }), fc.integer({ min: 0, max: 4 }), async (pixels, filter) => {
+        const png = grayPngWithFilter(pixels, 28, 28, filter)
+        const fast = decodeGrayPng(png, 28)
+        expect(fast).not.toBeNull()
+        expect(Array.from(fast!)).toEqual(Array.from(await sharpGray(png)))
+        expect(Array.from(fast!)).toEqual(Array.from(pixels))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('the fast path declines anything unusual and leaves it to sharp', async () => {
+    const pixels = strokeImage(28, 28, true)
+    const png = grayPngWithFilter(pixels, 28, 28, 1)
+    const flipped = Buffer.from(png)
+    flipped[45] ^= 0x10 // inside IDAT: its CRC no longer matches
+    expect(decodeGrayPng(flipped, 28)).toBeNull()
+    expect(decodeGrayPng(png.subarray(0, png.length - 20), 28)).toBeNull()
+    expect(decodeGrayPng(grayPngWithFilter(strokeImage(27, 28, true), 27, 28, 0), 28)).toBeNull()
+    expect(decodeGrayPng(await grayInput(pixels, 28, 28).png().toBuffer(), 28)).toBeNull() // RGB
+    expect(decodeGrayPng(await grayInput(pixels, 28, 28).toColourspace('grey16').png().toBuffer(), 28)).toBeNull()
+    await expect(decodeImage(flipped, AUTO)).rejects.toThrow(ImageError)
+  })
+
+  it('refuses a decompression bomb from its header, in well under a second, without decoding it', async () => {
+    const bomb = pngBomb(20000)
+    expect(bomb.length).toBeLessThan(64 * 1024)
+    const rssBefore = process.memoryUsage().rss
+    const started = performance.now()
+    const error = await decodeImage(bomb, AUTO).catch((e: unknown) => e)
+    const seconds = (performance.now() - started) / 1000
+    expect(error).toBeInstanceOf(ImageError)
+    expect((error as Error).message).toMatch(/^image too large: 20000×20000 pixels/)
+    expect(seconds).toBeLessThan(0.25)
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 2 ** 20) // 400 MB if it had been decoded
+  })
+
+  it('reads polarity from the border, and the override wins', async () => {
+    const dark = await grayInput(strokeImage(28, 28, false), 28, 28).png().toBuffer()
+    const light = strokeImage(28, 28, true)
+    expect(Array.from((await decodeImage(dark, AUTO)).pixels)).toEqual(Array.from(light))
+    expect((await decodeImage(dark, AUTO)).inverted).toBe(true)
+    const kept = await decodeImage(dark, { polarity: 'light-ink', resize: 'letterbox' })
+    expect(kept.inverted).toBe(false)
+    expect(kept.pixels[0]).toBe(255)
+    const forced = await decodeImage(await grayInput(light, 28, 28).png().toBuffer(), { polarity: 'dark-ink', resize: 'letterbox' })
+    expect(forced.pixels[0]).toBe(255)
+  })
+
+  it('black ink on a transparent canvas is not lost (it would decode to all zeros unflattened)', async () => {
+    const image = await decodeImage(await inkOnTransparent(28, 28, 0).png().toBuffer(), AUTO)
+    expect(Array.from(image.pixels)).toEqual(Array.from(strokeImage(28, 28, true)))
+  })
+
+  it('the resize mode is a setting: letterbox keeps the whole image, crop keeps the centre, stretch fills', async () => {
+    const wide = await grayInput(new Uint8Array(84 * 28).fill(255), 84, 28).png().toBuffer()
+    const bright = async (resize: 'letterbox' | 'stretch' | 'crop'): Promise<number> =>
+      (await decodeImage(wide, { polarity: 'light-ink', resize })).pixels.filter((v) => v > 0).length
+    expect(await bright('letterbox')).toBeLessThan(784 / 2)
+    expect(await bright('stretch')).toBe(784)
+    expect(await bright('crop')).toBe(784)
+  })
+
+  it('names an empty buffer instead of letting sharp throw synchronously', async () => {
+    await expect(decodeImage(Buffer.alloc(0), AUTO)).rejects.toThrow('empty file (0 bytes)')
+  })
+})
+
+describe('pixel steps', () => {
+  it('gray by ITU-R 601 luma; a gray pixel keeps its value', () => {
+    expect(Array.from(toGray(Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 77, 77, 77]), 4, 3))).toEqual([76, 150, 29, 77])
+  })
+
+  it('the background comes from the median of the border ring', () => {
+    const gray = new Uint8Array(16).fill(200)
+    gray[5] = gray[6] = gray[9] = gray[10] = 0
+    expect(borderLevel(gray, 4, 4)).toBe(200)
+    expect(borderLevel(new Uint8Array(16), 4, 4)).toBe(0)
+  })
+
+  it('a gray paper background becomes 0 and the levels above it are stretched to 0..255', () => {
+    const gray = Uint8Array.from([180, 180, 180, 180, 20, 180, 180, 180, 180])
+    expect(toMnistPolarity(gray, 3, 3, 'auto')).toBe(true) // inverted: paper 75, ink 235
+    expect(Array.from(gray)).toEqual([0, 0, 0, 0, Math.round(((235 - 75) * 255) / 180), 0, 0, 0, 0])
+  })
+
+  it('the letterbox centres the image on zeros', () => {
+    const padded = padToSquare(Uint8Array.from([9, 9]), 1, 2, 4)
+    expect(Array.from(padded)).toEqual([0, 0, 0, 0, 0, 9, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0])
+  })
+})
