@@ -20,8 +20,9 @@ const result = await asc.main([join(sourceDir, 'gemm.as.ts'), '--outFile', 'gemm
     if (name.endsWith('.wasm')) binary = contents
   },
 })
+const diagnostics = result.stderr.toString()
+if (diagnostics.trim()) process.stderr.write(diagnostics)
 if (result.error || !binary) {
-  process.stderr.write(result.stderr.toString())
   throw result.error ?? new Error('asc produced no binary')
 }
 

@@ -143,7 +143,7 @@ describe.runIf(hasSimd)('the WebAssembly GEMM on several threads', () => {
   afterEach(() => setGemmThreads(1))
 
   // Products large enough to be split (≥ 2²¹ multiply-adds): by rows when m ≥ n, else by columns; 17 rows
-  // on 2 or 3 threads leave a 1-row sliver that must be folded into its neighbour.
+  // or columns make two chunks of 8 and 9 (never a 1-wide sliver, which would take the vector path).
   const cases: Case[] = [
     ...variants(203, 150, 101), ...variants(61, 333, 170),
     { m: 17, n: 16, k: 7800, transA: false, transB: false, accumulate: false },

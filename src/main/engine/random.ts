@@ -1,3 +1,9 @@
+/** A generator's whole state: the four sfc32 words and the spare normal of the last Box–Muller pair. */
+export interface RandomState {
+  readonly words: readonly [number, number, number, number]
+  readonly spareNormal: number | null
+}
+
 /**
  * A small seeded generator (sfc32) so that every run with the same seed draws the same numbers,
  * on every platform: initial weights, shuffles, dropout masks and augmentation all come from here.
@@ -63,6 +69,17 @@ export class Random {
       order[j] = swap
     }
     return order
+  }
+
+  /** The state, so a saved run can resume draw for draw. */
+  state(): RandomState {
+    return { words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal }
+  }
+
+  /** Continue from a state `state()` returned. */
+  setState(state: RandomState): void {
+    ;[this.a, this.b, this.c, this.d] = state.words.map((word) => word | 0)
+    this.spareNormal = state.spareNormal
   }
 
   /** A child generator with its own stream, so one consumer's draws never shift another's. */

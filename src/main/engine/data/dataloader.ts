@@ -1,4 +1,4 @@
-import { Random } from '../random'
+import { Random, type RandomState } from '../random'
 import type { Batch, Dataset } from './dataset'
 
 export interface DataLoaderOptions {
@@ -6,6 +6,11 @@ export interface DataLoaderOptions {
   /** Draw a new order each epoch from `seed` (fastai shuffles training, not validation). */
   readonly shuffle?: boolean
   readonly seed?: number
+}
+
+/** Where a loader's shuffle stands: the next epoch draws its order from here. */
+export interface DataLoaderState {
+  readonly random: RandomState
 }
 
 /**
@@ -29,6 +34,16 @@ export class DataLoader implements Iterable<Batch> {
   /** Number of batches in one epoch. */
   get length(): number {
     return Math.ceil(this.dataset.length / this.batchSize)
+  }
+
+  /** The shuffle's state between epochs, for saving a run. */
+  state(): DataLoaderState {
+    return { random: this.random.state() }
+  }
+
+  /** Resume from a saved state: the next epoch gets the order it would have had in the uninterrupted run. */
+  loadState(state: DataLoaderState): void {
+    this.random.setState(state.random)
   }
 
   *[Symbol.iterator](): Iterator<Batch> {

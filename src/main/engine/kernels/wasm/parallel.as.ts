@@ -18,9 +18,9 @@ export function gemmChunks(job: usize, work: usize): void {
   const chunks = load<i32>(job, CHUNKS)
   const chunk = load<i32>(job, CHUNK)
   const alongRows = load<i32>(job, ALONG_ROWS) != 0
-  const a = load<u32>(job, ARGS), lda = load<i32>(job, ARGS + 4)
-  const b = load<u32>(job, ARGS + 8), ldb = load<i32>(job, ARGS + 12)
-  const c = load<u32>(job, ARGS + 16), ldc = load<i32>(job, ARGS + 20)
+  const a = load<usize>(job, ARGS), lda = load<i32>(job, ARGS + 4)
+  const b = load<usize>(job, ARGS + 8), ldb = load<i32>(job, ARGS + 12)
+  const c = load<usize>(job, ARGS + 16), ldc = load<i32>(job, ARGS + 20)
   const m = load<i32>(job, ARGS + 24), n = load<i32>(job, ARGS + 28), k = load<i32>(job, ARGS + 32)
   const transA = load<i32>(job, ARGS + 36) != 0, transB = load<i32>(job, ARGS + 40) != 0
   const accumulate = load<i32>(job, ARGS + 44) != 0
@@ -28,10 +28,10 @@ export function gemmChunks(job: usize, work: usize): void {
     const start = i * chunk
     const size = i == chunks - 1 ? (alongRows ? m : n) - start : chunk
     if (alongRows) {
-      const aAt = a + (<usize>start * <usize>(transA ? 1 : lda) << 2)
+      const aAt = a + (<usize>start * (transA ? 1 : <usize>lda) << 2)
       gemm(aAt, lda, b, ldb, c + (<usize>start * <usize>ldc << 2), ldc, size, n, k, transA, transB, accumulate, work)
     } else {
-      const bAt = b + (<usize>start * <usize>(transB ? ldb : 1) << 2)
+      const bAt = b + (<usize>start * (transB ? <usize>ldb : 1) << 2)
       gemm(a, lda, bAt, ldb, c + (<usize>start << 2), ldc, m, size, k, transA, transB, accumulate, work)
     }
   }
