@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeImage, ImageError } from '../../src/main/datasets/decode'
 import { borderLevel, padToSquare, toGray, toMnistPolarity } from '../../src/main/datasets/pixels'
 import { decodeGrayPng } from '../../src/main/datasets/png-fast'
-import { grayInput, grayPngWithFilter, inkOnTransparent, pngBomb, strokeImage } from './fixtures'
+import { grayInput, grayPngFromRows, grayPngWithFilter, inkOnTransparent, pngBomb, strokeImage } from './fixtures'
 
 const AUTO = { polarity: 'auto', resize: 'letterbox' } as const
 
@@ -81,6 +81,54 @@ describe('decoding one image', () => {
 
   it('names an empty buffer instead of letting sharp throw synchronously', async () => {
     await expect(decodeImage(Buffer.alloc(0), AUTO)).rejects.toThrow('empty file (0 bytes)')
+  })
+})
+
+describe('mutated files never crash the decoder', () => {
+  it('random bytes flipped, cut or inserted in real files: an image or an ImageError, nothing else', async () => {
+    const stroke = strokeImage(28, 28, false)
+    const seeds = await Promise.all([
+      grayInput(stroke, 28, 28).toColourspace('b-w').png().toBuffer(),
+      grayInput(strokeImage(40, 30, true), 40, 30).png({ palette: true }).toBuffer(),
+      grayInput(stroke, 28, 28).jpeg().toBuffer(),
+      grayInput(stroke, 28, 28).gif().toBuffer(),
+      grayInput(stroke, 28, 28).webp().toBuffer(),
+      grayInput(stroke, 28, 28).tiff().toBuffer(),
+    ])
+    const mutation = fc.record({
+      seed: fc.integer({ min: 0, max: seeds.length - 1 }),
+      edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'cut', 'insert')), { minLength: 1, maxLength: 4 }),
+    })
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ seed, edits }) => {
+        let bytes = Buffer.from(seeds[seed])
+        for (const [position, value, kind] of edits) {
+          const at = position % Math.max(1, bytes.length)
+          if (kind === 'set') bytes[at] = value
+          else if (kind === 'cut') bytes = bytes.subarray(0, at)
+          else bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([value]), bytes.subarray(at)])
+        }
+        const outcome = await decodeImage(bytes, AUTO).then(
+          (image) => image.pixels.length,
+          (error: unknown) => error,
+        )
+        if (typeof outcome !== 'number') expect(outcome).toBeInstanceOf(ImageError)
+        else expect(outcome).toBe(784)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the fast path with any filtered rows behind valid CRCs: pixels, or null for a bad filter type', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 28 * 29, maxLength: 28 * 29 }), (rows) => {
+        for (let y = 0; y < 28; y++) rows[y * 29] %= 6 // filter types 0–4 are valid, 5 is not
+        const decoded = decodeGrayPng(grayPngFromRows(rows, 28, 28), 28)
+        const badFilter = Array.from({ length: 28 }, (_, y) => rows[y * 29]).some((f) => f > 4)
+        expect(decoded === null).toBe(badFilter)
+      }),
+      { numRuns: 200 },
+    )
   })
 })
 

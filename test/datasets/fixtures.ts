@@ -71,11 +71,16 @@ export function grayPngWithFilter(pixels: Uint8Array, width: number, height: num
       raw[y * (width + 1) + 1 + x] = (pixels[y * width + x] - predictor) & 0xff
     }
   }
+  return grayPngFromRows(raw, width, height)
+}
+
+/** A well-formed 8-bit gray PNG (valid CRCs) around the given filtered rows, whatever they hold. */
+export function grayPngFromRows(rows: Uint8Array, width: number, height: number): Buffer {
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
   header[8] = 8
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
 }
 
 /** A 4 KB PNG whose header declares `side`×`side` gray pixels: a decompression bomb. */

@@ -44,6 +44,21 @@ describe('samples on disk', () => {
     expect(result.inverted).toBe(0)
   })
 
+  it('stops when aborted, mid-import', async () => {
+    const controller = new AbortController()
+    const progress: number[] = []
+    const run = importDataset(join(folder.dir, 'mnist_sample'), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'decode') return
+        progress.push(p.done)
+        if (p.done === 10) controller.abort()
+      },
+    })
+    await expect(run).rejects.toThrow(/abort/i)
+    expect(Math.max(...progress)).toBeLessThan(100)
+  })
+
   it('keeps an existing sample folder unless asked to rewrite it', async () => {
     const again = await writeSample(folder.dir, 'mnist-sample', { limitPerClass: 3 })
     expect(again.files).toBe(0)

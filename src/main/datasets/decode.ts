@@ -92,7 +92,20 @@ async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string
     if (bytes[0] === 0x42 && bytes[1] === 0x4d) return 'BMP file: this build of sharp cannot read BMP; save it as PNG'
     return 'not an image sharp can read (unknown format)'
   }
-  return `corrupt or truncated image: ${message}`
+  return `corrupt or truncated image: ${libvipsDetail(error)}`
+}
+
+/**
+ * libvips' complaint in one short line: its messages span lines, repeat, and name internal
+ * modules ("Input buffer has corrupt header: VipsJpeg: premature end of JPEG image\nVipsJpeg: …").
+ */
+function libvipsDetail(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  const parts = text
+    .split(/\n|:\s+|:$/)
+    .map((part) => part.trim().replace(/^Input (buffer|file) has /, ''))
+    .filter((part) => part !== '' && !/^(vips\w*|\w+load(_buffer)?|webp|gif|png|jpeg|tiff|heif)$/i.test(part))
+  return [...new Set(parts)].join('; ').slice(0, 160) || 'unreadable'
 }
 
 const openFile = promisify(open)

@@ -24,7 +24,7 @@ export interface SkippedFile {
   readonly reason: string
 }
 
-/** Files done out of files to do; `phase` says which pass is running. */
+/** Files done out of files to do; `phase` says which pass is running (while scanning, `total` is 0: not known yet). */
 export interface ImportProgress {
   readonly phase: 'scan' | 'decode'
   readonly done: number
