@@ -142,7 +142,15 @@ export function sigmoid(a: Tensor): Tensor {
 
 // d relu(a) = [a > 0]·da  (0 at 0, as PyTorch)
 export function relu(a: Tensor): Tensor {
-  return record(mapValues(a, (x) => (x > 0 ? x : 0)), 'Relu', [a], (g) => [g.mul(mapValues(a, (x) => (x > 0 ? 1 : 0)))])
+  // NOTE: plain loops, not mapValues: ReLU follows every conv, and a call per element there costs more than the op.
+  const src = a.data
+  const out = new Float32Array(src.length)
+  for (let i = 0; i < src.length; i++) out[i] = src[i] > 0 ? src[i] : 0
+  return record(new Tensor(out, a.shape), 'Relu', [a], (g) => {
+    const dx = new Float32Array(src.length)
+    for (let i = 0; i < src.length; i++) dx[i] = src[i] > 0 ? g.data[i] : 0
+    return [new Tensor(dx, a.shape)]
+  })
 }
 
 // d max(a, b) = [a > b]·da + [a < b]·db, ties split half and half (as PyTorch)
