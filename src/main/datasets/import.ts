@@ -1,10 +1,10 @@
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
-import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodeSettings } from './decode'
+import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodedImage, type DecodeSettings } from './decode'
 import { planImport } from './layout'
 import { IMAGE_SIDE } from './pixels'
 import { forEachLimited } from './pool'
 import { seededSplit } from './split'
-import { DatasetError, type ImportOptions, type ImportPlan, type ImportResult, type Polarity, type ResizeMode, type SkippedFile } from './types'
+import { DatasetError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedFile, type Polarity, type ResizeMode, type SkippedFile } from './types'
 
 const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE
 const POLARITIES: readonly Polarity[] = ['auto', 'light-ink', 'dark-ink']
@@ -31,10 +31,8 @@ function decodeSettings(options: ImportOptions): DecodeSettings {
   return { polarity, resize }
 }
 
-async function decodeAll(plan: ImportPlan, options: ImportOptions): Promise<Decoded> {
-  const settings = decodeSettings(options)
-  const total = plan.images
-  const out: Decoded = {
+function emptyDecoded(total: number): Decoded {
+  return {
     pixels: new Uint8Array(total * IMAGE_SIZE),
     ok: new Uint8Array(total),
     labels: new Int32Array(total),
@@ -43,30 +41,35 @@ async function decodeAll(plan: ImportPlan, options: ImportOptions): Promise<Deco
     skipped: [],
     inverted: 0,
   }
-  const report = (done: number): void => options.onProgress?.({ phase: 'decode', done, total })
-  const keep = (i: number, pixels: Uint8Array, inverted: boolean): void => {
-    out.pixels.set(pixels, i * IMAGE_SIZE)
-    out.ok[i] = 1
-    if (inverted) out.inverted++
+}
+
+function keep(out: Decoded, i: number, image: DecodedImage): void {
+  out.pixels.set(image.pixels, i * IMAGE_SIZE)
+  out.ok[i] = 1
+  if (image.inverted) out.inverted++
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof ImageError ? error.message : `could not be decoded: ${(error as Error).message}`
+}
+
+/** Read and decode the plan's files, a few at a time; a file that fails is skipped with its reason. */
+async function decodeFiles(plan: ImportPlan, out: Decoded, settings: DecodeSettings, options: ImportOptions, report: (done: number) => void): Promise<void> {
+  const task = async (file: PlannedFile, i: number): Promise<void> => {
+    out.labels[i] = file.label
+    out.splits[i] = file.split ? SPLIT_CODE[file.split] : DRAWN
+    out.sources[i] = file.file
+    try {
+      keep(out, i, await decodeImage(await readImageFile(file.path, file.bytes), settings))
+    } catch (error) {
+      out.skipped.push({ file: file.file, reason: reasonOf(error) })
+    }
   }
-  await forEachLimited(
-    plan.files,
-    options.concurrency ?? 8,
-    async (file, i) => {
-      out.labels[i] = file.label
-      out.splits[i] = file.split ? SPLIT_CODE[file.split] : DRAWN
-      out.sources[i] = file.file
-      try {
-        const image = await decodeImage(await readImageFile(file.path, file.bytes), settings)
-        keep(i, image.pixels, image.inverted)
-      } catch (error) {
-        const reason = error instanceof ImageError ? error.message : `could not be decoded: ${(error as Error).message}`
-        out.skipped.push({ file: file.file, reason })
-      }
-    },
-    report,
-    options.signal,
-  )
+  await forEachLimited(plan.files, options.concurrency ?? 8, task, report, options.signal)
+}
+
+/** Bring the rows of the plan's in-memory tables (CSV, IDX) to 28×28 MNIST polarity, after its files. */
+async function decodeTables(plan: ImportPlan, out: Decoded, settings: DecodeSettings, options: ImportOptions, report: (done: number) => void): Promise<void> {
   let i = plan.files.length
   for (const table of plan.tables) {
     const size = table.width * table.height
@@ -74,16 +77,27 @@ async function decodeAll(plan: ImportPlan, options: ImportOptions): Promise<Deco
       out.labels[i] = table.labels[row]
       out.splits[i] = table.split ? SPLIT_CODE[table.split] : DRAWN
       out.sources[i] = table.rowName(row)
-      const normalized = normalizeGray(table.pixels.subarray(row * size, (row + 1) * size), table.width, table.height, settings)
-      const image = normalized instanceof Promise ? await normalized : normalized
-      keep(i, image.pixels, image.inverted)
+      try {
+        const normalized = normalizeGray(table.pixels.subarray(row * size, (row + 1) * size), table.width, table.height, settings)
+        keep(out, i, normalized instanceof Promise ? await normalized : normalized)
+      } catch (error) {
+        out.skipped.push({ file: out.sources[i], reason: reasonOf(error) })
+      }
       if (i % 1000 === 0) {
         options.signal?.throwIfAborted()
         report(i)
       }
     }
   }
-  report(total)
+}
+
+async function decodeAll(plan: ImportPlan, options: ImportOptions): Promise<Decoded> {
+  const settings = decodeSettings(options)
+  const out = emptyDecoded(plan.images)
+  const report = (done: number): void => options.onProgress?.({ phase: 'decode', done, total: plan.images })
+  await decodeFiles(plan, out, settings, options, report)
+  await decodeTables(plan, out, settings, options, report)
+  report(plan.images)
   return out
 }
 

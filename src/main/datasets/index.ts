@@ -16,6 +16,9 @@ export { planImport } from './layout'
 export { importDataset, importPlan } from './import'
 export { DEFAULT_SEED, DEFAULT_VALID_PERCENT } from './split'
 export { MAX_INPUT_PIXELS } from './decode'
+export { summarizeDataset, type ClassSummary, type DatasetSummary, type PixelStats } from './summary'
+export { contactSheetPng, writeContactSheet } from './contact-sheet'
+export { SAMPLE_FOLDERS, writeSample, type SampleName, type SampleOptions, type SampleWritten } from './samples'
 export {
   DatasetError,
   type ImportOptions,
@@ -23,6 +26,8 @@ export {
   type ImportProgress,
   type ImportResult,
   type LayoutKind,
+  type PixelTable,
+  type PlannedFile,
   type Polarity,
   type ResizeMode,
   type SkippedFile,
