@@ -8,7 +8,7 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--epochs N] [--lr X] [--bs N] [--seed S] [--loss mnist|ce]
                        [--optimizer sgd|adam] [--momentum M] [--wd W] [--no-shuffle]
                        [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
-                       [--save model.json] [--json]
+                       [--save model.json] [--export model.onnx] [--json]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.`
 
 /** What `train` was asked to do. */
@@ -18,6 +18,8 @@ export interface TrainRequest {
   readonly overrides: Partial<TrainingConfig>
   readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch' }
   readonly save?: string
+  /** Write an ONNX file, checked against the engine on the validation set first. */
+  readonly export?: string
   readonly json: boolean
 }
 
@@ -48,6 +50,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         distance: { type: 'string' },
         init: { type: 'string' },
         save: { type: 'string' },
+        export: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }))
@@ -77,6 +80,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
       init: choiceOption('init', values.init, ['randn', 'pytorch'] as const, u),
     },
     save: values.save,
+    export: values.export,
     json: values.json!,
   }
 }

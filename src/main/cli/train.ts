@@ -3,10 +3,13 @@ import type { DigitDataset } from '../engine/data/dataset'
 import { createLearner } from '../engine/learner/recipe'
 import type { Learner } from '../engine/learner/learner'
 import { perClassAccuracy, predictClasses } from '../engine/learner/predictions'
+import type { ExportResult } from '../onnx/export'
+import { formatParity } from '../onnx/parity'
 import { saveModel } from '../storage/model-file'
 import type { TrainingConfig } from '../../shared/training'
 import { EpochTable, ProgressBar, formatDuration } from './terminal'
 import { parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
+import { exportTrained } from './train-export'
 
 /** The last line of a run, also what `--json` prints last. */
 export interface TrainSummary {
@@ -19,6 +22,8 @@ export interface TrainSummary {
   readonly accuracy: number
   readonly perClassAccuracy: Record<string, number>
   readonly seed: number
+  /** With `--export`: the file written and its parity with the engine. */
+  readonly export?: ExportResult
 }
 
 function progressCallback(bar: ProgressBar, started: number) {
@@ -92,11 +97,17 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
       state: learner.model.stateDict(),
     })
   }
-  if (request.json) print(JSON.stringify(summary))
+  let exported: ExportResult | undefined
+  if (request.export) {
+    exported = await exportTrained(request.export, request.data, config, dataset, learner, { accuracy: summary.accuracy, validLoss: summary.validLoss, trainLoss: summary.trainLoss })
+  }
+  const result: TrainSummary = exported ? { ...summary, export: exported } : summary
+  if (request.json) print(JSON.stringify(result))
   else {
     const perClass = Object.entries(summary.perClassAccuracy).map(([name, acc]) => `${name}: ${acc.toFixed(4)}`).join(', ')
     print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}` +
       (request.save ? `; saved ${request.save}` : ''))
+    if (exported) print(`exported ${exported.path} (${(exported.bytes / 1024).toFixed(1)} KB): ${formatParity(exported.parity)}`)
   }
-  return summary
+  return result
 }
