@@ -1,7 +1,7 @@
-import { app, BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow } from 'electron'
 import { join } from 'node:path'
-import { handle } from './ipc/handle'
-import { engineStatus } from './service/engine-status'
+import { sendEvent, serveApi } from './ipc/handle'
+import { DigitLabService } from './service/digit-lab-service'
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -25,8 +25,8 @@ function createWindow(): BrowserWindow {
 
 void app.whenReady().then(() => {
   const window = createWindow()
-  const isTrustedSender = (event: IpcMainInvokeEvent): boolean => event.sender === window.webContents
-  handle('engineStatus', isTrustedSender, async () => engineStatus(app.getVersion()))
+  const service = new DigitLabService({ version: app.getVersion(), emit: (event) => sendEvent(window.webContents, event) })
+  serveApi(service, window.webContents)
 })
 
 app.on('window-all-closed', () => app.quit())

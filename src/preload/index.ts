@@ -1,9 +1,19 @@
-import { contextBridge, ipcRenderer } from 'electron'
-import { API_CHANNELS, type Api } from '../shared/api'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import type { Api, AppEvent } from '../shared/api'
+import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
 
-// Exactly the api of the contract, one function per channel, and nothing else.
-const api = Object.fromEntries(
+// Exactly the api of the contract — one function per channel — and the event subscription.
+const invokers = Object.fromEntries(
   Object.entries(API_CHANNELS).map(([name, channel]) => [name, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)]),
-) as unknown as Api
+)
+
+const api = {
+  ...invokers,
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    const forward = (_: IpcRendererEvent, event: AppEvent): void => listener(event)
+    ipcRenderer.on(EVENT_CHANNEL, forward)
+    return () => ipcRenderer.off(EVENT_CHANNEL, forward)
+  },
+} as Api
 
 contextBridge.exposeInMainWorld('api', api)

@@ -1,3 +1,17 @@
+import * as v from 'valibot'
+import type { ApiName } from './channels'
+import {
+  ImagePageRequestSchema,
+  ImportSettingsSchema,
+  SAMPLE_DATASETS,
+  type DatasetView,
+  type ImagePage,
+  type ImportProgressEvent,
+} from './datasets'
+import { TrainingConfigSchema, type TrainingEvent } from './training'
+
+export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
+
 /** What the engine reports about itself when the app starts. */
 export interface EngineStatus {
   readonly ready: boolean
@@ -6,17 +20,46 @@ export interface EngineStatus {
   readonly selfCheck: { readonly expression: string; readonly gradient: number; readonly expected: number }
 }
 
-/**
- * The api the renderer calls, written once. The preload exposes exactly these functions, main
- * handles exactly these channels, and both derive the channel names from `API_CHANNELS`.
- */
-export interface Api {
-  engineStatus(): Promise<EngineStatus>
+/** Outcome of a start request: the run's id, which its events carry. */
+export interface RunStarted {
+  readonly runId: number
 }
 
-/** Channel name (`domain:verb`) of each api function. */
-export const API_CHANNELS = {
-  engineStatus: 'engine:status',
-} as const satisfies Record<keyof Api, `${string}:${string}`>
+/**
+ * The api the renderer calls, written once: the schema of each function's arguments, which main
+ * checks before anything runs (channels in `channels.ts`, replies in `ApiReplies`).
+ */
+export const API_ARGS = {
+  engineStatus: v.tuple([]),
+  openSample: v.tuple([v.picklist(SAMPLE_DATASETS)]),
+  openFolder: v.tuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4096)), v.optional(ImportSettingsSchema, {})]),
+  imagePage: v.tuple([ImagePageRequestSchema]),
+  startTraining: v.tuple([TrainingConfigSchema]),
+  stopTraining: v.tuple([]),
+} as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
-export type ApiName = keyof Api
+/** What each api function answers. */
+export interface ApiReplies {
+  engineStatus: EngineStatus
+  openSample: DatasetView
+  openFolder: DatasetView
+  imagePage: ImagePage
+  startTraining: RunStarted
+  stopTraining: void
+}
+
+/** The arguments of an api function, as its schema outputs them. */
+export type ApiArgs<N extends ApiName> = v.InferOutput<(typeof API_ARGS)[N]>
+
+/** Something main tells the renderer without being asked. */
+export type AppEvent =
+  | { readonly kind: 'training'; readonly runId: number; readonly event: TrainingEvent }
+  | { readonly kind: 'import'; readonly progress: ImportProgressEvent }
+
+/** The service side: one async function per api entry. */
+export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }
+
+/** What the renderer holds as `window.api`: every api function, and a way to hear events. */
+export type Api = ApiHandlers & {
+  onEvent(listener: (event: AppEvent) => void): () => void
+}

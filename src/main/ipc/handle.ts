@@ -1,14 +1,22 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron'
-import { API_CHANNELS, type Api, type ApiName } from '../../shared/api'
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
+import { API_CHANNELS, EVENT_CHANNEL, type ApiHandlers, type AppEvent } from '../../shared/api'
+import { dispatch } from './dispatch'
 
-/** Serve one api function on its channel, answering only the app's own window. */
-export function handle<N extends ApiName>(
-  name: N,
-  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
-  implementation: (...args: Parameters<Api[N]>) => ReturnType<Api[N]>,
-): void {
-  ipcMain.handle(API_CHANNELS[name], (event, ...args: unknown[]) => {
-    if (!isTrustedSender(event)) throw new Error(`refused ${API_CHANNELS[name]} from an untrusted sender`)
-    return implementation(...(args as Parameters<Api[N]>))
-  })
+/**
+ * Serve the whole api over Electron IPC to one window: each channel of the contract, answering
+ * only that window's own frames, every payload validated by `dispatch`.
+ */
+export function serveApi(handlers: ApiHandlers, window: WebContents): void {
+  const trusted = (event: IpcMainInvokeEvent): boolean => event.sender === window && event.senderFrame === window.mainFrame
+  for (const [name, channel] of Object.entries(API_CHANNELS)) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      if (!trusted(event)) throw new Error(`refused ${channel} from an untrusted sender`)
+      return dispatch(handlers, name, args)
+    })
+  }
+}
+
+/** Push an event to the window. */
+export function sendEvent(window: WebContents, event: AppEvent): void {
+  if (!window.isDestroyed()) window.send(EVENT_CHANNEL, event)
 }

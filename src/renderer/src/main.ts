@@ -1,4 +1,16 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
+import { connectSocketApi } from './api/socket-client'
 
-mount(App, { target: document.getElementById('app')! })
+const target = document.getElementById('app')!
+
+// In Electron the preload has set `window.api`; in browser mode the same api comes over a socket.
+try {
+  if (!window.api) window.api = await connectSocketApi(window.location)
+  mount(App, { target })
+} catch (error) {
+  const message = document.createElement('p')
+  message.className = 'startup-failure'
+  message.textContent = error instanceof Error ? error.message : String(error)
+  target.replaceChildren(message)
+}

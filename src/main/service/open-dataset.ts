@@ -1,0 +1,79 @@
+import type { DatasetView, ImagePage, ImagePageRequest } from '../../shared/datasets'
+import type { ImportResult } from '../datasets'
+import { summarizeDataset } from '../datasets/summary'
+import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
+import { shareDataset } from './shared-dataset'
+
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+
+/**
+ * The dataset the app has open: its pixels in shared memory (ready for any training worker), the
+ * view the Data panel shows, and pages of images for the thumbnail grid.
+ */
+export class OpenDataset {
+  readonly dataset: DigitDataset
+  readonly view: DatasetView
+  private readonly sources: ImportResult['sources']
+  private readonly rowsByClass = new Map<string, Int32Array>()
+
+  constructor(result: ImportResult) {
+    this.dataset = shareDataset(result.dataset)
+    this.sources = result.sources
+    const summary = summarizeDataset(this.dataset, 0)
+    this.view = {
+      name: this.dataset.name,
+      source: result.plan.source,
+      layout: result.plan.layout,
+      labelNames: this.dataset.labelNames,
+      height: this.dataset.height,
+      width: this.dataset.width,
+      classes: summary.classes.map((c) => ({
+        label: c.label,
+        train: c.train,
+        valid: c.valid,
+        mean: base64(Uint8Array.from(c.mean, (value) => Math.round(value))),
+        stats: c.stats,
+      })),
+      images: { train: this.dataset.train.count, valid: this.dataset.valid.count },
+      skipped: result.skipped,
+      notes: result.notes,
+      inverted: result.inverted,
+      seconds: result.seconds,
+    }
+  }
+
+  /** A page of images of one split (of one class, if given), in dataset order. */
+  page(request: ImagePageRequest): ImagePage {
+    const split = this.dataset[request.split]
+    if (request.label !== undefined && request.label >= this.dataset.labelNames.length) {
+      throw new Error(`label ${request.label} does not exist: this dataset has ${this.dataset.labelNames.length} classes`)
+    }
+    const rows = request.label === undefined ? null : this.classRows(request.split, split, request.label)
+    const total = rows ? rows.length : split.count
+    const size = this.dataset.height * this.dataset.width
+    const end = Math.min(total, request.offset + request.limit)
+    const images = []
+    for (let k = request.offset; k < end; k++) {
+      const index = rows ? rows[k] : k
+      images.push({
+        index,
+        label: split.labels[index],
+        source: this.sources[request.split][index] ?? `${request.split}[${index}]`,
+        pixels: base64(split.pixels.subarray(index * size, (index + 1) * size)),
+      })
+    }
+    return { total, images }
+  }
+
+  private classRows(name: string, split: ImageSplit, label: number): Int32Array {
+    const key = `${name}:${label}`
+    let rows = this.rowsByClass.get(key)
+    if (!rows) {
+      const found: number[] = []
+      for (let i = 0; i < split.count; i++) if (split.labels[i] === label) found.push(i)
+      rows = Int32Array.from(found)
+      this.rowsByClass.set(key, rows)
+    }
+    return rows
+  }
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DigitLabService } from '../service/digit-lab-service'
+import { startWebServer } from './server'
+
+// `npm run serve`: Digit Lab in a browser on this machine — the built renderer and the same
+// service as the Electron window, behind a token-guarded WebSocket on 127.0.0.1.
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
+const rendererDir = resolve(import.meta.dirname, '../../../out/renderer')
+const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string }).version
+let broadcast: (event: Parameters<ConstructorParameters<typeof DigitLabService>[0]['emit']>[0]) => void = () => {}
+const service = new DigitLabService({ version, emit: (event) => broadcast(event) })
+const server = await startWebServer(service, rendererDir, Number(values.port))
+broadcast = server.broadcast
+process.stdout.write(`Digit Lab is running at ${server.url}\n`)
+process.once('SIGINT', () => void server.close().then(() => process.exit(0)))

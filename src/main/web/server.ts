@@ -1,0 +1,103 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { ApiHandlers, AppEvent } from '../../shared/api'
+import { dispatch } from '../ipc/dispatch'
+import { readStaticFile } from './static-files'
+
+/** The Content-Security-Policy of every page served: only our own scripts, no inline code, no eval. */
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'"
+
+/** A request from the browser: call `name` with `args`; the reply carries the same `id`. */
+interface SocketRequest {
+  readonly id: number
+  readonly name: string
+  readonly args: unknown
+}
+
+export type SocketReply =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly event: AppEvent }
+
+export interface WebServer {
+  /** The address to open, with the per-launch token. */
+  readonly url: string
+  readonly token: string
+  /** Send an event to every connected page. */
+  broadcast(event: AppEvent): void
+  close(): Promise<void>
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false
+  const [a, b] = [Buffer.from(given), Buffer.from(token)]
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** Parse one socket message; anything that is not a well-formed request gets null. */
+function parseRequest(data: unknown): SocketRequest | null {
+  try {
+    const value = JSON.parse(String(data)) as Partial<SocketRequest>
+    if (typeof value !== 'object' || value === null || !Number.isSafeInteger(value.id) || typeof value.name !== 'string') return null
+    return { id: value.id!, name: value.name, args: value.args }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Browser mode: the built renderer over HTTP and the api over a WebSocket, on 127.0.0.1 only. The
+ * socket answers only a page from this server that presents the per-launch token.
+ */
+export async function startWebServer(handlers: ApiHandlers, rendererDir: string, port = 0): Promise<WebServer> {
+  const token = randomBytes(24).toString('base64url')
+  const sockets = new Set<WebSocket>()
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'GET') return void response.writeHead(405).end()
+    void readStaticFile(rendererDir, request.url ?? '/').then((file) => {
+      if (!file) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      response.writeHead(200, { 'content-type': file.contentType, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' })
+      response.end(file.body)
+    }, () => response.writeHead(500).end())
+  })
+  const upgrades = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  server.on('upgrade', (request: IncomingMessage, socket, head) => {
+    const url = new URL(request.url ?? '/', origin)
+    if (url.pathname !== '/api' || request.headers.origin !== origin || !sameToken(url.searchParams.get('token'), token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
+    upgrades.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws)
+      ws.on('close', () => sockets.delete(ws))
+      ws.on('message', (data) => {
+        const message = parseRequest(data)
+        if (!message) return void ws.send(JSON.stringify({ id: -1, ok: false, error: 'malformed request' }))
+        dispatch(handlers, message.name, message.args).then(
+          (result) => ws.send(JSON.stringify({ id: message.id, ok: true, result } satisfies SocketReply)),
+          (error: unknown) => ws.send(JSON.stringify({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies SocketReply)),
+        )
+      })
+    })
+  })
+
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    broadcast(event) {
+      const text = JSON.stringify({ event } satisfies SocketReply)
+      for (const ws of sockets) ws.send(text)
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const ws of sockets) ws.terminate()
+        upgrades.close()
+        server.close(() => resolve())
+      }),
+  }
+}

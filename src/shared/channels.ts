@@ -1,0 +1,17 @@
+/**
+ * The channel (`domain:verb`) of every api function. Kept free of imports so that the sandboxed
+ * preload can bundle it alone; `api.ts` pairs each name with its argument schema.
+ */
+export const API_CHANNELS = {
+  engineStatus: 'engine:status',
+  openSample: 'dataset:open-sample',
+  openFolder: 'dataset:open-folder',
+  imagePage: 'dataset:image-page',
+  startTraining: 'training:start',
+  stopTraining: 'training:stop',
+} as const
+
+export type ApiName = keyof typeof API_CHANNELS
+
+/** Channel on which main pushes AppEvents to the renderer. */
+export const EVENT_CHANNEL = 'app:event'

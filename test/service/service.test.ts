@@ -1,0 +1,92 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { dispatch } from '../../src/main/ipc/dispatch'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import type { AppEvent } from '../../src/shared/api'
+import { defaultTrainingConfig } from '../../src/shared/training'
+
+function service() {
+  const events: AppEvent[] = []
+  return { service: new DigitLabService({ version: 'test', emit: (event) => events.push(event) }), events }
+}
+
+/** A folder with 12 small PNG digits per class in `<label>/` folders (a bar for "1", a ring for "0"), plus one broken file. */
+async function digitFolder(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'digit-lab-service-'))
+  for (const label of ['0', '1']) {
+    await mkdir(join(root, label))
+    for (let i = 0; i < 12; i++) {
+      const pixels = Buffer.alloc(28 * 28)
+      for (let y = 4; y < 24; y++) {
+        for (let x = 4; x < 24; x++) {
+          const r = Math.hypot(x - 14, y - 14)
+          const ink = label === '1' ? Math.abs(x - 14 - (i % 3)) < 2 : Math.abs(r - 7 - (i % 2)) < 1.5
+          if (ink) pixels[y * 28 + x] = 255
+        }
+      }
+      await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(root, label, `${i}.png`))
+    }
+  }
+  await writeFile(join(root, '1', 'broken.png'), 'not a png')
+  return root
+}
+
+describe('DigitLabService', () => {
+  it('opens the built-in sample and pages its images, by class', async () => {
+    const { service: app } = service()
+    const view = await app.openSample('mnist-sample')
+    expect(view.labelNames).toEqual(['3', '7'])
+    expect(view.classes.map((c) => [c.train, c.valid])).toEqual([[6131, 1010], [6265, 1028]])
+    expect(Buffer.from(view.classes[0].mean, 'base64')).toHaveLength(784)
+    const sevens = await app.imagePage({ split: 'valid', label: 1, offset: 5, limit: 3 })
+    expect(sevens.total).toBe(1028)
+    expect(sevens.images.map((image) => [image.index, image.label])).toEqual([[1015, 1], [1016, 1], [1017, 1]])
+    expect(Buffer.from(sevens.images[0].pixels, 'base64')).toHaveLength(784)
+  })
+
+  it('imports a folder with progress events, skipping a broken file with its reason', async () => {
+    const { service: app, events } = service()
+    const view = await app.openFolder(await digitFolder(), { validPercent: 25, seed: 1 })
+    expect(view.layout).toBe('class-folders')
+    expect(view.images).toEqual({ train: 18, valid: 6 })
+    expect(view.skipped).toHaveLength(1)
+    expect(view.skipped[0].file).toMatch(/broken\.png$/)
+    const progress = events.filter((e) => e.kind === 'import')
+    expect(progress.length).toBeGreaterThan(0)
+    const last = progress.at(-1)
+    expect(last?.kind === 'import' && last.progress.done === last.progress.total).toBe(true)
+  })
+
+  it('trains on the open dataset in a worker and streams events tagged with the run', async () => {
+    const { service: app, events } = service()
+    await app.openFolder(await digitFolder(), { validPercent: 25 })
+    const { runId } = await app.startTraining({ ...defaultTrainingConfig('linear', 2), epochs: 3, batchSize: 8 })
+    await expect(app.startTraining(defaultTrainingConfig('linear', 2))).rejects.toThrow(/in progress/)
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => app.lastRunOutcome && (clearInterval(wait), resolve()), 20)
+    })
+    expect(app.lastRunOutcome?.status).toBe('completed')
+    const mine = events.filter((e) => e.kind === 'training' && e.runId === runId)
+    expect(mine.filter((e) => e.kind === 'training' && e.event.kind === 'epoch')).toHaveLength(3)
+    expect(mine.at(-1)).toMatchObject({ event: { kind: 'finished', status: 'completed', epochsDone: 3 } })
+  })
+
+  it('refuses to train with no dataset open, saying what to do', async () => {
+    await expect(service().service.startTraining(defaultTrainingConfig('linear', 2))).rejects.toThrow(/open a sample or a folder first/)
+  })
+})
+
+describe('dispatch', () => {
+  it('refuses unknown functions and arguments off the schema before anything runs', async () => {
+    const { service: app } = service()
+    await expect(dispatch(app, 'deleteEverything', [])).rejects.toThrow(/unknown api function "deleteEverything"/)
+    await expect(dispatch(app, 'openSample', ['imagenet'])).rejects.toThrow(/openSample: invalid arguments/)
+    await expect(dispatch(app, 'startTraining', [{ ...defaultTrainingConfig('linear', 2), lr: -1 }])).rejects.toThrow(/invalid arguments/)
+    await expect(dispatch(app, 'imagePage', [{ split: 'train', offset: 0, limit: 10 }])).rejects.toThrow(/no dataset is open/)
+    await expect(dispatch(app, 'engineStatus', 'not-an-array')).rejects.toThrow(/invalid arguments/)
+    expect(await dispatch(app, 'engineStatus', [])).toMatchObject({ ready: true })
+  })
+})
