@@ -1,13 +1,12 @@
 import { Worker } from 'node:worker_threads'
-import type { CompiledModule, GemmExports, SharedMemory } from './instance'
+import type { CompiledModule, GemmExports, GemmOperands, SharedMemory } from './instance'
 
 /** A GEMM split into chunks of C's rows (or columns); the fields of a job block read by `gemmChunks`. */
 export interface Job {
   readonly chunks: number
   readonly chunk: number
   readonly alongRows: boolean
-  /** gemm's a, lda, b, ldb, c, ldc, m, n, k, transA, transB, accumulate. */
-  readonly args: readonly number[]
+  readonly operands: GemmOperands
 }
 
 /** Bytes of shared memory a job block takes, and each helper's mailbox (apart, so they share no cache line). */
@@ -106,7 +105,7 @@ export class HelperPool {
 
   /** Runs `job` on this thread and the first `helpers` helpers together; returns when every chunk is done. */
   run(exports: GemmExports, job: Job, helpers: number): void {
-    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.args])
+    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.operands])
     const team = this.helpers.slice(0, helpers)
     for (const helper of team) helper.post()
     exports.gemmChunks(this.jobAt, this.workspaces[0])

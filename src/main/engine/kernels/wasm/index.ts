@@ -1,6 +1,6 @@
 import type { Gemm, GemmArgs } from '../matmul'
 import { BLOCK_BYTES, HelperPool, type Job } from './helpers'
-import { loadGemmModule, PAGE_BYTES, type GemmModule } from './instance'
+import { loadGemmModule, PAGE_BYTES, type GemmModule, type GemmOperands } from './instance'
 
 /** At most this many threads share one GEMM (this one and its helpers). */
 const MAX_THREADS = 8
@@ -44,9 +44,8 @@ class Layout {
   }
 }
 
-/** Cuts C along its longer side into chunks for `threads` threads; null when one thread should do it all. */
-function plan(args: readonly number[], threads: number): Omit<Job, 'args'> | null {
-  const [m, n, k] = args.slice(6, 9)
+/** Cuts m×n C along its longer side into chunks for `threads` threads; null when one thread should do it all. */
+function plan(m: number, n: number, k: number, threads: number): Omit<Job, 'operands'> | null {
   if (threads < 2 || m * n * k < PARALLEL_MIN_MACS || Math.min(m, n) < 2) return null
   const alongRows = m >= n
   const length = alongRows ? m : n
@@ -74,11 +73,11 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
     memory.set(b.length === k * n ? b : b.subarray(0, k * n), bAt / 4)
     const out = c.length === m * n ? c : c.subarray(0, m * n)
     if (accumulate) memory.set(out, cAt / 4)
-    const args = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate]
-    const job = plan(args, threads)
+    const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate]
+    const job = plan(m, n, k, threads)
     const helpers = job ? pool.available(threads - 1) : 0
-    if (job && helpers > 0) pool.run(wasm.exports, { ...job, args }, helpers)
-    else wasm.exports.gemm(aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, layout.workspaces[0])
+    if (job && helpers > 0) pool.run(wasm.exports, { ...job, operands }, helpers)
+    else wasm.exports.gemm(...operands, layout.workspaces[0])
     out.set(memory.subarray(cAt / 4, cAt / 4 + m * n))
   }
 }

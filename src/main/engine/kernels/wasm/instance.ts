@@ -17,14 +17,17 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory
 }
 
-/** What `gemm.as.ts` exports; pointers are byte offsets into the memory, strides count floats. */
+/** gemm's arguments before its workspace: operands (byte offsets), row strides (floats), sizes and flags (0 or 1). */
+export type GemmOperands = [
+  a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+  m: number, n: number, k: number, transA: number, transB: number, accumulate: number,
+]
+
+/** What `gemm.as.ts` exports; pointers are byte offsets into the memory. */
 export interface GemmExports {
   heapBase(): number
   workspaceBytes(): number
-  gemm(
-    a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-    m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number,
-  ): void
+  gemm(...args: [...GemmOperands, work: number]): void
   /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
   gemmChunks(job: number, work: number): void
 }
