@@ -33,5 +33,6 @@ export function useKernels(replacement: Partial<Kernels>): void {
 }
 
 export { gemmReference, gemmWasm }
+export { gemmThreads, gemmThreadsReady, setGemmThreads } from './wasm'
 export type { Gemm, GemmArgs } from './matmul'
 export type { Col2im, ConvGeometry, Im2col } from './conv'
