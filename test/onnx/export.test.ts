@@ -64,6 +64,7 @@ describe.each(CASES)('exporting $name', ({ name, kind, overrides }) => {
     expect(JSON.parse(meta.get('architecture')!)).toEqual(config.model)
     expect(JSON.parse(meta.get('preprocessing')!)).toMatchObject({ size: [28, 28], polarity: 'ink-bright', scaling: 'pixel/255', centring: 'mnist' })
     expect(JSON.parse(meta.get('training')!)).toMatchObject({ dataset: 'mnist-sample', loss: config.loss, epochs: config.epochs })
+    expect(JSON.parse(meta.get('outputs')!).probabilities).toMatch(config.loss === 'mnist' ? /^two columns ordered like labels: \[sigmoid\(logit\), sigmoid\(-logit\)\]/ : /^softmax of the logits/)
     expect(meta.get('producer')).toBe('digit-lab')
     expect(meta.get('checksum')).toMatch(/^sha256:[0-9a-f]{64}$/)
   })
@@ -138,6 +139,18 @@ describe('an export that would not match the engine', () => {
     expect((failure as Error).message).toMatch(/^export refused, nothing written: onnxruntime disagrees with the engine — parity on 2000 validation images: max \|Δlogit\| /)
     expect(await readFile(path, 'utf8')).toBe('previous export')
     expect(await readdir(folder)).toEqual(['model.onnx'])
+  })
+
+  it('is judged relative to the logits’ size once they exceed 1: float32 rounding alone grows with them', async () => {
+    const random = new Random(4)
+    const linear = new Linear(784, 2, { random })
+    linear.weight.data.forEach((w, i) => (linear.weight.data[i] = w * 3000))
+    const source = { model: new Sequential(new Flatten(), linear), spec: { kind: 'linear' as const, init: 'pytorch' as const }, labelNames: ['3', '7'], training: { dataset: 'mnist-sample', loss: 'ce' as const, epochs: 0, metrics: {} } }
+    const { parity } = await exportOnnx(join(await tempFolder('scaled'), 'scaled.onnx'), source, mnistSample().valid)
+    expect(parity.maxLogit).toBeGreaterThan(1000)
+    expect(parity.maxLogitDelta).toBeLessThanOrEqual(1e-4 * parity.maxLogit)
+    expect(parity.passed).toBe(true)
+    expect(formatParity(parity)).toMatch(/max \|Δlogit\| \S+ \(logits up to \d+\)/)
   })
 
   it('names a layer the exporter does not know', () => {

@@ -9,12 +9,17 @@ export interface ParityReport {
   readonly images: number
   /** max |logit(onnxruntime) − logit(engine)| over every image and column. */
   readonly maxLogitDelta: number
+  /** The largest |logit| the engine gave: float32 rounding grows with it. */
+  readonly maxLogit: number
   readonly maxProbabilityDelta: number
   /** Share of images whose predicted class is the same (1 = all). */
   readonly argmaxAgreement: number
   readonly disagreements: number
   readonly tolerance: number
-  /** max |Δlogit| ≤ tolerance and every prediction agrees. */
+  /**
+   * Every prediction agrees and every |Δlogit| ≤ tolerance · max(1, |logit|): absolute for logits up to
+   * 1, relative beyond (a badly scaled model with logits in the hundreds differs by float32 rounding alone).
+   */
   readonly passed: boolean
 }
 
@@ -47,16 +52,18 @@ function engineProbabilities(logits: Float32Array, columns: number): Float32Arra
   return out
 }
 
-/** max |a − b| over two equally long arrays; NaN anywhere makes it NaN (and the check fail). */
-function maxDelta(a: Float32Array, b: Float32Array): number {
+/** max |a − b| over two equally long arrays, optionally each divided by max(1, |a|); NaN anywhere makes it NaN (and the check fail). */
+function maxDelta(a: Float32Array, b: Float32Array, scaled = false): number {
   if (a.length !== b.length) return Number.NaN
   let max = 0
   for (let i = 0; i < a.length; i++) {
-    const delta = Math.abs(a[i] - b[i])
+    const delta = Math.abs(a[i] - b[i]) / (scaled ? Math.max(1, Math.abs(a[i])) : 1)
     if (!(delta <= max)) max = delta
   }
   return max
 }
+
+const maxAbs = (values: Float32Array): number => values.reduce((max, v) => Math.max(max, Math.abs(v)), 0)
 
 /**
  * Run the same validation images through the engine and through onnxruntime, and compare logits
@@ -69,6 +76,8 @@ export async function checkParity(classifier: OnnxClassifier, model: Module, spl
   const dataset = new ImageDataset(split, size[0], size[1], 'class')
   model.eval()
   let maxLogitDelta = 0
+  let maxScaledDelta = 0
+  let maxLogit = 0
   let maxProbabilityDelta = 0
   let disagreements = 0
   for (let start = 0; start < count; start += 256) {
@@ -79,23 +88,27 @@ export async function checkParity(classifier: OnnxClassifier, model: Module, spl
     const onnx = await classifier.run(x.data, n)
     if (!onnx.logits) throw new Error('the exported model has no logits output')
     maxLogitDelta = Math.max(maxLogitDelta, maxDelta(engine.data, onnx.logits))
+    maxScaledDelta = Math.max(maxScaledDelta, maxDelta(engine.data, onnx.logits, true))
+    maxLogit = Math.max(maxLogit, maxAbs(engine.data))
     maxProbabilityDelta = Math.max(maxProbabilityDelta, maxDelta(engineProbabilities(engine.data, columns), onnx.scores))
     for (let row = 0; row < n; row++) if (predictedClass(engine.data, row, columns) !== predictedClass(onnx.logits, row, columns)) disagreements++
   }
   return {
     images: count,
     maxLogitDelta,
+    maxLogit,
     maxProbabilityDelta,
     argmaxAgreement: count === 0 ? 1 : (count - disagreements) / count,
     disagreements,
     tolerance,
-    passed: maxLogitDelta <= tolerance && disagreements === 0,
+    passed: maxScaledDelta <= tolerance && disagreements === 0,
   }
 }
 
 /** The report in one line: `parity on 2038 validation images: max |Δlogit| 2.4e-7, argmax agreement 100.00% (tolerance 1e-4)`. */
 export function formatParity(report: ParityReport): string {
   const agreement = `${(report.argmaxAgreement * 100).toFixed(2)}%${report.disagreements ? ` (${report.disagreements} differ)` : ''}`
-  return `parity on ${report.images} validation images: max |Δlogit| ${report.maxLogitDelta.toExponential(1)}, ` +
+  const scale = report.maxLogit > 1 ? ` (logits up to ${report.maxLogit >= 100 ? Math.round(report.maxLogit) : report.maxLogit.toFixed(1)})` : ''
+  return `parity on ${report.images} validation images: max |Δlogit| ${report.maxLogitDelta.toExponential(1)}${scale}, ` +
     `max |Δp| ${report.maxProbabilityDelta.toExponential(1)}, argmax agreement ${agreement} (tolerance ${report.tolerance.toExponential(0)})`
 }
