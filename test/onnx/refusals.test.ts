@@ -120,6 +120,26 @@ describe('a model file Digit Lab cannot use is refused with a one-line reason, n
     expect(await refusal(hugeOutput)).toMatch(/declares 4\.0 TB of tensors \(value "y"/)
   })
 
+  it('a tiny constant shape asking for gigabytes at run time (ConstantOfShape, Expand)', async () => {
+    const shape = { name: 'shape', dims: [2], dataType: DataType.INT64, rawData: new Uint8Array(BigInt64Array.from([100_000n, 100_000n]).buffer) }
+    const nodes = (op: NodeProto): NodeProto[] => [
+      op,
+      { opType: 'Flatten', input: ['x'], output: ['flat'], attribute: [] },
+      { opType: 'MatMul', input: ['flat', 'w'], output: ['y'], attribute: [] },
+    ]
+    const initializer = [floats('w', [784, 10]), shape]
+    const filled = foreignModel({ initializer, node: nodes({ opType: 'ConstantOfShape', input: ['shape'], output: ['big'], attribute: [] }) })
+    expect(await refusal(filled)).toMatch(/^the model declares 37 GB of tensors \(ConstantOfShape "big" alone is 37 GB\)/)
+    const expanded = foreignModel({ initializer, node: nodes({ opType: 'Expand', input: ['x', 'shape'], output: ['big'], attribute: [] }) })
+    expect(await refusal(expanded)).toMatch(/\(Expand "big" alone is 37 GB\)/)
+  })
+
+  it('control flow, which could run for ever', async () => {
+    const loop: NodeProto = { opType: 'Loop', input: ['', ''], output: ['z'], attribute: [{ name: 'body', type: 5, g: { name: 'body' } }] }
+    const bytes = foreignModel({ node: [loop, { opType: 'Flatten', input: ['x'], output: ['flat'], attribute: [] }, { opType: 'MatMul', input: ['flat', 'w'], output: ['y'], attribute: [] }] })
+    expect(await refusal(bytes)).toBe('the model uses control flow (Loop); Digit Lab runs feed-forward classifiers only')
+  })
+
   it('weights whose stored bytes do not fit their shape, or that live in another file', async () => {
     const short = foreignModel({ initializer: [{ ...floats('w', [784, 10]), rawData: new Uint8Array(12) }, floats('b', [10])] })
     expect(await refusal(short)).toBe('weight "w" is damaged: 12 bytes for 7840 float32 values')

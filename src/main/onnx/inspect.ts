@@ -2,7 +2,7 @@ import { INPUT_NAME, LOGITS, PROBABILITIES } from './names'
 import { modelChecksum } from './checksum'
 import { OnnxModelError, firstLine } from './errors'
 import { KEYS, METADATA_FORMAT, PRODUCER, jsonValue, labelsFrom, metadataMap, type Preprocessing } from './metadata'
-import { DataType, dataTypeName, decodeModel, type GraphProto, type ModelProto, type ValueInfoProto } from './proto'
+import { AttributeType, DataType, dataTypeName, decodeModel, type GraphProto, type ModelProto, type ValueInfoProto } from './proto'
 import { checkDeclaredSizes } from './sizes'
 
 /** The image size every model Digit Lab runs takes. */
@@ -44,6 +44,17 @@ function parse(bytes: Uint8Array): ModelProto {
 
 const formatDims = (value: ValueInfoProto): string =>
   `[${(value.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined ? String(d.dimValue) : d.dimParam || '?')).join(',')}]`
+
+/** Ops that run subgraphs: a Loop can run for ever, and its subgraph's sizes are not declared up front. */
+const CONTROL_FLOW = new Set(['Loop', 'Scan', 'If'])
+
+/** Refuse control flow: Digit Lab runs feed-forward classifiers, whose cost is known from the graph. */
+function checkFeedForward(graph: GraphProto): void {
+  for (const node of graph.node ?? []) {
+    const subgraph = (node.attribute ?? []).some((a) => a.type === AttributeType.GRAPH || a.type === AttributeType.GRAPHS)
+    if (CONTROL_FLOW.has(node.opType) || subgraph) refuse(`the model uses control flow (${node.opType}); Digit Lab runs feed-forward classifiers only`)
+  }
+}
 
 /** Check the one image input: float32 [1|N, 1, 28, 28]. */
 function checkInput(graph: GraphProto): { name: string; batch: 'dynamic' | 1 } {
@@ -134,6 +145,7 @@ export function describeModel(bytes: Uint8Array): ModelDescription {
   const ours = model.producerName === PRODUCER || metadata.has(KEYS.format)
   if (ours) checkOurs(bytes, model, metadata)
   const declaredBytes = checkDeclaredSizes(graph)
+  checkFeedForward(graph)
   const input = checkInput(graph)
   if (ours && input.name !== INPUT_NAME) refuse(`a Digit Lab export whose input is not "${INPUT_NAME}": the file is damaged`)
   const { score, labels } = chooseOutput(graph, metadata, ours)

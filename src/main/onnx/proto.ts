@@ -28,7 +28,7 @@ export function dataTypeName(type: number): string {
 }
 
 /** `AttributeProto.AttributeType` values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, GRAPHS: 10 } as const
 
 /** `TensorProto.DataLocation.EXTERNAL`: the values live in another file. */
 export const EXTERNAL_DATA = 1
@@ -56,6 +56,7 @@ export interface AttributeProto {
   t?: TensorProto
   floats?: number[]
   ints?: number[]
+  g?: GraphProto
 }
 
 export interface NodeProto {

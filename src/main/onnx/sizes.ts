@@ -1,5 +1,5 @@
 import { OnnxModelError, formatBytes } from './errors'
-import { AttributeType, ELEMENT_BYTES, EXTERNAL_DATA, dataTypeName, type GraphProto, type TensorProto, type ValueInfoProto } from './proto'
+import { AttributeType, DataType, ELEMENT_BYTES, EXTERNAL_DATA, dataTypeName, type GraphProto, type TensorProto, type ValueInfoProto } from './proto'
 
 /** The most memory a model may declare (weights plus every value with a fixed shape, for one image). */
 export const MAX_DECLARED_BYTES = 512 * 2 ** 20
@@ -57,6 +57,34 @@ function valueBytes(value: ValueInfoProto): number {
   return elementCount(dims, `value "${value.name}"`) * Math.max(ELEMENT_BYTES[tensor.elemType ?? 1] ?? 4, 1)
 }
 
+/** The values of a small int64 tensor (a shape), or null when it is not one. */
+function int64Values(tensor: TensorProto): number[] | null {
+  if (tensor.dataType !== DataType.INT64 || (tensor.dims ?? []).length > 1) return null
+  if (tensor.int64Data && tensor.int64Data.length > 0) return tensor.int64Data.map(Number)
+  const raw = tensor.rawData
+  if (!raw || raw.length % 8 !== 0 || raw.length > 8 * 16) return null
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
+  return Array.from({ length: raw.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)))
+}
+
+/** Constant shapes by value name: int64 initializers and Constant nodes. */
+function constantShapes(graph: GraphProto): Map<string, number[]> {
+  const shapes = new Map<string, number[]>()
+  for (const tensor of graph.initializer ?? []) {
+    const values = int64Values(tensor)
+    if (values && tensor.name) shapes.set(tensor.name, values)
+  }
+  for (const node of graph.node ?? []) {
+    const value = node.opType === 'Constant' ? node.attribute?.find((a) => a.name === 'value')?.t : undefined
+    const values = value ? int64Values(value) : null
+    if (values && node.output[0]) shapes.set(node.output[0], values)
+  }
+  return shapes
+}
+
+/** Ops whose output size is read from a shape input: a tiny constant can ask for gigabytes at run time. */
+const SHAPED_BY_INPUT: Readonly<Record<string, number>> = { ConstantOfShape: 0, Expand: 1 }
+
 /**
  * The memory a graph declares: its weights, its Constant nodes, and every value whose shape it
  * fixes. Refuses, before anything runs, a model that would need more than `limit` (a few bytes
@@ -77,6 +105,15 @@ export function checkDeclaredSizes(graph: GraphProto, limit = MAX_DECLARED_BYTES
         const what = `constant "${node.output[0] ?? node.name ?? node.opType}"`
         add(tensorBytes(attribute.t, what), what)
       }
+    }
+  }
+  const shapes = constantShapes(graph)
+  for (const node of graph.node ?? []) {
+    const shapeInput = SHAPED_BY_INPUT[node.opType]
+    const shape = shapeInput === undefined ? undefined : shapes.get(node.input[shapeInput])
+    if (shape) {
+      const what = `${node.opType} "${node.output[0] ?? ''}"`
+      add(elementCount(shape.map((d) => Math.max(d, 1)), what) * 4, what)
     }
   }
   for (const value of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
