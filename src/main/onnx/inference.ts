@@ -110,10 +110,14 @@ export class OnnxClassifier {
     }
     const classes = parts[0]?.classes ?? this.labels.length
     const join = (pick: (part: BatchOutputs) => Float32Array | null): Float32Array | null => {
-      if (parts.some((part) => pick(part) === null)) return null
-      const all = new Float32Array(parts.reduce((n, part) => n + pick(part)!.length, 0))
+      const chunks = parts.map(pick)
+      if (chunks.some((chunk) => chunk === null)) return null
+      const all = new Float32Array(chunks.reduce((n, chunk) => n + chunk!.length, 0))
       let offset = 0
-      for (const part of parts) offset += (all.set(pick(part)!, offset), pick(part)!.length)
+      for (const chunk of chunks) {
+        all.set(chunk!, offset)
+        offset += chunk!.length
+      }
       return all
     }
     return { count, classes, scores: join((part) => part.scores)!, logits: join((part) => part.logits) }
