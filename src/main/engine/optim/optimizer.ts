@@ -12,6 +12,12 @@ export abstract class Optimizer {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`)
   }
 
+  /**
+   * The momentum a schedule may change between steps (fastai's `mom`): SGD's μ, Adam's β₁.
+   * One-cycle training cycles it 0.95 → 0.85 → 0.95.
+   */
+  abstract momentum: number
+
   /** Apply one update to every parameter that has a gradient. */
   step(): void {
     this.params.forEach((param, i) => {

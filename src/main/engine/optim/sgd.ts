@@ -11,7 +11,7 @@ export interface SgdOptions {
  * p ← p − lr·v. With no momentum and no decay it is the chapter's `BasicOptim`: p ← p − lr·g.
  */
 export class SGD extends Optimizer {
-  readonly momentum: number
+  momentum: number
   readonly weightDecay: number
   private velocities: (Float32Array | null)[]
 
