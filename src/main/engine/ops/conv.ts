@@ -54,6 +54,18 @@ function swapBatchAndChannels(src: Float32Array, outer: number, inner: number, p
   return out
 }
 
+/**
+ * Buffers for a conv's intermediates that never outlive one call (the GEMM's product, the
+ * reordered gradient, the columns' gradient), reused across calls: ops run one at a time, and
+ * allocating megabytes of zeroed memory per call showed up as page faults and garbage collection.
+ */
+const scratch = { product: new Float32Array(0), gradient: new Float32Array(0) }
+
+function scratchBuffer(slot: keyof typeof scratch, size: number): Float32Array {
+  if (scratch[slot].length < size) scratch[slot] = new Float32Array(size)
+  return scratch[slot].subarray(0, size)
+}
+
 function checkConvInputs(x: Tensor, weight: Tensor, bias: Tensor | null): void {
   if (weight.rank !== 4 || x.rank !== 4 || weight.shape[1] !== x.shape[1]) {
     throw new Error(`conv2d: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected input (n, ${weight.shape[1] ?? '?'}, h, w) and weight (out, in, kh, kw))`)
@@ -75,7 +87,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const columns = g.batch * positions
   const cols = new Float32Array(depth * columns)
   kernels.im2col(x.data, g, cols)
-  const product = new Float32Array(outC * columns)
+  const product = scratchBuffer('product', outC * columns)
   kernels.gemm({ a: weight.data, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
   const out = swapBatchAndChannels(product, outC, g.batch, positions, new Float32Array(product.length))
   if (bias) {
@@ -89,7 +101,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const inputs = bias ? [x, weight, bias] : [x, weight]
   return record(new Tensor(out, [g.batch, outC, g.outH, g.outW]), 'Conv', inputs, (grad) => {
-    const dy = swapBatchAndChannels(grad.data, g.batch, outC, positions, new Float32Array(grad.size))
+    const dy = swapBatchAndChannels(grad.data, g.batch, outC, positions, scratchBuffer('gradient', grad.size))
     let dWeight: Tensor | null = null
     if (weight.requiresGrad) {
       const dw = new Float32Array(weight.size)
@@ -108,7 +120,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     }
     let dx: Tensor | null = null
     if (x.requiresGrad) {
-      const dcols = new Float32Array(depth * columns)
+      const dcols = scratchBuffer('product', depth * columns)
       kernels.gemm({ a: weight.data, b: dy, c: dcols, m: depth, n: columns, k: outC, transA: true, transB: false, accumulate: false })
       const dxData = new Float32Array(x.size)
       kernels.col2im(dcols, g, dxData)
