@@ -4,8 +4,11 @@ import { ModelSpecSchema, defaultModelSpec, type ModelKind } from './models'
 /** Loss functions: the chapter's sigmoid `mnistLoss` (two classes, one logit) or softmax cross-entropy. */
 export const LOSS_KINDS = ['mnist', 'ce'] as const
 export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const
+/** How the learning rate moves during a run: fixed, or fastai's one-cycle (warm-up then cosine annealing, `lr` as the peak). */
+export const SCHEDULE_KINDS = ['constant', 'one-cycle'] as const
 export type LossKind = (typeof LOSS_KINDS)[number]
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number]
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number]
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0))
@@ -22,6 +25,11 @@ export const TrainingConfigSchema = v.object({
   momentum: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
   weightDecay: v.pipe(v.number(), v.finite(), v.minValue(0)),
   shuffle: v.boolean(),
+  schedule: v.picklist(SCHEDULE_KINDS),
+  /** Small random affine changes (rotation ±10°, shift ±2 px, scale ±10%) to training images only. */
+  augment: v.boolean(),
+  /** Clip the gradients' global norm to this before each step; null for no clipping. */
+  gradClip: v.nullable(positive),
 })
 
 export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>
@@ -41,6 +49,9 @@ export function defaultTrainingConfig(kind: ModelKind, classCount: number): Trai
     momentum: 0,
     weightDecay: 0,
     shuffle: true,
+    schedule: 'constant',
+    augment: false,
+    gradClip: null,
   } as const
   switch (kind) {
     case 'pixel':
@@ -51,6 +62,10 @@ export function defaultTrainingConfig(kind: ModelKind, classCount: number): Trai
       return { ...base, epochs: binary ? 40 : 10, lr: binary ? 0.1 : 0.5 }
     case 'mlp':
       return { ...base, epochs: 5, lr: 0.1, momentum: 0.9, batchSize: 128 }
+    case 'cnn':
+      return { ...base, loss: 'ce', optimizer: 'adam', schedule: 'one-cycle', epochs: 3, lr: 0.01, weightDecay: 0.01, batchSize: 128 }
+    case 'resnet18':
+      return { ...base, loss: 'ce', optimizer: 'adam', schedule: 'one-cycle', epochs: 1, lr: 0.1, weightDecay: 0.01, batchSize: 64 }
   }
 }
 

@@ -19,3 +19,4 @@ export { DataLoader, type DataLoaders, type DataLoaderOptions } from './data/dat
 export { ImageDataset, TensorDataset, type DigitDataset, type ImageSplit, type Batch, type Dataset, type TargetKind } from './data/dataset'
 export { PixelSimilarity, classMeans, type PixelDistance } from './models/pixel-similarity'
 export { createModel } from './models/zoo'
+export { RandomAffine, type RandomAffineOptions } from './data/augment'

@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor'
+import type { RandomAffine } from './augment'
 
 /** Images of one split: `count` grayscale images of `height`×`width` uint8 pixels, and a class index each. */
 export interface ImageSplit {
@@ -38,7 +39,10 @@ export interface Dataset {
  */
 export type TargetKind = 'binary' | 'class'
 
-/** An image split served as (n, 1, h, w) float inputs in 0..1 and targets of the given kind. */
+/**
+ * An image split served as (n, 1, h, w) float inputs in 0..1 and targets of the given kind;
+ * with `augment` (training splits only) every image is served through a fresh random affine.
+ */
 export class ImageDataset implements Dataset {
   readonly length: number
   private readonly imageSize: number
@@ -48,6 +52,7 @@ export class ImageDataset implements Dataset {
     readonly height: number,
     readonly width: number,
     readonly targetKind: TargetKind,
+    readonly augment: RandomAffine | null = null,
   ) {
     this.length = split.count
     this.imageSize = height * width
@@ -64,6 +69,10 @@ export class ImageDataset implements Dataset {
       const offset = i * size
       for (let j = 0; j < size; j++) x[r * size + j] = pixels[offset + j] / 255
       y[r] = this.targetKind === 'binary' ? (labels[i] === 0 ? 1 : 0) : labels[i]
+    }
+    if (this.augment) {
+      const original = x.slice()
+      for (let r = 0; r < n; r++) this.augment.apply(original, r * size, x, r * size, this.height, this.width)
     }
     const targetShape = this.targetKind === 'binary' ? [n, 1] : [n]
     return { x: new Tensor(x, [n, 1, this.height, this.width]), y: new Tensor(y, targetShape) }

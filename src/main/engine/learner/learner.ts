@@ -2,10 +2,14 @@ import { noGrad } from '../autograd'
 import type { DataLoader, DataLoaders } from '../data/dataloader'
 import type { Module } from '../nn/module'
 import type { Optimizer, OptimizerFactory } from '../optim/optimizer'
+import { clipGradNorm } from '../optim/clip'
 import { SGD } from '../optim/sgd'
 import type { Tensor } from '../tensor'
+import { Checkpoints } from './checkpoints'
+import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find'
 import type { Metric } from './metrics'
 import { Recorder, type EpochRecord } from './recorder'
+import { oneCycleScheduler, type OneCycleOptions } from './schedule'
 
 export type LossFunction = (predictions: Tensor, targets: Tensor) => Tensor
 
@@ -36,6 +40,8 @@ export interface LearnerOptions {
   readonly callbacks?: readonly LearnerCallback[]
   /** The learning rate the optimizer starts with when `fit` is given none. */
   readonly lr?: number
+  /** Clip the gradients' global L2 norm to this before every step (off when absent). */
+  readonly gradClip?: number
 }
 
 /** How `fit` ended: all epochs done, or stopped by its AbortSignal (the model keeps what it learned). */
@@ -83,13 +89,20 @@ export class Learner {
   readonly opt: Optimizer
   readonly lossFunc: LossFunction
   readonly metrics: readonly Metric[]
+  /** The model after the last epoch and after the best one (lowest validation loss), in memory. */
+  readonly checkpoints = new Checkpoints()
+  readonly gradClip: number | null
   private readonly callbacks: readonly LearnerCallback[]
+  /** The callbacks of the `fit` call running now: its own ones first, then the learner's. */
+  private active: readonly LearnerCallback[]
   private readonly lastGood = new WeightSnapshot()
 
   constructor(readonly dls: DataLoaders, readonly model: Module, options: LearnerOptions) {
     this.lossFunc = options.lossFunc
     this.metrics = options.metrics ?? []
     this.callbacks = options.callbacks ?? []
+    this.active = this.callbacks
+    this.gradClip = options.gradClip ?? null
     const optFunc = options.optFunc ?? ((params, lr) => new SGD(params, lr))
     this.opt = optFunc(model.parameters(), options.lr ?? 1e-3)
   }
@@ -101,10 +114,12 @@ export class Learner {
 
   /**
    * Train for `epochs` more epochs. The event loop gets a turn after every batch, so an abort
-   * (Stop) takes effect before the next batch starts.
+   * (Stop) takes effect before the next batch starts. `callbacks` join the learner's for this call
+   * only, ahead of them (a scheduler sets the learning rate before others read it).
    */
-  async fit(epochs: number, lr?: number, signal?: AbortSignal): Promise<FitResult> {
+  async fit(epochs: number, lr?: number, signal?: AbortSignal, callbacks: readonly LearnerCallback[] = []): Promise<FitResult> {
     if (lr !== undefined) this.opt.lr = lr
+    this.active = [...callbacks, ...this.callbacks]
     this.emit((cb) => cb.beforeFit?.(this))
     let done = 0
     const lastEpoch = this.epochsDone + epochs
@@ -117,13 +132,53 @@ export class Learner {
         const { loss: validLoss, metrics } = this.validate()
         const record: EpochRecord = { epoch, trainLoss, validLoss, metrics, seconds: (performance.now() - started) / 1000 }
         this.recorder.recordEpoch(record)
+        this.checkpoints.save(record, this.model)
         this.emit((cb) => cb.afterEpoch?.(record))
       }
       return { completed: true, epochsDone: done }
     } finally {
       this.model.eval()
       this.emit((cb) => cb.afterFit?.(this))
+      this.active = this.callbacks
     }
+  }
+
+  /**
+   * fastai's `fit_one_cycle`: `epochs` epochs with the learning rate warming up from lrMax/25 to
+   * `lrMax` over the first quarter and annealing to lrMax/1e5, momentum cycling 0.95 → 0.85 → 0.95.
+   */
+  fitOneCycle(epochs: number, lrMax: number, options: OneCycleOptions & { readonly signal?: AbortSignal } = {}): Promise<FitResult> {
+    return this.fit(epochs, undefined, options.signal, [oneCycleScheduler(epochs, lrMax, options)])
+  }
+
+  /** fastai's `lr_find`: an exponential learning-rate sweep that leaves the learner as it was. */
+  lrFind(options: LrFindOptions = {}): Promise<LrFindResult> {
+    return lrFind(this, options)
+  }
+
+  /**
+   * One optimisation step on a batch: forward, loss, backward, optional clipping, update. Returns
+   * the loss; throws TrainingDivergedError (weights kept as before the step) when the loss, a
+   * gradient or an updated weight is not finite. `at` names the batch in that error.
+   */
+  trainStep(x: Tensor, y: Tensor, at: { readonly epoch: number; readonly batch: number }): number {
+    const loss = this.lossFunc(this.model.forward(x), y)
+    const value = loss.item()
+    if (!Number.isFinite(value)) throw new TrainingDivergedError('loss', at.epoch, at.batch, this.opt.lr)
+    loss.backward()
+    if (!allFinite(this.opt.params.map((param) => param.grad?.data))) {
+      this.opt.zeroGrad()
+      throw new TrainingDivergedError('gradient', at.epoch, at.batch, this.opt.lr)
+    }
+    if (this.gradClip !== null) clipGradNorm(this.opt.params, this.gradClip)
+    this.lastGood.save(this.opt.params)
+    this.opt.step()
+    this.opt.zeroGrad()
+    if (!allFinite(this.opt.params.map((param) => param.data))) {
+      this.lastGood.restore(this.opt.params)
+      throw new TrainingDivergedError('updated weight', at.epoch, at.batch, this.opt.lr)
+    }
+    return value
   }
 
   /** One pass over the training data; null when stopped part-way. Returns the size-weighted mean loss. */
@@ -136,21 +191,7 @@ export class Learner {
     for (const { x, y } of loader) {
       if (signal?.aborted) return null
       this.emit((cb) => cb.beforeBatch?.(this, { epoch, batch, batches: loader.length }))
-      const loss = this.lossFunc(this.model.forward(x), y)
-      const value = loss.item()
-      if (!Number.isFinite(value)) throw new TrainingDivergedError('loss', epoch, batch, this.opt.lr)
-      loss.backward()
-      if (!allFinite(this.opt.params.map((param) => param.grad?.data))) {
-        this.opt.zeroGrad()
-        throw new TrainingDivergedError('gradient', epoch, batch, this.opt.lr)
-      }
-      this.lastGood.save(this.opt.params)
-      this.opt.step()
-      this.opt.zeroGrad()
-      if (!allFinite(this.opt.params.map((param) => param.data))) {
-        this.lastGood.restore(this.opt.params)
-        throw new TrainingDivergedError('updated weight', epoch, batch, this.opt.lr)
-      }
+      const value = this.trainStep(x, y, { epoch, batch })
       const n = x.shape[0]
       total += value * n
       seen += n
@@ -182,6 +223,6 @@ export class Learner {
   }
 
   private emit(call: (cb: LearnerCallback) => void): void {
-    for (const cb of this.callbacks) call(cb)
+    for (const cb of this.active) call(cb)
   }
 }

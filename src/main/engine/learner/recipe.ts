@@ -1,4 +1,5 @@
 import type { TrainingConfig } from '../../../shared/training'
+import { RandomAffine } from '../data/augment'
 import { DataLoader } from '../data/dataloader'
 import { ImageDataset, type DigitDataset } from '../data/dataset'
 import { createModel } from '../models/zoo'
@@ -7,7 +8,7 @@ import { Adam } from '../optim/adam'
 import type { OptimizerFactory } from '../optim/optimizer'
 import { SGD } from '../optim/sgd'
 import { Random } from '../random'
-import { Learner, type LearnerCallback } from './learner'
+import { Learner, type FitResult, type LearnerCallback } from './learner'
 import { accuracy, batchAccuracy } from './metrics'
 
 /** Check a config against a dataset before anything is built, naming what is wrong. */
@@ -25,15 +26,17 @@ export function validateConfig(config: TrainingConfig, dataset: DigitDataset): v
   if (dataset.train.count === 0 || dataset.valid.count === 0) throw new Error('the dataset needs images in both its training and validation splits')
 }
 
+/** SGD as PyTorch's; Adam with fastai's defaults (β = (0.9, 0.99), ε = 1e-5) and decoupled weight decay (AdamW). */
 function optimizerFactory(config: TrainingConfig): OptimizerFactory {
   return config.optimizer === 'adam'
-    ? (params, lr) => new Adam(params, lr, { weightDecay: config.weightDecay, decoupled: true })
+    ? (params, lr) => new Adam(params, lr, { betas: [0.9, 0.99], eps: 1e-5, weightDecay: config.weightDecay, decoupled: true })
     : (params, lr) => new SGD(params, lr, { momentum: config.momentum, weightDecay: config.weightDecay })
 }
 
 /**
  * A Learner for a dataset and config: the model (initialised from the seed), loaders (training
- * shuffled from the seed), loss, optimizer and metric. Same inputs, same learner, bit for bit.
+ * shuffled, and augmented when asked, from the seed), loss, optimizer and metric. Same inputs,
+ * same learner, bit for bit.
  */
 export function createLearner(dataset: DigitDataset, config: TrainingConfig, callbacks: readonly LearnerCallback[] = []): Learner {
   validateConfig(config, dataset)
@@ -41,11 +44,14 @@ export function createLearner(dataset: DigitDataset, config: TrainingConfig, cal
   const binary = config.loss === 'mnist'
   const targetKind = binary ? 'binary' : 'class'
   const model = createModel(config.model, dataset, binary ? 1 : dataset.labelNames.length, random.fork())
+  const shuffleSeed = random.nextUint32()
+  // NOTE: drawn after the shuffle seed, so turning augmentation on leaves weights and batch order unchanged.
+  const augment = config.augment ? new RandomAffine(random.fork()) : null
   const dls = {
-    train: new DataLoader(new ImageDataset(dataset.train, dataset.height, dataset.width, targetKind), {
+    train: new DataLoader(new ImageDataset(dataset.train, dataset.height, dataset.width, targetKind, augment), {
       batchSize: config.batchSize,
       shuffle: config.shuffle,
-      seed: random.nextUint32(),
+      seed: shuffleSeed,
     }),
     valid: new DataLoader(new ImageDataset(dataset.valid, dataset.height, dataset.width, targetKind), { batchSize: config.batchSize }),
   }
@@ -55,5 +61,13 @@ export function createLearner(dataset: DigitDataset, config: TrainingConfig, cal
     metrics: [binary ? batchAccuracy : accuracy],
     callbacks,
     lr: config.lr,
+    gradClip: config.gradClip ?? undefined,
   })
+}
+
+/** Train as the config says: `epochs` at a constant `lr`, or one cycle peaking at `lr`. */
+export function fitFromConfig(learner: Learner, config: TrainingConfig, signal?: AbortSignal): Promise<FitResult> {
+  return config.schedule === 'one-cycle'
+    ? learner.fitOneCycle(config.epochs, config.lr, { signal })
+    : learner.fit(config.epochs, config.lr, signal)
 }

@@ -2,7 +2,9 @@ import type { ModelSpec } from '../../../shared/models'
 import type { DigitDataset } from '../data/dataset'
 import { Flatten, Linear, ReLU, Sequential } from '../nn/layers'
 import type { Module } from '../nn/module'
+import { resnet18 } from '../nn/resnet'
 import type { Random } from '../random'
+import { simpleCnn } from './cnn'
 import { PixelSimilarity } from './pixel-similarity'
 
 /**
@@ -25,5 +27,9 @@ export function createModel(spec: ModelSpec, dataset: DigitDataset, outputs: num
       const hidden = spec.hidden.flatMap((width, i) => [new Linear(widths[i], width, { random }), new ReLU()])
       return new Sequential(new Flatten(), ...hidden, new Linear(widths.at(-1)!, outputs, { random }))
     }
+    case 'cnn':
+      return simpleCnn(spec.channels, 1, outputs, random)
+    case 'resnet18':
+      return resnet18({ inChannels: 1, numClasses: outputs, random })
   }
 }
