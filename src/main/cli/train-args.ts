@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
-import type { LossKind, OptimizerKind, TrainingConfig } from '../../shared/training'
-import { defaultTrainingConfig } from '../../shared/training'
+import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
+import { SCHEDULE_KINDS, defaultTrainingConfig } from '../../shared/training'
 import { UsageError, choiceOption, numberOption } from './usage'
 
 export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [--model ${MODEL_KINDS.join('|')}]
                        [--epochs N] [--lr X] [--bs N] [--seed S] [--loss mnist|ce]
                        [--optimizer sgd|adam] [--momentum M] [--wd W] [--no-shuffle]
                        [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
+                       [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
+                       [--augment] [--clip N] [--lr-find] [--interpret]
                        [--save model.json] [--export model.onnx] [--json]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.`
 
@@ -16,7 +18,11 @@ export interface TrainRequest {
   readonly data: string
   readonly kind: ModelKind
   readonly overrides: Partial<TrainingConfig>
-  readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch' }
+  readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch'; channels?: number[] }
+  /** Run the learning-rate finder before training and print its curve and suggestion. */
+  readonly lrFind: boolean
+  /** After training, print the confusion matrix, most-confused pairs and top losses. */
+  readonly interpret: boolean
   readonly save?: string
   /** Write an ONNX file, checked against the engine on the validation set first. */
   readonly export?: string
@@ -49,6 +55,13 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         hidden: { type: 'string' },
         distance: { type: 'string' },
         init: { type: 'string' },
+        channels: { type: 'string' },
+        'one-cycle': { type: 'boolean', default: false },
+        schedule: { type: 'string' },
+        augment: { type: 'boolean', default: false },
+        clip: { type: 'string' },
+        'lr-find': { type: 'boolean', default: false },
+        interpret: { type: 'boolean', default: false },
         save: { type: 'string' },
         export: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -59,6 +72,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
   }
   const u = TRAIN_USAGE
   const hidden = values.hidden?.split(',').map((width) => numberOption('hidden', width, u, isPositiveCount)!)
+  const channels = values.channels?.split(',').map((width) => numberOption('channels', width, u, isPositiveCount)!)
   const overrides: Partial<{ -readonly [K in keyof TrainingConfig]: TrainingConfig[K] }> = {
     epochs: numberOption('epochs', values.epochs, u, isCount),
     lr: numberOption('lr', values.lr, u, (n) => n > 0 && Number.isFinite(n)),
@@ -69,6 +83,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     momentum: numberOption('momentum', values.momentum, u, (n) => n >= 0 && n < 1),
     weightDecay: numberOption('wd', values.wd, u, (n) => n >= 0 && Number.isFinite(n)),
     shuffle: values['no-shuffle'] ? false : undefined,
+    schedule: values['one-cycle'] ? 'one-cycle' : choiceOption<ScheduleKind>('schedule', values.schedule, SCHEDULE_KINDS, u),
+    augment: values.augment ? true : undefined,
+    gradClip: numberOption('clip', values.clip, u, (n) => n > 0 && Number.isFinite(n)),
   }
   return {
     data: values.data!,
@@ -78,20 +95,24 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
       hidden,
       distance: choiceOption('distance', values.distance, ['l1', 'rmse'] as const, u),
       init: choiceOption('init', values.init, ['randn', 'pytorch'] as const, u),
+      channels,
     },
+    lrFind: values['lr-find']!,
+    interpret: values.interpret!,
     save: values.save,
     export: values.export,
     json: values.json!,
   }
 }
 
-/** The model spec with any `--hidden/--distance/--init` applied (each only where the model has it). */
+/** The model spec with any `--hidden/--distance/--init/--channels` applied (each only where the model has it). */
 function applyModelOverrides(spec: ModelSpec, overrides: TrainRequest['modelOverrides']): ModelSpec {
-  const { hidden, distance, init } = overrides
+  const { hidden, distance, init, channels } = overrides
   const misplaced = (flag: string): UsageError => new UsageError(`--${flag} does not apply to the ${spec.kind} model`, TRAIN_USAGE)
   if (distance && spec.kind !== 'pixel') throw misplaced('distance')
   if (init && spec.kind !== 'linear') throw misplaced('init')
   if (hidden && spec.kind !== 'mlp' && spec.kind !== 'simple_net') throw misplaced('hidden')
+  if (channels && spec.kind !== 'cnn') throw misplaced('channels')
   if (hidden && spec.kind === 'simple_net' && hidden.length !== 1) throw new UsageError('simple_net has one hidden layer: give one --hidden width', TRAIN_USAGE)
   switch (spec.kind) {
     case 'pixel':
@@ -102,6 +123,10 @@ function applyModelOverrides(spec: ModelSpec, overrides: TrainRequest['modelOver
       return { ...spec, hidden: hidden?.[0] ?? spec.hidden }
     case 'mlp':
       return { ...spec, hidden: hidden ?? spec.hidden }
+    case 'cnn':
+      return { ...spec, channels: channels ?? spec.channels }
+    case 'resnet18':
+      return spec
   }
 }
 

@@ -1,6 +1,6 @@
 import { openDataset } from '../datasets'
 import type { DigitDataset } from '../engine/data/dataset'
-import { createLearner } from '../engine/learner/recipe'
+import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import type { Learner } from '../engine/learner/learner'
 import { perClassAccuracy, predictClasses } from '../engine/learner/predictions'
 import type { ExportResult } from '../onnx/export'
@@ -9,6 +9,7 @@ import { saveModel } from '../storage/model-file'
 import type { TrainingConfig } from '../../shared/training'
 import { EpochTable, ProgressBar, formatDuration } from './terminal'
 import { parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
+import { reportInterpretation, reportLrFind } from './train-tools'
 import { exportTrained } from './train-export'
 
 /** The last line of a run, also what `--json` prints last. */
@@ -76,17 +77,19 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
       },
     },
   ])
-  if (!request.json && config.epochs > 0) print(table.header())
   const stop = new AbortController()
   const onInterrupt = (): void => stop.abort()
   process.once('SIGINT', onInterrupt)
   try {
-    await learner.fit(config.epochs, config.lr, stop.signal)
+    if (request.lrFind) await reportLrFind(learner, request.json, print, stop.signal)
+    if (!request.json && config.epochs > 0) print(table.header())
+    await fitFromConfig(learner, config, stop.signal)
   } finally {
     process.off('SIGINT', onInterrupt)
     bar.clear()
   }
   const summary = summarize(request, config, dataset, learner, (performance.now() - started) / 1000)
+  if (request.interpret) reportInterpretation(learner, dataset.labelNames, request.json, print)
   if (request.save) {
     await saveModel(request.save, {
       model: config.model,
