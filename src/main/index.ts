@@ -1,7 +1,22 @@
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
 import { sendEvent, serveApi } from './ipc/handle'
+import { originOf } from './ipc/sender'
+import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './security/app-protocol'
+import { openExternalIfAllowed } from './security/external-links'
+import { denyAllPermissions } from './security/permissions'
+import { guardWebContents } from './security/web-contents'
 import { DigitLabService } from './service/digit-lab-service'
+
+// Before the app is ready: every renderer sandboxed, app:// a secure standard scheme, and every
+// webContents (windows, and anything they might try to create) kept on its page.
+app.enableSandbox()
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => openExternalIfAllowed(shell, url)))
+
+/** `npm run dev` serves the renderer from Vite's dev server; a packaged app never does. */
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const rendererOrigin = (devServer && originOf(devServer)) || APP_ORIGIN
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -14,19 +29,22 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       sandbox: true,
       webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      allowRunningInsecureContent: false,
+      disableBlinkFeatures: 'Auxclick',
     },
   })
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  void window.loadURL(devServer ?? `${APP_ORIGIN}/index.html`)
   return window
 }
 
 void app.whenReady().then(() => {
+  denyAllPermissions(session.defaultSession)
+  protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')))
   const window = createWindow()
   const service = new DigitLabService({ version: app.getVersion(), emit: (event) => sendEvent(window.webContents, event) })
-  serveApi(service, window.webContents)
+  serveApi(service, window.webContents, rendererOrigin)
 })
 
 app.on('window-all-closed', () => app.quit())

@@ -4,10 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ApiHandlers, AppEvent } from '../../shared/api'
 import { dispatch } from '../ipc/dispatch'
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { readStaticFile } from './static-files'
-
-/** The Content-Security-Policy of every page served: only our own scripts, no inline code, no eval. */
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'"
 
 /** A request from the browser: call `name` with `args`; the reply carries the same `id`. */
 interface SocketRequest {
