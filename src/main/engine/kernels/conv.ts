@@ -29,7 +29,7 @@ export type Im2col = (x: Float32Array, geometry: ConvGeometry, cols: Float32Arra
 export type Col2im = (cols: Float32Array, geometry: ConvGeometry, dx: Float32Array) => void
 
 /** The output positions [lo, hi) whose window tap at offset `tap` lands inside an input of `size`. */
-function validRange(tap: number, size: number, out: number, stride: number, pad: number): [number, number] {
+export function validRange(tap: number, size: number, out: number, stride: number, pad: number): [number, number] {
   // position o reads input o·stride − pad + tap, which must lie in [0, size)
   const lo = Math.max(0, Math.ceil((pad - tap) / stride))
   const hi = Math.min(out, Math.floor((size - 1 + pad - tap) / stride) + 1)

@@ -1,5 +1,6 @@
 import { rand, randn } from '../creation'
-import { avgPool2d, conv2d, globalAvgPool2d, maxPool2d, type Pair, type Pool2dOptions } from '../ops/conv'
+import { conv2d, type Pair } from '../ops/conv'
+import { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from '../ops/pool'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
 import { Module } from './module'
