@@ -1,14 +1,23 @@
+import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
+import type { TrainingEvent } from '../../shared/training'
 import { importDataset, type ImportProgress } from '../datasets'
+import { estimateTrainingMemory } from '../engine/learner/memory'
+import { validateConfig } from '../engine/learner/recipe'
 import { engineStatus } from './engine-status'
+import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { throttle } from './throttle'
-import { TrainingRun, type RunOutcome } from './training-run'
+import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
 
 export interface ServiceOptions {
   readonly version: string
   /** Where events for the renderer go (the window, or the browser mode's sockets). */
   readonly emit: (event: AppEvent) => void
+  /** Bytes a training run may plan to use (default: half of this computer's memory). */
+  readonly memoryBudget?: number
+  /** The training worker's heap limits (default: TRAINING_WORKER_LIMITS). */
+  readonly workerLimits?: ResourceLimits
 }
 
 /**
@@ -43,8 +52,12 @@ export class DigitLabService implements ApiHandlers {
   async startTraining(...[config]: ApiArgs<'startTraining'>): Promise<ApiReplies['startTraining']> {
     if (this.run) throw new Error('a training run is in progress; stop it before starting another')
     const { dataset } = this.requireDataset()
+    // Refused here, with the reason, before any worker starts: a config that cannot run, or a run that would not fit in memory.
+    validateConfig(config, dataset)
+    checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
-    const run = new TrainingRun(dataset, config, (event) => this.options.emit({ kind: 'training', runId, event }))
+    const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
+    const run = new TrainingRun(dataset, config, emit, this.options.workerLimits ?? TRAINING_WORKER_LIMITS)
     this.run = run
     void run.outcome.then((outcome) => {
       this.lastOutcome = outcome

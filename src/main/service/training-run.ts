@@ -1,9 +1,16 @@
-import type { Worker } from 'node:worker_threads'
+import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { DigitDataset } from '../engine/data/dataset'
 import type { RunStatus, TrainingConfig, TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from '../worker/protocol'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
+
+/**
+ * The training worker's JavaScript heap limits. Tensors live in typed arrays, which these do not
+ * count (the memory estimate guards those); a worker that exceeds them is stopped and reported as
+ * crashed, instead of taking the whole app down with it.
+ */
+export const TRAINING_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 }
 
 /** How a run ended and what it left: the weights as they stood (absent only after a crash). */
 export interface RunOutcome {
@@ -24,8 +31,8 @@ export class TrainingRun {
   private readonly worker: Worker
   private settled = false
 
-  constructor(dataset: DigitDataset, readonly config: TrainingConfig, onEvent: (event: TrainingEvent) => void) {
-    this.worker = spawnWorker('training-worker')
+  constructor(dataset: DigitDataset, readonly config: TrainingConfig, onEvent: (event: TrainingEvent) => void, limits: ResourceLimits = TRAINING_WORKER_LIMITS) {
+    this.worker = spawnWorker('training-worker', { resourceLimits: limits })
     this.outcome = new Promise<RunOutcome>((resolve) => {
       const finish = (outcome: RunOutcome): void => {
         if (this.settled) return
