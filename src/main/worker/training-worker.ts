@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads'
-import { createLearner } from '../engine/learner/recipe'
+import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { TrainingDivergedError, type BatchProgress } from '../engine/learner/learner'
 import type { TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from './protocol'
@@ -48,7 +48,7 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
   let text = `trained ${message.config.epochs} epochs`
   try {
-    const result = await learner.fit(message.config.epochs, message.config.lr, stop.signal)
+    const result = await fitFromConfig(learner, message.config, stop.signal)
     if (!result.completed) {
       status = 'stopped'
       text = `stopped after ${learner.recorder.batchLosses.length} batches; the model keeps what it learned`
