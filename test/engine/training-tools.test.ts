@@ -74,6 +74,13 @@ describe('the learning-rate finder (fastai lr_find)', () => {
     expect(result.suggestion.lr).toBeLessThan(result.lrs.at(-1)!)
   })
 
+  it('leaves training to run exactly as it would have without the sweep', async () => {
+    const [swept, plain] = [createLearner(small, simpleNet()), createLearner(small, simpleNet())]
+    await swept.lrFind({ numIt: 30 })
+    await Promise.all([swept.fit(1), plain.fit(1)])
+    expect(swept.recorder.batchLosses).toEqual(plain.recorder.batchLosses)
+  })
+
   it('stops once the smoothed loss passes 4× its minimum', async () => {
     const learner = createLearner(small, simpleNet({ loss: 'ce', lr: 0.1 }))
     const result = await learner.lrFind({ endLr: 1e4, numIt: 100 })

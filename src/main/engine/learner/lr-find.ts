@@ -79,7 +79,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * fastai's learning-rate finder: train on mini-batches while the learning rate grows
  * exponentially from `startLr` to `endLr` over `numIt` steps, recording the smoothed loss, until
  * it exceeds 4× its minimum or stops being finite. The weights, buffers, optimizer state, learning
- * rate and momentum are restored afterwards, so the sweep leaves the learner as it found it.
+ * rate, momentum and the training loader's shuffle are restored afterwards, so a `fit` after the
+ * sweep runs as it would have without it (with augmentation on, the images' random draws move on).
  */
 export async function lrFind(learner: Learner, options: LrFindOptions = {}): Promise<LrFindResult> {
   const { startLr = 1e-7, endLr = 10, numIt = 100, stopDiv = true, signal, onStep } = options
@@ -88,7 +89,7 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
   }
   if (learner.dls.train.length === 0) throw new Error('lrFind needs training data')
   const { model, opt } = learner
-  const saved = { state: model.stateDict(), opt: opt.state(), lr: opt.lr, momentum: opt.momentum }
+  const saved = { state: model.stateDict(), opt: opt.state(), lr: opt.lr, momentum: opt.momentum, loader: learner.dls.train.state() }
   const [lrs, losses, rawLosses] = [[] as number[], [] as number[], [] as number[]]
   let stopReason: LrFindResult['stopReason'] = 'completed'
   let [average, best] = [0, Infinity]
@@ -132,6 +133,7 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
     opt.lr = saved.lr
     opt.momentum = saved.momentum
     opt.zeroGrad()
+    learner.dls.train.loadState(saved.loader)
     model.eval()
   }
   const suggestions = suggestLearningRates(lrs, losses, numIt)
