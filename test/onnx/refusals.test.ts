@@ -1,10 +1,11 @@
-import { truncate, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Random } from '../../src/main/engine/random'
 import { buildOnnxModel, describeModel, OnnxClassifier, OnnxModelError } from '../../src/main/onnx'
 import { DataType, encodeModel, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../src/main/onnx/proto'
-import { exportSource, mnistSample, tempFolder, trainBriefly } from './helpers'
+import { exportSource, mnistSample, officialCheck, tempFolder, trainBriefly } from './helpers'
 
 const value = (name: string, dims: (number | string)[], elemType: number = DataType.FLOAT): ValueInfoProto => ({
   name,
@@ -87,6 +88,16 @@ describe('a model file Digit Lab cannot use is refused with a one-line reason, n
       flipped[at] ^= 1 << random.int(8)
       expect(await refusal(flipped)).toMatch(/damaged|not an ONNX model|truncated|checksum/)
     }
+  })
+
+  it('an export whose weights another tool changed (and saved with onnx)', async () => {
+    const folder = await tempFolder('edited')
+    const path = join(folder, 'model.onnx')
+    await writeFile(path, exported)
+    const edit = 'import onnx, sys; m = onnx.load(sys.argv[1]); w = m.graph.initializer[0]; w.raw_data = bytes([w.raw_data[0] ^ 1]) + w.raw_data[1:]; onnx.save(m, sys.argv[1])'
+    const result = spawnSync('/usr/bin/python3', ['-c', edit, path], { encoding: 'utf8' })
+    expect(result.stderr).toBe('')
+    expect(await refusal(await readFile(path))).toBe('the file is damaged: its contents do not match the checksum written at export (changed or corrupted since); export it again')
   })
 
   it('a model for colour 224×224 images', async () => {
@@ -193,6 +204,23 @@ describe('a model from another tool', () => {
 })
 
 describe('our own export', () => {
+  it('still opens after tools that only re-serialize it: the official checker (which in onnx 1.12 saves inferred shapes into the file) and onnx.load/onnx.save', async () => {
+    const { learner, config } = await trainBriefly('simple_net')
+    const path = join(await tempFolder('rewritten'), 'model.onnx')
+    const original = buildOnnxModel(exportSource(learner, config))
+    await writeFile(path, original)
+    expect(officialCheck(path)).toBeNull()
+    const rewrite = 'import onnx, sys; m = onnx.load(sys.argv[1]); print(len(m.graph.value_info)); onnx.save(m, sys.argv[1])'
+    const result = spawnSync('/usr/bin/python3', ['-c', rewrite, path], { encoding: 'utf8' })
+    expect(Number(result.stdout)).toBeGreaterThan(0)
+    const rewritten = await readFile(path)
+    expect(Buffer.compare(rewritten, Buffer.from(original))).not.toBe(0)
+    const classifier = await OnnxClassifier.fromBytes(rewritten)
+    expect(classifier.description.ours).toBe(true)
+    await classifier.close()
+  })
+
+
   it('loads with its labels and runs one image', async () => {
     const { learner, config } = await trainBriefly('linear')
     const classifier = await OnnxClassifier.fromBytes(buildOnnxModel(exportSource(learner, config)))

@@ -1,19 +1,14 @@
 import { createHash } from 'node:crypto'
 import { KEYS } from './metadata'
-import { METADATA_FIELD, entryKey, topLevelFields } from './proto'
+import { canonicalModelBytes } from './proto'
 
 /**
- * The checksum a Digit Lab export carries in its `checksum` metadata: SHA-256 over every byte of
- * the file except that one metadata entry — weights, nodes, attributes, opset, IR version and all
- * other metadata — field by field in file order. onnxruntime runs many bit-flipped models without
- * complaint; this is how a damaged export is told apart from a good one. Throws on bytes that do
- * not parse as protobuf fields.
+ * The checksum a Digit Lab export carries in its `checksum` metadata: SHA-256 over the whole model —
+ * weights, nodes, attributes, opset, IR version and every other metadata entry — serialized
+ * canonically (see `canonicalModelBytes`), so that tools which only re-serialize the file or add
+ * inferred shapes keep it valid. onnxruntime runs many bit-flipped models without complaint; this
+ * is how a damaged export is told apart from a good one. Throws on bytes that are not a model.
  */
 export function modelChecksum(bytes: Uint8Array): string {
-  const hash = createHash('sha256')
-  for (const { field, raw, payload } of topLevelFields(bytes)) {
-    if (field === METADATA_FIELD && entryKey(payload) === KEYS.checksum) continue
-    hash.update(raw)
-  }
-  return `sha256:${hash.digest('hex')}`
+  return `sha256:${createHash('sha256').update(canonicalModelBytes(bytes, KEYS.checksum)).digest('hex')}`
 }

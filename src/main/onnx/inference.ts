@@ -148,7 +148,10 @@ export class OnnxClassifier {
     const { inputName, scoreOutput, logitsOutput } = this.description
     let results: InferenceSession.OnnxValueMapType
     try {
-      results = await this.session.run({ [inputName]: new OrtTensor('float32', images, [n, 1, IMAGE_SIDE, IMAGE_SIDE]) })
+      // NOTE: copied: onnxruntime-node rejects arrays on a SharedArrayBuffer (the engine's tensors may live in
+      // shared wasm memory), and the caller may reuse its buffer while the run is in flight.
+      const input = new OrtTensor('float32', new Float32Array(images), [n, 1, IMAGE_SIDE, IMAGE_SIDE])
+      results = await this.session.run({ [inputName]: input })
     } catch (error) {
       throw new OnnxModelError(`onnxruntime could not run the model: ${firstLine(error)}`)
     }

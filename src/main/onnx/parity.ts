@@ -83,8 +83,10 @@ export async function checkParity(classifier: OnnxClassifier, model: Module, spl
   for (let start = 0; start < count; start += 256) {
     const { x } = dataset.batch(indices.subarray(start, Math.min(count, start + 256)))
     const n = x.shape[0]
-    const engine = noGrad(() => model.forward(x))
-    const columns = engine.shape[1]
+    const output = noGrad(() => model.forward(x))
+    const columns = output.shape[1]
+    // NOTE: copied before the await: the engine may reuse its output's memory for the next batch.
+    const engine = { data: Float32Array.from(output.data) }
     const onnx = await classifier.run(x.data, n)
     if (!onnx.logits) throw new Error('the exported model has no logits output')
     maxLogitDelta = Math.max(maxLogitDelta, maxDelta(engine.data, onnx.logits))

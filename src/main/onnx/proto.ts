@@ -123,36 +123,17 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   return ModelProtoType.toObject(message, { longs: Number, enums: Number, arrays: true }) as ModelProto
 }
 
-/** One top-level field of a serialized message: its number, and its bytes with and without the tag. */
-export interface RawField {
-  readonly field: number
-  readonly raw: Uint8Array
-  readonly payload: Uint8Array
-}
-
-/** The top-level fields of a serialized message in file order, read with protobufjs's Reader. */
-export function topLevelFields(bytes: Uint8Array): RawField[] {
-  const reader = protobuf.Reader.create(bytes)
-  const fields: RawField[] = []
-  while (reader.pos < reader.len) {
-    const start = reader.pos
-    const tag = reader.uint32()
-    let payloadStart = reader.pos
-    if ((tag & 7) === 2) {
-      const length = reader.uint32()
-      payloadStart = reader.pos
-      reader.skip(length)
-    } else reader.skipType(tag & 7)
-    fields.push({ field: tag >>> 3, raw: bytes.subarray(start, reader.pos), payload: bytes.subarray(payloadStart, reader.pos) })
-  }
-  return fields
-}
-
-/** `ModelProto.metadata_props`'s field number. */
-export const METADATA_FIELD = 14
-const StringEntryType = root.lookupType('onnx.StringStringEntryProto')
-
-/** The key of a serialized `metadata_props` entry. */
-export function entryKey(payload: Uint8Array): string {
-  return (StringEntryType.toObject(StringEntryType.decode(payload)) as Partial<StringEntry>).key ?? ''
+/**
+ * The model re-serialized by protobufjs in its canonical field order, with one metadata entry and
+ * the graph's `value_info` left out: what an export's checksum covers. Other tools that rewrite a
+ * file without changing it — onnx's shape inference, which adds `value_info` (and which onnx 1.12's
+ * `check_model(path, full_check=True)` saves back into the file), or `onnx.save` with C++ field
+ * order — leave these bytes as they were; any change to a weight, node, attribute, opset or other
+ * metadata does not. Throws on bytes that are not a ModelProto.
+ */
+export function canonicalModelBytes(bytes: Uint8Array, withoutMetadataKey: string): Uint8Array {
+  const message = ModelProtoType.decode(bytes) as protobuf.Message & { metadataProps?: StringEntry[]; graph?: { valueInfo?: unknown[] } | null }
+  message.metadataProps = (message.metadataProps ?? []).filter((entry) => entry.key !== withoutMetadataKey)
+  if (message.graph) message.graph.valueInfo = []
+  return ModelProtoType.encode(message).finish()
 }
