@@ -70,6 +70,19 @@ describe('resuming a project', () => {
     expect(withoutShuffleState.recorder.epochs[2].trainLoss).not.toBe(uninterrupted.recorder.epochs[2].trainLoss)
   })
 
+  it('restores the learning rate and momentum a schedule left the optimizer with', async () => {
+    const dataset = mnistSample()
+    const config = configFor('mlp', { epochs: 1 })
+    const learner = createLearner(dataset, config)
+    await learner.fit(1, config.lr)
+    learner.opt.lr = 0.0123
+    learner.opt.momentum = 0.85
+    const path = join(await tempFolder('project'), 'run.digitlab')
+    await saveProject(path, { learner, config, dataset, reference })
+    const resumed = resumeLearner(await openProject(path), dataset)
+    expect([resumed.opt.lr, resumed.opt.momentum]).toEqual([0.0123, 0.85])
+  })
+
   it('refuses data that is not the data it was trained on', async () => {
     const dataset = mnistSample()
     const config = configFor('linear', { epochs: 1 })

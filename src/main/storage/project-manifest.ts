@@ -49,6 +49,8 @@ export const ProjectManifestSchema = v.object({
     epochsDone: count,
     batchesDone: count,
     lr: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+    /** The optimizer's momentum at save time (SGD's μ, Adam's β₁), which a one-cycle schedule moves. */
+    momentum: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.ltValue(1))),
     trainLoader: v.object({
       random: v.object({ words: v.pipe(v.tuple([int32, int32, int32, int32]), v.readonly()), spareNormal: v.nullable(v.number()) }),
     }),

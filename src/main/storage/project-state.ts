@@ -72,6 +72,7 @@ export async function saveProject(path: string, source: ProjectSource): Promise<
       epochsDone: learner.epochsDone,
       batchesDone: learner.recorder.batchLosses.length,
       lr: learner.opt.lr,
+      momentum: learner.opt.momentum,
       trainLoader: learner.dls.train.state(),
       epochs: learner.recorder.epochs.map((record) => ({ ...record, metrics: { ...record.metrics } })),
     },
@@ -128,6 +129,7 @@ export function resumeLearner(project: OpenedProject, dataset: DigitDataset, cal
   checkOptimizerState(learner, project.optimizerState)
   learner.opt.loadState(project.optimizerState)
   learner.opt.lr = manifest.training.lr
+  if (manifest.training.momentum !== undefined) learner.opt.momentum = manifest.training.momentum
   learner.dls.train.loadState(manifest.training.trainLoader)
   const { recorder } = learner
   for (let i = 0; i < project.history.batchLosses.length; i++) recorder.recordBatch(project.history.batchLosses[i], project.history.learningRates[i])
