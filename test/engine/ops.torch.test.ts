@@ -115,7 +115,7 @@ const COVERAGE: Record<OpType, 'fixtures' | 'tested with the layers'> = {
   Max: 'fixtures', Where: 'fixtures', MatMul: 'fixtures', Gemm: 'fixtures', ReduceSum: 'fixtures',
   ReduceMean: 'fixtures', ReduceMax: 'fixtures', LogSoftmax: 'fixtures', Softmax: 'fixtures', Reshape: 'fixtures',
   Transpose: 'fixtures', Slice: 'fixtures', Gather: 'fixtures', Concat: 'fixtures', Expand: 'fixtures',
-  NegativeLogLikelihoodLoss: 'fixtures',
+  NegativeLogLikelihoodLoss: 'fixtures', MnistLoss: 'fixtures',
   Conv: 'tested with the layers', MaxPool: 'tested with the layers', AveragePool: 'tested with the layers',
   GlobalAveragePool: 'tested with the layers', BatchNormalization: 'tested with the layers', Dropout: 'tested with the layers',
 }

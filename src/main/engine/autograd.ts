@@ -8,6 +8,8 @@ export type OpType =
   | 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'LogSoftmax' | 'Softmax'
   | 'Reshape' | 'Transpose' | 'Slice' | 'Gather' | 'Concat' | 'Expand'
   | 'NegativeLogLikelihoodLoss'
+  /** The chapter's sigmoid loss fused into one op (a loss: never exported, so no ONNX name to follow). */
+  | 'MnistLoss'
   | 'Conv' | 'MaxPool' | 'AveragePool' | 'GlobalAveragePool' | 'BatchNormalization' | 'Dropout'
 
 /**

@@ -1,15 +1,39 @@
 import { record } from '../autograd'
-import { formatShape } from '../shape'
+import { formatShape, sameShape } from '../shape'
 import { Tensor } from '../tensor'
-import { where } from './elementwise'
+import { sigmoidValue, where } from './elementwise'
 
+// L = mean(ℓ) with ℓᵢ = 1 − σ(pᵢ) where tᵢ = 1, else σ(pᵢ)  →  dL/dpᵢ = ∓σ(pᵢ)·(1 − σ(pᵢ))/n, − where tᵢ = 1
 /**
  * The chapter's loss for one-logit binary models: how far each sigmoid prediction is from its
  * target, `where(t == 1, 1 − σ(p), σ(p)).mean()`. Targets are 1 for the first class, 0 otherwise.
+ * Predictions and targets of one shape take one fused pass that rounds every value and gradient as
+ * that chain of ops does, bit for bit; other shapes broadcast through the chain itself.
  */
 export function mnistLoss(predictions: Tensor, targets: Tensor): Tensor {
-  const p = predictions.sigmoid()
-  return where(targets.eq(1), p.neg().add(1), p).mean()
+  if (!sameShape(predictions.shape, targets.shape)) {
+    const p = predictions.sigmoid()
+    return where(targets.eq(1), p.neg().add(1), p).mean()
+  }
+  const n = predictions.size
+  const [p, t] = [predictions.data, targets.data]
+  const s = new Float32Array(n)
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    s[i] = sigmoidValue(p[i])
+    total += t[i] === 1 ? Math.fround(1 - s[i]) : s[i]
+  }
+  const out = new Tensor(new Float32Array([total / n]), [])
+  return record(out, 'MnistLoss', [predictions, targets], (g) => {
+    // as the chain's backward: the mean's g/n, which `where` routes to σ directly or through 1 − σ (negated), then σ′
+    const share = Math.fround(g.data[0] / n)
+    const grad = new Float32Array(n)
+    for (let i = 0; i < n; i++) {
+      const [direct, negated] = t[i] === 1 ? [share * 0, share] : [share, share * 0]
+      grad[i] = Math.fround(direct - negated) * Math.fround(s[i] * (1 - s[i]))
+    }
+    return [new Tensor(grad, predictions.shape), null]
+  })
 }
 
 function checkClassTargets(logits: Tensor, targets: Tensor): void {
