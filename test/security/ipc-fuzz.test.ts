@@ -154,6 +154,7 @@ describe('random payloads to every api function', () => {
     socket.on('message', () => void replies++)
     for (const message of messages) socket.send(message)
     await expect.poll(() => replies, { timeout: 20_000 }).toBe(messages.length)
+    recordFigures('socket-fuzz', { messages: messages.length, replies })
     const status = await new Promise<unknown>((answer) => {
       socket.once('message', (data) => answer(JSON.parse(String(data))))
       socket.send(JSON.stringify({ id: 99, name: 'engineStatus', args: [] }))
@@ -161,6 +162,5 @@ describe('random payloads to every api function', () => {
     expect(status).toMatchObject({ id: 99, ok: true, result: { ready: true } })
     socket.close()
     await server.close()
-    recordFigures('socket-fuzz', { messages: messages.length, replies })
   })
 })

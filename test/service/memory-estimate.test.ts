@@ -10,6 +10,7 @@ import { checkMemoryBudget, defaultMemoryBudget, MemoryBudgetError } from '../..
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
 import type { ModelKind } from '../../src/shared/models'
 import { everyNth } from '../helpers/datasets'
+import { recordFigures } from '../helpers/figures'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -39,6 +40,7 @@ describe('the engine’s memory estimate for a run', () => {
   })
 
   it('agrees with what a forward pass really keeps alive (typed arrays measured around one batch)', () => {
+    const measured: Record<string, { estimatedMB: number; measuredMB: number }> = {}
     for (const kind of ['cnn', 'resnet18'] as const) {
       const run = config(kind, { batchSize: 32 })
       const estimate = estimateTrainingMemory(dataset, run)
@@ -53,7 +55,9 @@ describe('the engine’s memory estimate for a run', () => {
       const ratio = estimate.activations / 2 / kept
       expect(ratio, `${kind}: estimated ${(estimate.activations / 2 / MB).toFixed(1)} MB, measured ${(kept / MB).toFixed(1)} MB`).toBeGreaterThan(0.6)
       expect(ratio).toBeLessThan(1.6)
+      measured[kind] = { estimatedMB: estimate.activations / 2 / MB, measuredMB: kept / MB }
     }
+    recordFigures('memory-estimate', { batch: 32, forwardPass: measured })
   })
 })
 
