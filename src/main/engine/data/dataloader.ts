@@ -1,3 +1,4 @@
+import { allocateKernelArray } from '../kernels'
 import { Random, type RandomState } from '../random'
 import type { Batch, Dataset } from './dataset'
 
@@ -21,6 +22,7 @@ export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number
   readonly shuffle: boolean
   private readonly random: Random
+  private inputs: Float32Array | null = null
 
   constructor(readonly dataset: Dataset, options: DataLoaderOptions) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
@@ -47,10 +49,23 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   *[Symbol.iterator](): Iterator<Batch> {
+    yield* this.batches()
+  }
+
+  /**
+   * One epoch, as iterating the loader. With `reuseInputs`, every batch's inputs are written into one array the
+   * loader keeps, in the kernels' memory (which the model's first layer then reads without a copy): a batch is
+   * valid only until the next one is drawn, which suits a loop that is done with each batch before the next.
+   */
+  *batches(options: { readonly reuseInputs?: boolean } = {}): Generator<Batch> {
     const n = this.dataset.length
     const order = this.shuffle ? this.random.permutation(n) : Int32Array.from({ length: n }, (_, i) => i)
     for (let start = 0; start < n; start += this.batchSize) {
-      yield this.dataset.batch(order.subarray(start, Math.min(n, start + this.batchSize)))
+      const rows = order.subarray(start, Math.min(n, start + this.batchSize))
+      const batch = this.dataset.batch(rows, options.reuseInputs ? this.inputs ?? undefined : undefined)
+      // The first batch is the largest, so it sizes the array every later one is written into.
+      if (options.reuseInputs && !this.inputs) this.inputs = allocateKernelArray(batch.x.size)
+      yield batch
     }
   }
 }

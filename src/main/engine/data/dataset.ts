@@ -1,3 +1,4 @@
+import { kernels } from '../kernels'
 import { Tensor } from '../tensor'
 import type { RandomAffine } from './augment'
 
@@ -30,7 +31,8 @@ export interface Batch {
 /** Anything a DataLoader can batch: a length and a way to gather rows. */
 export interface Dataset {
   readonly length: number
-  batch(indices: ArrayLike<number>): Batch
+  /** The rows at `indices`; the inputs go into `into` when it is given and large enough (x then shares it). */
+  batch(indices: ArrayLike<number>, into?: Float32Array): Batch
 }
 
 /**
@@ -58,16 +60,15 @@ export class ImageDataset implements Dataset {
     this.imageSize = height * width
   }
 
-  batch(indices: ArrayLike<number>): Batch {
+  batch(indices: ArrayLike<number>, into?: Float32Array): Batch {
     const n = indices.length
     const size = this.imageSize
-    const x = new Float32Array(n * size)
+    const x = into && into.length >= n * size ? into.subarray(0, n * size) : new Float32Array(n * size)
     const y = new Float32Array(n)
     const { pixels, labels } = this.split
+    kernels.gatherUnit(pixels, indices, size, x)
     for (let r = 0; r < n; r++) {
       const i = indices[r]
-      const offset = i * size
-      for (let j = 0; j < size; j++) x[r * size + j] = pixels[offset + j] / 255
       y[r] = this.targetKind === 'binary' ? (labels[i] === 0 ? 1 : 0) : labels[i]
     }
     if (this.augment) {

@@ -188,7 +188,8 @@ export class Learner {
     let total = 0
     let seen = 0
     let batch = 0
-    for (const { x, y } of loader) {
+    // Nothing keeps a batch past its step, so every batch may be written into the same input array.
+    for (const { x, y } of loader.batches({ reuseInputs: true })) {
       if (signal?.aborted) return null
       this.emit((cb) => cb.beforeBatch?.(this, { epoch, batch, batches: loader.length }))
       const value = this.trainStep(x, y, { epoch, batch })
@@ -210,7 +211,7 @@ export class Learner {
       let loss = 0
       let seen = 0
       const sums = this.metrics.map(() => 0)
-      for (const { x, y } of loader) {
+      for (const { x, y } of loader.batches({ reuseInputs: true })) {
         const predictions = this.model.forward(x)
         const n = x.shape[0]
         loss += this.lossFunc(predictions, y).item() * n

@@ -2,8 +2,10 @@
 import { MR, NR, TILE_BYTES, kernel4x8, kernelEdge } from './microkernel.as'
 import { packA, packB } from './pack.as'
 import { axpyRows, dotRows } from './gemv.as'
+import { mostlyZeros, sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } from './sparse.as'
 
 export { gemmChunks } from './parallel.as'
+export { bytesToUnit } from './images.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's
@@ -25,11 +27,12 @@ export function workspaceBytes(): usize {
 /**
  * C = op(A)·op(B) (+ C when `accumulate`) for row-major matrices with row strides (in floats) lda, ldb, ldc;
  * op(A) is m×k (stored k×m when `transA`), op(B) is k×n (stored n×k when `transB`). Pointers are byte
- * offsets into memory; `work` points to `workspaceBytes()` bytes that no concurrent call uses.
+ * offsets into memory; `work` points to `workspaceBytes()` bytes that no concurrent call uses. With `sparse`,
+ * an operand that is mostly zeros takes a path that skips its zeros (sparse.as.ts), giving the same C.
  */
 export function gemm(
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, work: usize,
+  m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, sparse: bool, work: usize,
 ): void {
   if (m <= 0 || n <= 0) return
   if (k <= 0) {
@@ -46,6 +49,14 @@ export function gemm(
   if (whole && m == 1) {
     if (transB) dotRows(b, n, k, a, c, accumulate)
     else axpyRows(b, k, n, a, c, accumulate)
+    return
+  }
+  if (sparse && !transA && sparseRowsBytes(k) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) {
+    sparseRowsTimes(a, lda, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k, KC, accumulate, work)
+    return
+  }
+  if (sparse && !transB && timesSparseBytes(KC) <= workspaceBytes() && mostlyZeros(b, <usize>ldb << 2, k, n)) {
+    timesSparseRows(a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, m, n, k, KC, accumulate, work)
     return
   }
   blocked(a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, transB ? ldb : 1, c, <usize>ldc << 2, m, n, k, accumulate, work)

@@ -10,7 +10,7 @@ export interface Job {
 }
 
 /** Bytes of shared memory a job block takes, and each helper's mailbox (apart, so they share no cache line). */
-export const BLOCK_BYTES = 64
+export const BLOCK_BYTES = 128
 const [POSTED, CLAIMED, DONE, STATE] = [0, 1, 2, 3]
 /** A mailbox's STATE: 0 while the helper starts, then READY, or FAILED for good. */
 const [READY, FAILED] = [1, 2]

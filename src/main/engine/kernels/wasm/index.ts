@@ -1,48 +1,16 @@
 import type { Gemm, GemmArgs } from '../matmul'
-import { BLOCK_BYTES, HelperPool, type Job } from './helpers'
-import { loadGemmModule, PAGE_BYTES, type GemmModule, type GemmOperands } from './instance'
+import type { GatherUnit } from '../images'
+import { HelperPool, type Job } from './helpers'
+import { createGatherUnit } from './images'
+import { loadGemmModule, type GemmModule, type GemmOperands } from './instance'
+import { align, Layout, MAX_THREADS } from './layout'
 
-/** At most this many threads share one GEMM (this one and its helpers). */
-const MAX_THREADS = 8
 /** Below this many multiply-adds a product runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_MACS = 1 << 21
 /** Chunks are a multiple of this many rows or columns (the 4×8 tile divides it), and at least this big. */
 const CHUNK_QUANTUM = 8
 /** Chunks per thread: enough that a thread slowed by another process hands its share to the others. */
 const CHUNKS_PER_THREAD = 4
-
-const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to
-
-/**
- * The shared memory's layout: the job block and helpers' mailboxes, one packing workspace per thread, then
- * the operands of the current call, which grow the memory as needed (it never shrinks).
- */
-class Layout {
-  readonly job: number
-  readonly workspaces: readonly number[]
-  private readonly operands: number
-
-  constructor(private readonly wasm: GemmModule) {
-    this.job = wasm.exports.heapBase()
-    const workspace = align(wasm.exports.workspaceBytes(), 64)
-    const first = this.job + BLOCK_BYTES * MAX_THREADS
-    this.workspaces = Array.from({ length: MAX_THREADS }, (_, i) => first + i * workspace)
-    this.operands = first + MAX_THREADS * workspace
-  }
-
-  /** Byte offsets for arrays of `sizes` floats, 64-byte aligned, with the memory grown to hold them. */
-  place(sizes: readonly number[]): number[] {
-    let end = this.operands
-    const offsets = sizes.map((size) => {
-      const offset = end
-      end = align(offset + size * 4, 64)
-      return offset
-    })
-    const have = this.wasm.memory.buffer.byteLength
-    if (end > have) this.wasm.memory.grow(Math.ceil((end - have) / PAGE_BYTES))
-    return offsets
-  }
-}
 
 /** Cuts m×n C along its longer side into chunks for `threads` threads; null when one thread should do it all. */
 function plan(m: number, n: number, k: number, threads: number): Omit<Job, 'operands'> | null {
@@ -66,29 +34,50 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
     checkLengths(gemmArgs)
     const { a, b, c, m, n, k, transA, transB, accumulate } = gemmArgs
     if (m === 0 || n === 0) return
-    const [aAt, bAt, cAt] = layout.place([m * k, k * n, m * n])
+    // A heap array (see `allocateKernelArray`) is read and written in place; a C that overlaps A or B is not.
+    const inPlaceC = layout.heap.holds(c) && !overlaps(c, a, m * n, m * k) && !overlaps(c, b, m * n, k * n)
+    const [aAt, bAt, cAt] = layout.place([a, b, inPlaceC ? c : new Float32Array(0)], [m * k, k * n, m * n])
     // NOTE: copying in is a memcpy (~5–10 GB/s), small beside the arithmetic for all but vector products.
     const memory = new Float32Array(wasm.memory.buffer)
-    memory.set(a.length === m * k ? a : a.subarray(0, m * k), aAt / 4)
-    memory.set(b.length === k * n ? b : b.subarray(0, k * n), bAt / 4)
+    if (!layout.heap.holds(a)) memory.set(a.length === m * k ? a : a.subarray(0, m * k), aAt / 4)
+    if (!layout.heap.holds(b)) memory.set(b.length === k * n ? b : b.subarray(0, k * n), bAt / 4)
     const out = c.length === m * n ? c : c.subarray(0, m * n)
-    if (accumulate) memory.set(out, cAt / 4)
-    const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate]
+    if (accumulate && !inPlaceC) memory.set(out, cAt / 4)
+    const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, +sparse]
     const job = plan(m, n, k, threads)
     const helpers = job ? pool.available(threads - 1) : 0
     if (job && helpers > 0) pool.run(wasm.exports, { ...job, operands }, helpers)
     else wasm.exports.gemm(...operands, layout.workspaces[0])
-    out.set(memory.subarray(cAt / 4, cAt / 4 + m * n))
+    if (!inPlaceC) out.set(memory.subarray(cAt / 4, cAt / 4 + m * n))
   }
+}
+
+/** Whether the first `length` floats of `x` share memory with the first `otherLength` of `other`. */
+function overlaps(x: Float32Array, other: Float32Array, length: number, otherLength: number): boolean {
+  if (x.buffer !== other.buffer) return false
+  return x.byteOffset < other.byteOffset + otherLength * 4 && other.byteOffset < x.byteOffset + length * 4
 }
 
 const wasm = loadGemmModule()
 const layout = wasm && new Layout(wasm)
 const pool = wasm && layout && new HelperPool(wasm.module, wasm.memory, layout.job, layout.workspaces)
 let threads = 1
+let sparse = true
 
 /** The WebAssembly SIMD GEMM (blocked, packed, 4×8 register tiles); null where the runtime lacks SIMD. */
 export const gemmWasm: Gemm | null = wasm && layout && pool ? createGemm(wasm, layout, pool) : null
+
+/** The batch gather on WebAssembly SIMD; null where the runtime lacks it. */
+export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUnit(wasm, layout) : null
+
+/**
+ * A zeroed Float32Array in the kernels' own memory, which they read and write without copying: for large
+ * operands used more than once (a batch's inputs). An ordinary array where WebAssembly is missing or too many
+ * are alive; either kind behaves the same everywhere else.
+ */
+export function allocateKernelArray(length: number): Float32Array {
+  return layout?.heap.allocate(length) ?? new Float32Array(length)
+}
 
 /**
  * How many threads one large GEMM may use, 1 (the default) to 8; helper threads start now and join in once
@@ -104,6 +93,15 @@ export function setGemmThreads(count: number): void {
 
 export function gemmThreads(): number {
   return threads
+}
+
+/**
+ * Whether a GEMM may skip the zeros of an operand that is mostly zeros (on by default). C is the same either
+ * way, bit for bit, while the other operand is finite; off, every product takes the packed kernel (tests and
+ * the benchmark compare the two).
+ */
+export function setSparseGemm(enabled: boolean): void {
+  sparse = enabled
 }
 
 /** Resolves once the helper threads `setGemmThreads` asked for are running (they start in ~50 ms). */

@@ -20,7 +20,7 @@ interface WasmApi {
 /** gemm's arguments before its workspace: operands (byte offsets), row strides (floats), sizes and flags (0 or 1). */
 export type GemmOperands = [
   a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-  m: number, n: number, k: number, transA: number, transB: number, accumulate: number,
+  m: number, n: number, k: number, transA: number, transB: number, accumulate: number, sparse: number,
 ]
 
 /** What `gemm.as.ts` exports; pointers are byte offsets into the memory. */
@@ -30,6 +30,8 @@ export interface GemmExports {
   gemm(...args: [...GemmOperands, work: number]): void
   /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
   gemmChunks(job: number, work: number): void
+  /** out[i] = src[i] / 255 for `count` bytes at `src`, floats at `out` (see images.as.ts). */
+  bytesToUnit(src: number, out: number, count: number): void
 }
 
 /** The compiled kernel module, the memory its instances share, and this thread's instance. */

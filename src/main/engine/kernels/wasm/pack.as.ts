@@ -24,7 +24,7 @@ import { MR, NR } from './microkernel.as'
  * with the lines side by side (zero beyond `width`), steps `outStep` bytes apart. A line is a row of op(M)
  * when `alongRows`, else a column.
  */
-function packLines4(
+export function packLines4(
   base: usize, rowStride: i32, colStride: i32,
   line: i32, width: i32, from: i32, depth: i32, alongRows: bool, dst: usize, outStep: usize,
 ): void {

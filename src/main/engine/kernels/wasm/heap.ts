@@ -1,0 +1,89 @@
+import { PAGE_BYTES, type SharedMemory } from './instance'
+
+/** The smallest block: one cache line, so blocks never share one. */
+const MIN_BLOCK_BYTES = 64
+/**
+ * At most this many bytes of blocks are handed out and not yet collected. Blocks come back only when the
+ * garbage collector finds their views unreachable; past the cap `allocate` says no, and the caller falls back
+ * to an ordinary array (the kernels then copy it in), so a collector that runs late never grows memory further.
+ */
+const MAX_LIVE_BYTES = 64 * 1024 * 1024
+
+interface Block {
+  readonly offset: number
+  readonly bytes: number
+}
+
+const blockBytes = (bytes: number): number => Math.max(MIN_BLOCK_BYTES, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))))
+
+/**
+ * Blocks of the kernels' shared WebAssembly memory, handed out as typed-array views that the kernels read and
+ * write in place, with no copy in or out. A block returns to its free list when its view is garbage collected.
+ * Sizes are powers of two, so a freed block fits the next request of its class exactly.
+ */
+export class WasmHeap {
+  private top: number
+  private live = 0
+  private readonly free = new Map<number, number[]>()
+  private readonly buffers = new WeakSet<object>()
+  private readonly registry = new FinalizationRegistry<Block>((block) => this.release(block))
+
+  constructor(private readonly memory: SharedMemory, start: number) {
+    this.top = Math.ceil(start / MIN_BLOCK_BYTES) * MIN_BLOCK_BYTES
+    this.buffers.add(memory.buffer)
+  }
+
+  /** A zeroed Float32Array of `length` in this memory, or null when the cap on live blocks is reached. */
+  allocate(length: number): Float32Array | null {
+    const block = this.take(length * 4)
+    if (!block) return null
+    const view = new Float32Array(this.memory.buffer, block.offset, length)
+    this.registry.register(view, block)
+    return view
+  }
+
+  /**
+   * A block for the caller's own bookkeeping (kernel scratch), kept until `release`d; it is not zeroed.
+   * Unlike `allocate`, it ignores the cap: scratch is reused call after call, not collected.
+   */
+  reserve(bytes: number): Block {
+    return this.take(bytes, false, true)!
+  }
+
+  /** Returns a block to its free list. */
+  release(block: Block): void {
+    this.live -= block.bytes
+    let list = this.free.get(block.bytes)
+    if (!list) this.free.set(block.bytes, (list = []))
+    list.push(block.offset)
+  }
+
+  /** Whether `view` lies in this memory (then its byteOffset is its address for the kernels). */
+  holds(view: Float32Array): boolean {
+    return this.buffers.has(view.buffer)
+  }
+
+  private take(requested: number, zero = true, uncapped = false): Block | null {
+    const bytes = blockBytes(requested)
+    if (!uncapped && this.live + bytes > MAX_LIVE_BYTES) return null
+    const reused = this.free.get(bytes)?.pop()
+    const offset = reused ?? this.bump(bytes)
+    this.live += bytes
+    // Fresh memory is zero; a reused block still holds what its last owner wrote.
+    if (reused !== undefined && zero) new Uint8Array(this.memory.buffer, offset, bytes).fill(0)
+    return { offset, bytes }
+  }
+
+  private bump(bytes: number): number {
+    const offset = this.top
+    this.top += bytes
+    const have = this.memory.buffer.byteLength
+    if (this.top > have) {
+      this.memory.grow(Math.ceil((this.top - have) / PAGE_BYTES))
+      // NOTE: growing a shared memory gives `buffer` a new SharedArrayBuffer over the same bytes; views made on
+      // the old one stay valid, so every buffer the memory has had is remembered as ours.
+      this.buffers.add(this.memory.buffer)
+    }
+    return offset
+  }
+}
