@@ -13,6 +13,18 @@ function sumValues(x: Tensor, axes: readonly number[]): Float64Array {
     out[0] = total
     return out
   }
+  if (axes.length > 0 && axes.every((axis, i) => axis === axes[0] + i)) {
+    // Adjacent axes (a bias gradient's rows, a mean over pixels): the walk below as plain loops, in its order.
+    const outer = sizeOf(x.shape.slice(0, axes[0]))
+    const n = sizeOf(x.shape.slice(axes[0], axes[0] + axes.length))
+    const inner = sizeOf(x.shape.slice(axes[0] + axes.length))
+    for (let o = 0, flat = 0; o < outer; o++) {
+      for (let k = 0; k < n; k++) {
+        for (let i = 0, at = o * inner; i < inner; i++, at++, flat++) out[at] += src[flat]
+      }
+    }
+    return out
+  }
   forEachIndex(x.shape, broadcastStrides(keptShape, x.shape), (flat, offset) => {
     out[offset] += src[flat]
   })

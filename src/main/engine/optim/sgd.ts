@@ -24,6 +24,11 @@ export class SGD extends Optimizer {
 
   protected update(values: Float32Array, grad: Float32Array, index: number): void {
     const { lr, momentum, weightDecay } = this
+    if (momentum === 0 && weightDecay === 0) {
+      // the chapter's p ← p − lr·g (adding 0·p would change no finite value)
+      for (let i = 0; i < values.length; i++) values[i] -= lr * grad[i]
+      return
+    }
     if (momentum === 0) {
       for (let i = 0; i < values.length; i++) values[i] -= lr * (grad[i] + weightDecay * values[i])
       return
