@@ -82,6 +82,7 @@ describe('random payloads to every api function', () => {
   let uncaught = 0
   const onUncaught = (): void => void uncaught++
   let sandbox = ''
+  const home = process.cwd()
 
   beforeAll(async () => {
     process.on('uncaughtException', onUncaught)
@@ -92,6 +93,7 @@ describe('random payloads to every api function', () => {
   })
 
   afterAll(() => {
+    process.chdir(home)
     process.off('uncaughtException', onUncaught)
     process.off('unhandledRejection', onUncaught)
   })
