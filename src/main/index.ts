@@ -6,6 +6,7 @@ import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } fro
 import { openExternalIfAllowed } from './security/external-links'
 import { denyAllPermissions } from './security/permissions'
 import { guardWebContents } from './security/web-contents'
+import { pickPathWithDialog } from './dialogs'
 import { DigitLabService } from './service/digit-lab-service'
 
 // Before the app is ready: every renderer sandboxed, app:// a secure standard scheme, and every
@@ -43,7 +44,12 @@ void app.whenReady().then(() => {
   denyAllPermissions(session.defaultSession)
   protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')))
   const window = createWindow()
-  const service = new DigitLabService({ version: app.getVersion(), emit: (event) => sendEvent(window.webContents, event) })
+  const service = new DigitLabService({
+    version: app.getVersion(),
+    emit: (event) => sendEvent(window.webContents, event),
+    pickPath: (purpose) => pickPathWithDialog(window, purpose),
+  })
+  app.once('before-quit', () => void service.close())
   serveApi(service, window.webContents, rendererOrigin)
 })
 

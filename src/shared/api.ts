@@ -8,6 +8,14 @@ import {
   type ImagePage,
   type ImportProgressEvent,
 } from './datasets'
+import {
+  DigitImageSchema,
+  ExportRequestSchema,
+  PathPurposeSchema,
+  type Classification,
+  type ExportReply,
+  type ModelView,
+} from './inference'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
 export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
@@ -36,6 +44,11 @@ export const API_ARGS = {
   imagePage: v.tuple([ImagePageRequestSchema]),
   startTraining: v.tuple([TrainingConfigSchema]),
   stopTraining: v.tuple([]),
+  currentModel: v.tuple([]),
+  openModel: v.tuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4096))]),
+  classify: v.tuple([DigitImageSchema]),
+  exportOnnx: v.tuple([ExportRequestSchema]),
+  pickPath: v.tuple([PathPurposeSchema]),
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
 /** What each api function answers. */
@@ -46,6 +59,12 @@ export interface ApiReplies {
   imagePage: ImagePage
   startTraining: RunStarted
   stopTraining: void
+  currentModel: ModelView | null
+  openModel: ModelView
+  classify: Classification
+  exportOnnx: ExportReply
+  /** A path chosen in a native dialog; null when cancelled or where there is none (browser mode). */
+  pickPath: string | null
 }
 
 /** The arguments of an api function, as its schema outputs them. */
@@ -55,6 +74,7 @@ export type ApiArgs<N extends ApiName> = v.InferOutput<(typeof API_ARGS)[N]>
 export type AppEvent =
   | { readonly kind: 'training'; readonly runId: number; readonly event: TrainingEvent }
   | { readonly kind: 'import'; readonly progress: ImportProgressEvent }
+  | { readonly kind: 'model'; readonly model: ModelView | null }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

@@ -9,6 +9,11 @@ export const API_CHANNELS = {
   imagePage: 'dataset:image-page',
   startTraining: 'training:start',
   stopTraining: 'training:stop',
+  currentModel: 'model:current',
+  openModel: 'model:open',
+  classify: 'model:classify',
+  exportOnnx: 'model:export-onnx',
+  pickPath: 'dialog:pick-path',
 } as const
 
 export type ApiName = keyof typeof API_CHANNELS

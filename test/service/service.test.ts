@@ -90,3 +90,51 @@ describe('dispatch', () => {
     expect(await dispatch(app, 'engineStatus', [])).toMatchObject({ ready: true })
   })
 })
+
+describe('DigitLabService models: Draw and Export', () => {
+  async function trained() {
+    const { service: app, events } = service()
+    await app.openSample('mnist-sample')
+    await app.startTraining({ ...defaultTrainingConfig('simple_net', 2), epochs: 1 })
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
+    })
+    return { app, events }
+  }
+
+  it('classifies a drawing with onnxruntime running the trained model, and exports it with proven parity', async () => {
+    const { app, events } = await trained()
+    const model = events.find((e) => e.kind === 'model')
+    expect(model).toMatchObject({ model: { origin: 'trained', name: 'simple_net', labels: ['3', '7'], exportable: true } })
+    expect(await app.currentModel()).toMatchObject({ origin: 'trained' })
+    const seven = (await app.imagePage({ split: 'valid', label: 1, offset: 0, limit: 1 })).images[0]
+    const result = await app.classify(seven.pixels)
+    expect(result.best).toBe('7')
+    expect(result.probabilities.reduce((a, b) => a + b)).toBeCloseTo(1, 5)
+
+    const download = await app.exportOnnx({})
+    expect(download.parity.argmaxAgreement).toBe(1)
+    expect(download.parity.maxLogitDelta).toBeLessThanOrEqual(1e-4)
+    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-export-'))
+    const written = await app.exportOnnx({ path: join(folder, 'model.onnx') })
+    expect(written.base64).toBeNull()
+    const reopened = await app.openModel(join(folder, 'model.onnx'))
+    expect(reopened).toMatchObject({ origin: 'file', ours: true, labels: ['3', '7'], exportable: false, epochs: 1 })
+    expect(Buffer.from(download.base64!, 'base64').length).toBe(written.bytes)
+    expect((await app.classify(seven.pixels)).best).toBe('7')
+    await expect(app.exportOnnx({})).rejects.toThrow(/already an export/)
+    await app.close()
+  })
+
+  it('opens another producer\'s digit model, and refuses a file that is not one', async () => {
+    const { service: app } = service()
+    await expect(app.classify(Buffer.alloc(784).toString('base64'))).rejects.toThrow(/no model yet/)
+    const view = await app.openModel('test/fixtures/onnx/foreign-mnist.onnx')
+    expect(view).toMatchObject({ origin: 'file', ours: false })
+    expect((await app.classify(Buffer.alloc(784).toString('base64'))).probabilities).toHaveLength(10)
+    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-bad-model-'))
+    await writeFile(join(folder, 'bad.onnx'), 'not a model at all')
+    await expect(app.openModel(join(folder, 'bad.onnx'))).rejects.toThrow(/^not an ONNX model, or a truncated one/)
+    await app.close()
+  })
+})

@@ -21,12 +21,18 @@ export class ParityError extends Error {
   }
 }
 
+/** ONNX bytes that onnxruntime has been shown to run like the engine, and that proof. */
+export interface VerifiedExport {
+  readonly bytes: Uint8Array
+  readonly parity: ParityReport
+}
+
 /**
- * Export a model to `path` as ONNX, but only once onnxruntime, running the finished bytes (loaded
- * through the same checks as any model Digit Lab opens), matches the engine on the validation
- * images. On a mismatch it throws ParityError and writes nothing; the file is written atomically.
+ * Build a model's ONNX bytes and prove them: onnxruntime, running the finished bytes (loaded
+ * through the same checks as any model Digit Lab opens), must match the engine on the validation
+ * images, or ParityError is thrown.
  */
-export async function exportOnnx(path: string, source: ExportSource, validation: ImageSplit, options: ParityOptions = {}): Promise<ExportResult> {
+export async function verifiedOnnx(source: ExportSource, validation: ImageSplit, options: ParityOptions = {}): Promise<VerifiedExport> {
   const bytes = buildOnnxModel(source)
   const size = (source.preprocessing ?? preprocessingFor('mnist')).size
   const classifier = await OnnxClassifier.fromBytes(bytes)
@@ -37,6 +43,15 @@ export async function exportOnnx(path: string, source: ExportSource, validation:
     await classifier.close()
   }
   if (!parity.passed) throw new ParityError(parity)
+  return { bytes, parity }
+}
+
+/**
+ * Export a model to `path` as ONNX, but only once its parity is proven (`verifiedOnnx`). On a
+ * mismatch it throws ParityError and writes nothing; the file is written atomically.
+ */
+export async function exportOnnx(path: string, source: ExportSource, validation: ImageSplit, options: ParityOptions = {}): Promise<ExportResult> {
+  const { bytes, parity } = await verifiedOnnx(source, validation, options)
   await writeFileAtomic(path, bytes)
   return { path, bytes: bytes.length, parity }
 }

@@ -1,6 +1,6 @@
 /** ONNX for Digit Lab: export with proven parity, inspect and run models under onnxruntime. */
 export { buildOnnxModel, type ExportSource } from './build'
-export { exportOnnx, ParityError, type ExportResult } from './export'
+export { exportOnnx, verifiedOnnx, ParityError, type ExportResult, type VerifiedExport } from './export'
 export { OnnxClassifier, MAX_MODEL_FILE_BYTES, type Prediction, type BatchOutputs } from './inference'
 export { describeModel, type ModelDescription } from './inspect'
 export { OnnxModelError } from './errors'

@@ -1,6 +1,6 @@
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
-import type { TrainingEvent } from '../../shared/training'
+import type { TrainingConfig, TrainingEvent } from '../../shared/training'
 import { importDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { validateConfig } from '../engine/learner/recipe'
@@ -8,7 +8,10 @@ import { engineStatus } from './engine-status'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { throttle } from './throttle'
+import { ModelSession } from './model-session'
+import { TrainedModel } from './trained-model'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
+import type { PathPurpose } from '../../shared/inference'
 
 export interface ServiceOptions {
   readonly version: string
@@ -18,6 +21,8 @@ export interface ServiceOptions {
   readonly memoryBudget?: number
   /** The training worker's heap limits (default: TRAINING_WORKER_LIMITS). */
   readonly workerLimits?: ResourceLimits
+  /** Native file dialogs, where the shell has them (Electron); browser mode has none. */
+  readonly pickPath?: (purpose: PathPurpose) => Promise<string | null>
 }
 
 /**
@@ -30,6 +35,7 @@ export class DigitLabService implements ApiHandlers {
   private run: TrainingRun | null = null
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
+  private readonly model = new ModelSession()
 
   constructor(private readonly options: ServiceOptions) {}
 
@@ -57,17 +63,54 @@ export class DigitLabService implements ApiHandlers {
     checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
     const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
-    const run = new TrainingRun(dataset, config, emit, this.options.workerLimits ?? TRAINING_WORKER_LIMITS)
+    let accuracy: number | null = null
+    // The finished event waits until the run's model is ready for Draw and Export.
+    const forward = (event: TrainingEvent): void => {
+      if (event.kind === 'epoch') accuracy = Object.values(event.record.metrics)[0] ?? null
+      if (event.kind !== 'finished') emit(event)
+    }
+    const run = new TrainingRun(dataset, config, forward, this.options.workerLimits ?? TRAINING_WORKER_LIMITS)
     this.run = run
-    void run.outcome.then((outcome) => {
+    void run.outcome.then(async (outcome) => {
+      const adopted = outcome.state ? await this.adoptModel(config, outcome, accuracy) : null
       this.lastOutcome = outcome
       this.run = null
+      const message = adopted ? `${outcome.message}; ${adopted}` : outcome.message
+      emit({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message })
     })
     return { runId }
   }
 
   async stopTraining(): Promise<void> {
     this.run?.stop()
+  }
+
+  async currentModel(): Promise<ApiReplies['currentModel']> {
+    return this.model.view
+  }
+
+  async openModel(...[path]: ApiArgs<'openModel'>): Promise<ApiReplies['openModel']> {
+    const view = await this.model.openFile(path)
+    this.options.emit({ kind: 'model', model: view })
+    return view
+  }
+
+  async classify(...[pixels]: ApiArgs<'classify'>): Promise<ApiReplies['classify']> {
+    return this.model.classify(new Uint8Array(Buffer.from(pixels, 'base64')))
+  }
+
+  async exportOnnx(...[request]: ApiArgs<'exportOnnx'>): Promise<ApiReplies['exportOnnx']> {
+    return this.model.export(request)
+  }
+
+  async pickPath(...[purpose]: ApiArgs<'pickPath'>): Promise<ApiReplies['pickPath']> {
+    return this.options.pickPath ? this.options.pickPath(purpose) : null
+  }
+
+  /** Let go of onnxruntime's session (on quit, and in tests). */
+  async close(): Promise<void> {
+    this.run?.stop()
+    await this.model.close()
   }
 
   /** How the last finished run ended, and the weights it left. */
@@ -81,6 +124,18 @@ export class DigitLabService implements ApiHandlers {
     const result = await importDataset(source, { ...settings, onProgress })
     this.open = new OpenDataset(result)
     return this.open.view
+  }
+
+  /** Rebuild the run's model in main and hand it to Draw and Export; returns why, if that failed. */
+  private async adoptModel(config: TrainingConfig, outcome: RunOutcome, accuracy: number | null): Promise<string | null> {
+    const open = this.requireDataset()
+    try {
+      const trained = TrainedModel.fromState(config, open.dataset, open.view.source, outcome.state!, outcome.epochsDone, accuracy)
+      this.options.emit({ kind: 'model', model: await this.model.useTrained(trained) })
+      return null
+    } catch (error) {
+      return `the model could not be prepared for drawing and export: ${error instanceof Error ? error.message : String(error)}`
+    }
   }
 
   private requireDataset(): OpenDataset {
