@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { Api, AppEvent } from '../shared/api'
 import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
 
@@ -17,3 +17,7 @@ const api = {
 } as Api
 
 contextBridge.exposeInMainWorld('api', api)
+
+// Where a dropped file or folder lives on disk, for the Data view's drop zone: a sandboxed page
+// cannot read it from the File itself (Electron removed File.path), and a browser never tells.
+contextBridge.exposeInMainWorld('desktop', { pathForFile: (file: File): string => webUtils.getPathForFile(file) })
