@@ -1,0 +1,26 @@
+/** Seconds as m:ss (or h:mm:ss), for ETAs and epoch times. */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–'
+  const s = Math.round(seconds)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const rest = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/** A count with thousands separators: 70,000. */
+export function count(value: number): string {
+  return integer.format(value)
+}
+
+/** A loss or metric as fastai prints it: six decimals. */
+export function metric(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(6) : String(value)
+}
+
+/** A learning rate, short: 0.1, 1e-3. */
+export function rate(value: number): string {
+  return value >= 0.001 ? String(Number(value.toPrecision(3))) : value.toExponential(1)
+}

@@ -1,0 +1,60 @@
+import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
+
+/** The built-in samples, as the Data view offers them. */
+export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: string; readonly detail: string }[] = [
+  { id: 'mnist-sample', title: 'MNIST 3 vs 7', detail: '2 digits · 14,434 images' },
+  { id: 'mnist', title: 'MNIST 0–9', detail: '10 digits · 70,000 images' },
+]
+
+/** What an import is doing, while it runs. */
+export interface ImportActivity {
+  readonly source: string
+  readonly progress: ImportProgressEvent | null
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** The dataset the app has open, and the import in progress, if any. */
+class DatasetState {
+  view = $state.raw<DatasetView | null>(null)
+  importing = $state.raw<ImportActivity | null>(null)
+  error = $state<string | null>(null)
+
+  readonly classCount = $derived(this.view?.labelNames.length ?? 0)
+  /** The dataset's name for people: a sample's title, or the folder's name. */
+  readonly title = $derived(this.view ? (SAMPLES.find((sample) => sample.id === this.view?.source)?.title ?? this.view.name) : '')
+
+  openSample(name: SampleDataset): Promise<void> {
+    const title = SAMPLES.find((sample) => sample.id === name)?.title ?? name
+    return this.#open(title, () => window.api.openSample(name))
+  }
+
+  openFolder(path: string): Promise<void> {
+    const trimmed = path.trim()
+    if (!trimmed) {
+      this.error = 'Type or paste the path of a folder of digit images first.'
+      return Promise.resolve()
+    }
+    return this.#open(trimmed, () => window.api.openFolder(trimmed, {}))
+  }
+
+  /** Import progress from main, for the import in progress. */
+  receiveProgress(progress: ImportProgressEvent): void {
+    if (this.importing) this.importing = { ...this.importing, progress }
+  }
+
+  async #open(source: string, open: () => Promise<DatasetView>): Promise<void> {
+    if (this.importing) return
+    this.importing = { source, progress: null }
+    this.error = null
+    try {
+      this.view = await open()
+    } catch (error) {
+      this.error = message(error)
+    } finally {
+      this.importing = null
+    }
+  }
+}
+
+export const dataset = new DatasetState()

@@ -1,0 +1,55 @@
+import * as v from 'valibot'
+import type { ModelKind } from '../../../shared/models'
+import { TrainingConfigSchema, defaultTrainingConfig, type TrainingConfig } from '../../../shared/training'
+import { dataset } from './dataset.svelte'
+
+/** The settings a person edits in the Train view. */
+export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDecay' | 'seed'
+export type EditableField = NumberField | 'optimizer' | 'schedule'
+type Edits = { -readonly [F in EditableField]?: TrainingConfig[F] }
+
+/**
+ * The Train view's form: a model kind and the fields the person changed. The config is always
+ * the kind's defaults for the open dataset with those changes on top, so picking another model
+ * starts from its own defaults.
+ */
+class TrainForm {
+  kind = $state<ModelKind>('simple_net')
+  edits = $state.raw<Edits>({})
+
+  /** Classes the model will output (two until a dataset is open). */
+  readonly classCount = $derived(dataset.classCount || 2)
+  readonly defaults = $derived(defaultTrainingConfig(this.kind, this.classCount))
+  readonly config = $derived<TrainingConfig>({ ...this.defaults, ...this.edits })
+  /** What is wrong with each field, by field name; empty when the config can be trained. */
+  readonly problems = $derived.by(() => {
+    const result = v.safeParse(TrainingConfigSchema, this.config)
+    const problems: Partial<Record<string, string>> = {}
+    if (!result.success) {
+      for (const issue of result.issues) {
+        const field = v.getDotPath(issue) ?? 'config'
+        problems[field] ??= issue.message
+      }
+    }
+    return problems
+  })
+  readonly valid = $derived(Object.keys(this.problems).length === 0)
+  /** A model that learns nothing by gradient descent (pixel similarity) has no training settings. */
+  readonly trainable = $derived(this.kind !== 'pixel')
+
+  pick(kind: ModelKind): void {
+    this.kind = kind
+    this.edits = {}
+  }
+
+  set<F extends EditableField>(field: F, value: TrainingConfig[F]): void {
+    this.edits = { ...this.edits, [field]: value }
+  }
+
+  /** Back to the kind's defaults. */
+  reset(): void {
+    this.edits = {}
+  }
+}
+
+export const trainForm = new TrainForm()

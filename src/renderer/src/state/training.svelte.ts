@@ -1,0 +1,110 @@
+import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent } from '../../../shared/training'
+import { LossSeries } from './loss-series.svelte'
+
+export type Progress = Extract<TrainingEvent, { kind: 'progress' }>
+export type Outcome = Extract<TrainingEvent, { kind: 'finished' }>
+
+/** Where a run is: asked for, training, asked to stop, or over. */
+export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'finished'
+
+/** An epoch's row, with the batch it ended on (where the chart places its validation points). */
+export interface EpochRow {
+  readonly record: EpochRecord
+  readonly atBatch: number
+}
+
+/** The outcome's wording for people. */
+export const STATUS_TITLES: Readonly<Record<RunStatus, string>> = {
+  completed: 'Training completed',
+  stopped: 'Training stopped',
+  diverged: 'Training diverged',
+  crashed: 'Training crashed',
+}
+
+/**
+ * The training run: the one in progress or the last one, as its events describe it. It lives
+ * outside the views, so training goes on (and is shown in the status bar) whichever view is open.
+ */
+class TrainingState {
+  phase = $state<RunPhase>('idle')
+  runId = $state<number | null>(null)
+  config = $state.raw<TrainingConfig | null>(null)
+  progress = $state.raw<Progress | null>(null)
+  epochs = $state.raw<readonly EpochRow[]>([])
+  outcome = $state.raw<Outcome | null>(null)
+  error = $state<string | null>(null)
+  losses = $state.raw(new LossSeries())
+
+  readonly active = $derived(this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
+  /** Share of the run done, 0..1. */
+  readonly fraction = $derived.by(() => {
+    if (this.phase === 'finished') return this.outcome?.status === 'completed' ? 1 : this.#progressFraction()
+    return this.#progressFraction()
+  })
+  /** The model the last run left, if it left one (a crash leaves none). */
+  readonly trained = $derived(this.phase === 'finished' && this.outcome !== null && this.outcome.status !== 'crashed' && this.config !== null)
+
+  async start(config: TrainingConfig): Promise<void> {
+    if (this.active) return
+    this.#reset(config)
+    this.phase = 'starting'
+    try {
+      const { runId } = await window.api.startTraining(config)
+      this.runId ??= runId
+      if (this.phase === 'starting') this.phase = 'running'
+    } catch (error) {
+      this.phase = 'idle'
+      this.error = error instanceof Error ? error.message : String(error)
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.active) return
+    this.phase = 'stopping'
+    try {
+      await window.api.stopTraining()
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error)
+    }
+  }
+
+  /** An event of run `runId`. A run this window did not start (another window's) is followed too. */
+  receive(runId: number, event: TrainingEvent): void {
+    if (this.runId !== runId) {
+      if (this.runId !== null && runId < this.runId) return
+      if (this.phase !== 'starting') this.#reset(null)
+      this.runId = runId
+      if (this.phase !== 'starting') this.phase = 'running'
+    }
+    if (event.kind === 'progress') {
+      this.losses.push(event.losses)
+      this.progress = event
+      if (this.phase === 'starting') this.phase = 'running'
+    } else if (event.kind === 'epoch') {
+      this.epochs = [...this.epochs, { record: event.record, atBatch: this.losses.count }]
+    } else {
+      this.outcome = event
+      this.phase = 'finished'
+    }
+  }
+
+  #progressFraction(): number {
+    const p = this.progress
+    if (!p) return 0
+    const first = p.epochs - (this.config?.epochs ?? p.epochs)
+    const total = p.epochs - first
+    return total > 0 ? Math.min(1, (p.epoch - first + (p.batch + 1) / p.batches) / total) : 0
+  }
+
+  #reset(config: TrainingConfig | null): void {
+    this.runId = null
+    this.config = config
+    this.progress = null
+    this.epochs = []
+    this.outcome = null
+    this.error = null
+    this.losses = new LossSeries()
+  }
+}
+
+export const training = new TrainingState()
