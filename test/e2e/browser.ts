@@ -8,10 +8,14 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
-/** A page at 1280×800 that records console errors and failed requests, so tests can assert there were none. */
-export async function openPage(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; problems: string[] }> {
+/**
+ * A page at 1280×800 that records console errors and failed requests, so tests can assert there
+ * were none; `beforeLoad` runs before the first navigation (to add init scripts).
+ */
+export async function openPage(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', beforeLoad?: (page: Page) => Promise<void>): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme })
   const page = await context.newPage()
+  await beforeLoad?.(page)
   const problems: string[] = []
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`))
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))

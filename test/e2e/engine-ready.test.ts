@@ -28,7 +28,7 @@ describe('browser mode', () => {
   it('shows that the engine is ready, through the real service, with no CSP or console errors', async () => {
     const { page, problems } = await openPage(browser, server.url)
     await page.getByText('Engine ready').waitFor()
-    expect(await page.textContent('main')).toContain('d(x²)/dx at x = 3 = 6')
+    expect(await page.getByTestId('engine').getAttribute('title')).toContain('d(x²)/dx at x = 3 = 6')
     await page.screenshot({ path: 'test-artifacts/engine-ready.png' })
     expect(problems).toEqual([])
   })
