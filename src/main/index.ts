@@ -48,6 +48,7 @@ void app.whenReady().then(() => {
     version: app.getVersion(),
     emit: (event) => sendEvent(window.webContents, event),
     pickPath: (purpose) => pickPathWithDialog(window, purpose),
+    writeOnlyPickedPaths: true,
   })
   app.once('before-quit', () => void service.close())
   serveApi(service, window.webContents, rendererOrigin)

@@ -138,3 +138,14 @@ describe('DigitLabService models: Draw and Export', () => {
     await app.close()
   })
 })
+
+describe('DigitLabService paths in Electron', () => {
+  it('writes an export only where the user chose in the save dialog', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-picked-'))
+    const chosen = join(folder, 'chosen.onnx')
+    const app = new DigitLabService({ version: 'test', emit: () => {}, pickPath: async () => chosen, writeOnlyPickedPaths: true })
+    await expect(app.exportOnnx({ path: join(folder, 'elsewhere.onnx') })).rejects.toThrow(/choose where to save the model with the Export dialog/)
+    expect(await app.pickPath('export-onnx')).toBe(chosen)
+    await expect(app.exportOnnx({ path: chosen })).rejects.toThrow(/no model yet/)
+  })
+})

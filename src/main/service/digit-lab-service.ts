@@ -23,6 +23,11 @@ export interface ServiceOptions {
   readonly workerLimits?: ResourceLimits
   /** Native file dialogs, where the shell has them (Electron); browser mode has none. */
   readonly pickPath?: (purpose: PathPurpose) => Promise<string | null>
+  /**
+   * Write only where the user chose in a native dialog (Electron): a page, even a compromised one,
+   * cannot name a file to overwrite. Browser mode, where the user types paths, leaves it off.
+   */
+  readonly writeOnlyPickedPaths?: boolean
 }
 
 /**
@@ -36,6 +41,8 @@ export class DigitLabService implements ApiHandlers {
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
   private readonly model = new ModelSession()
+  /** Paths the user chose in a save dialog: the only ones written to when `writeOnlyPickedPaths`. */
+  private readonly pickedForWriting = new Set<string>()
 
   constructor(private readonly options: ServiceOptions) {}
 
@@ -100,11 +107,16 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async exportOnnx(...[request]: ApiArgs<'exportOnnx'>): Promise<ApiReplies['exportOnnx']> {
+    if (request.path && this.options.writeOnlyPickedPaths && !this.pickedForWriting.has(request.path)) {
+      throw new Error('choose where to save the model with the Export dialog')
+    }
     return this.model.export(request)
   }
 
   async pickPath(...[purpose]: ApiArgs<'pickPath'>): Promise<ApiReplies['pickPath']> {
-    return this.options.pickPath ? this.options.pickPath(purpose) : null
+    const path = this.options.pickPath ? await this.options.pickPath(purpose) : null
+    if (path && purpose === 'export-onnx') this.pickedForWriting.add(path)
+    return path
   }
 
   /** Let go of onnxruntime's session (on quit, and in tests). */
