@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
+import { MAX_THREADS } from '../engine/kernels'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
 import { SCHEDULE_KINDS, defaultTrainingConfig } from '../../shared/training'
@@ -10,8 +12,9 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
                        [--augment] [--clip N] [--lr-find] [--interpret]
-                       [--save model.json] [--export model.onnx] [--json]
-Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.`
+                       [--save model.json] [--export model.onnx] [--json] [--threads N]
+Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
+--threads: how many cores to compute on (default: all, up to ${MAX_THREADS}); the results are the same bits for any count.`
 
 /** What `train` was asked to do. */
 export interface TrainRequest {
@@ -27,7 +30,12 @@ export interface TrainRequest {
   /** Write an ONNX file, checked against the engine on the validation set first. */
   readonly export?: string
   readonly json: boolean
+  /** How many threads the engine computes on. */
+  readonly threads: number
 }
+
+/** Every core the machine has, as far as the engine takes them. */
+const defaultThreads = (): number => Math.min(availableParallelism(), MAX_THREADS)
 
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0
 const isPositiveCount = (n: number): boolean => Number.isInteger(n) && n >= 1
@@ -65,6 +73,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         save: { type: 'string' },
         export: { type: 'string' },
         json: { type: 'boolean', default: false },
+        threads: { type: 'string' },
       },
     }))
   } catch (error) {
@@ -102,6 +111,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     save: values.save,
     export: values.export,
     json: values.json!,
+    threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),
   }
 }
 

@@ -1,5 +1,6 @@
 import { openDataset } from '../datasets'
 import type { DigitDataset } from '../engine/data/dataset'
+import { setThreads } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import type { Learner } from '../engine/learner/learner'
 import { perClassAccuracy, predictClasses } from '../engine/learner/predictions'
@@ -61,6 +62,7 @@ function summarize(request: TrainRequest, config: TrainingConfig, dataset: Digit
 /** `digit-lab train …`: train on a dataset, print the epoch table (or JSON lines), optionally save. */
 export async function runTrain(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<TrainSummary> {
   const request = parseTrainArgs(argv)
+  setThreads(request.threads)
   const dataset = await openDataset(request.data)
   const config = resolveTrainingConfig(request, dataset.labelNames.length)
   const print = (line: string): void => void out.write(`${line}\n`)

@@ -1,7 +1,7 @@
 import { col2imReference, im2colReference, type Col2im, type Im2col } from './conv'
 import { gatherUnitReference, type GatherUnit } from './images'
 import { gemmReference, type Gemm } from './matmul'
-import { gatherUnitWasm, gemmWasm } from './wasm'
+import { gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -36,7 +36,30 @@ export function useKernels(replacement: Partial<Kernels>): void {
   Object.assign(kernels, replacement)
 }
 
+// NOTE: measured on the chapter's models (2 cores): splitting each large product among threads trained
+// simple_net 1.2–1.35× faster, while two data-parallel halves of each batch could not beat one thread at all:
+// half a batch costs a step's whole fixed overhead. Kernels that split also keep every sum in one order.
+/**
+ * How many threads the engine computes on: this one plus helpers that share each large product (a GEMM, and
+ * so a convolution), 1 (the default) to MAX_THREADS. Training gives the same bits for every count.
+ */
+export function setThreads(count: number): void {
+  setGemmThreads(count)
+}
+
+/** The thread count `setThreads` set. */
+export function threads(): number {
+  return gemmThreads()
+}
+
+/** Resolves once the helper threads `setThreads` asked for are running (they start in ~50 ms). */
+export function threadsReady(): Promise<void> {
+  return gemmThreadsReady()
+}
+
 export { gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm }
+/** The most threads `setThreads` takes. */
+export { MAX_THREADS } from './wasm/layout'
 export { allocateKernelArray, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs } from './matmul'
