@@ -1,18 +1,24 @@
-// `npm run bench [-- --only gemm,… --json --vs-torch]`: measures the engine's workloads, optionally beside PyTorch.
+// `npm run bench [-- --only gemm,… --json --vs-torch --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { compare, comparisonTable, machine, resultsTable, type Comparison } from './report'
+import { bestOfRounds, compare, comparisonTable, machine, resultsTable, type Comparison } from './report'
 import { runTorch, torchUnavailable } from './torch'
 import type { Result, Workload } from './workload'
 import { workloads } from './workloads'
 
 /** PyTorch runs pinned to each of these thread counts. */
 const TORCH_THREADS = [1, 2]
+const DEFAULT_ROUNDS = 3
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
     'vs-torch': { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    /** Internal: run one workload in this process and print its results as JSON lines. */
+    child: { type: 'string' },
   },
 })
 
@@ -34,33 +40,50 @@ const say = (text: string): void => {
   else console.log(text)
 }
 
+// NOTE: every round of a workload runs in a fresh process, as PyTorch's do, so its peak RSS is its own and
+// not the largest of the workloads before it.
+/** Runs one workload of ours in a child process (node with the same loader flags, so tsx too). */
+function runOurs(workload: Workload): Result[] {
+  const script = fileURLToPath(import.meta.url)
+  const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', workload.name], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
+  if (run.status !== 0) throw new Error(`${workload.name} failed: ${run.stderr || run.error?.message}`)
+  return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Result)
+}
+
+function roundsOf(workload: Workload): number {
+  const rounds = values.rounds === undefined ? (workload.rounds ?? DEFAULT_ROUNDS) : Number(values.rounds)
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, got ${values.rounds}`)
+  return rounds
+}
+
 async function main(): Promise<void> {
+  if (values.child) return emit(await select(values.child)[0].run())
   const selected = select(values.only)
+  const missing = values['vs-torch'] ? torchUnavailable() : null
+  if (missing) say(`PyTorch comparison skipped: ${missing}`)
+  const withTorch = values['vs-torch'] && !missing
   if (!values.json) console.log(`${machine()}\n`)
   const ours: Result[] = []
-  for (const workload of selected) {
-    if (!values.json) console.log(`${workload.title}`)
-    const results = await workload.run()
-    ours.push(...results)
-    if (values.json) emit(results)
-    else console.log(`${resultsTable(results)}\n`)
-  }
-  if (!values['vs-torch']) return
-
-  const missing = torchUnavailable()
-  if (missing) return say(`PyTorch comparison skipped: ${missing}`)
   const torch: Result[] = []
   for (const workload of selected) {
-    const request = workload.torch?.()
-    if (!request) {
-      say(`PyTorch comparison: ${workload.name} has no PyTorch counterpart yet`)
-      continue
+    const request = withTorch ? workload.torch?.() : undefined
+    if (withTorch && !request) say(`PyTorch comparison: ${workload.name} has no PyTorch counterpart yet`)
+    const rounds = roundsOf(workload)
+    const [mine, theirs]: Result[][] = [[], []]
+    // Ours and PyTorch's take turns, so a burst of load from other processes tends to hit both.
+    for (let round = 0; round < rounds; round++) {
+      mine.push(...runOurs(workload))
+      if (request) for (const threads of TORCH_THREADS) theirs.push(...runTorch(request, threads))
     }
-    for (const threads of TORCH_THREADS) torch.push(...runTorch(request, threads))
+    const [bestMine, bestTheirs] = [bestOfRounds(mine), bestOfRounds(theirs)]
+    ours.push(...bestMine)
+    torch.push(...bestTheirs)
+    if (values.json) emit([...bestMine, ...bestTheirs])
+    else console.log(`${workload.title}, best of ${rounds} round${rounds === 1 ? '' : 's'}\n${resultsTable([...bestMine, ...bestTheirs])}\n`)
   }
+  if (!withTorch) return
   const comparisons = compare(ours.filter((r) => r.engine === 'ours'), torch)
-  if (values.json) return emit([...torch, ...comparisons])
-  console.log(`PyTorch ${TORCH_THREADS.join(' and ')} threads (same run)\n${resultsTable(torch)}\n`)
+  if (values.json) return emit(comparisons)
   console.log(`Time ratio ours/PyTorch, below 1 when ours is faster (ours on as many threads, in parentheses)\n${comparisonTable(comparisons)}`)
 }
 

@@ -29,6 +29,29 @@ export function compare(ours: readonly Result[], torch: readonly Result[]): Comp
   })
 }
 
+/**
+ * Each case's best run over rounds (the least disturbed by other processes), with the median of the rounds
+ * beside it and the largest peak RSS seen. A single round is kept as measured.
+ */
+export function bestOfRounds(results: readonly Result[]): Result[] {
+  const groups = new Map<string, Result[]>()
+  for (const r of results) {
+    const key = [r.workload, r.case, r.engine, r.threads].join('\u0000')
+    groups.set(key, [...(groups.get(key) ?? []), r])
+  }
+  return [...groups.values()].map((runs) => {
+    if (runs.length === 1) return runs[0]
+    const sorted = [...runs].sort((x, y) => x.seconds - y.seconds)
+    const peaks = runs.map((r) => r.peakRssMb).filter((mb): mb is number => mb !== undefined)
+    return {
+      ...sorted[0],
+      medianSeconds: sorted[Math.floor(sorted.length / 2)].seconds,
+      runs: runs.length,
+      peakRssMb: peaks.length > 0 ? Math.max(...peaks) : undefined,
+    }
+  })
+}
+
 /** The machine, as a line above the tables. */
 export function machine(): string {
   const cpus = os.cpus()

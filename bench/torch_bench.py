@@ -1,6 +1,7 @@
 """PyTorch's side of `npm run bench -- --vs-torch`: the same workloads, timed the same way.
 
 Usage: torch_bench.py --threads N --request '{"workload": "gemm", "cases": [...]}'
+       torch_bench.py --threads N --request '{"workload": "linear", "runner": "training", "cases": [...]}'
 Prints one JSON object per line, with the fields of bench/workload.ts `Result`.
 """
 import argparse
@@ -10,6 +11,8 @@ import sys
 import time
 
 import torch
+
+from torch_training import training
 
 
 def timed(work, min_seconds=1.0, min_runs=5, warmup_runs=2):
@@ -42,7 +45,8 @@ def gemm(cases, threads):
         out = torch.empty(m, n)
         # As bench/gemm.ts: a large product gets more runs, so that one undisturbed run is likely.
         min_seconds = 4.0 if m * n * k >= 1 << 27 else 1.0
-        best, median, runs = timed(lambda: torch.mm(op_a, op_b, out=out), min_seconds=min_seconds)
+        with torch.no_grad():
+            best, median, runs = timed(lambda: torch.mm(op_a, op_b, out=out), min_seconds=min_seconds)
         yield {
             "workload": "gemm", "case": c["case"], "label": c.get("label"), "engine": "pytorch",
             "threads": threads, "seconds": best, "medianSeconds": median, "runs": runs,
@@ -50,19 +54,19 @@ def gemm(cases, threads):
         }
 
 
-WORKLOADS = {"gemm": gemm}
+RUNNERS = {"gemm": gemm, "training": lambda cases, threads: training(cases, threads, peak_rss_mb)}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--request", required=True, help="JSON: {workload, cases}")
+    parser.add_argument("--request", required=True, help="JSON: {workload, runner?, cases}")
     args = parser.parse_args()
     request = json.loads(args.request)
     torch.set_num_threads(args.threads)
-    with torch.no_grad():
-        for result in WORKLOADS[request["workload"]](request["cases"], args.threads):
-            print(json.dumps(result), flush=True)
+    runner = RUNNERS[request.get("runner", request["workload"])]
+    for result in runner(request["cases"], args.threads):
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ export interface Result {
 /** What `bench/torch_bench.py` takes to run a workload's PyTorch counterpart: its name and its cases. */
 export interface TorchRequest {
   readonly workload: string
+  /** The function of torch_bench.py that runs the cases; the workload's name when absent. */
+  readonly runner?: string
   readonly cases: readonly unknown[]
 }
 
@@ -28,6 +30,11 @@ export interface TorchRequest {
 export interface Workload {
   readonly name: string
   readonly title: string
+  /**
+   * How many rounds `npm run bench` runs it, ours and PyTorch's interleaved, keeping each case's best (3 when
+   * absent); a workload that already repeats itself inside, or takes minutes, says 1.
+   */
+  readonly rounds?: number
   /** Measures our engine, one result per case. */
   run(): Promise<Result[]>
   /** The same cases for PyTorch, when it has a counterpart. */

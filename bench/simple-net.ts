@@ -1,0 +1,14 @@
+import { runTraining, torchTraining, trainingCase } from './training'
+import type { Workload } from './workload'
+
+const cases = [1, 2].map((threads) =>
+  trainingCase('simple_net', 'simple_net', 'mnist-sample', threads, { label: 'simple_net 784-30-1, mnist loss, SGD lr 0.1, 40 epochs' }),
+)
+
+/** The chapter's simple_net on MNIST_SAMPLE, as `digit-lab train --model simple_net` runs it, on one thread and on two. */
+export const simpleNetWorkload: Workload = {
+  name: 'simple_net',
+  title: 'simple_net on MNIST_SAMPLE (the chapter, as the CLI trains it)',
+  run: () => runTraining(cases),
+  torch: () => torchTraining('simple_net', cases),
+}
