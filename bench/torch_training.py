@@ -123,8 +123,18 @@ def fit(config, data, epochs):
     return accuracy_now
 
 
+WARM_UP = {"train": 2048, "valid": 512}
+
+
+def spread(split, count):
+    """Every step-th image, `count` at most, as bench/training.ts's warm-up takes them."""
+    x, y = split
+    step = max(1, len(x) // count)
+    return x[::step][:count], y[::step][:count]
+
+
 def training(cases, threads, peak_rss_mb):
-    """One timed run per case after a one-epoch warm-up (ours warms up the same way)."""
+    """One timed run per case after a warm-up epoch over a small spread of the data (ours warms up the same way)."""
     loaded = {}
     for c in cases:
         config = c["config"]
@@ -133,7 +143,8 @@ def training(cases, threads, peak_rss_mb):
             binary = config["loss"] == "mnist"
             loaded[name] = (split("train", DIGITS[name], binary), split("t10k", DIGITS[name], binary))
         torch.manual_seed(config["seed"])
-        fit(config, loaded[name], min(1, config["epochs"]))
+        train, valid = loaded[name]
+        fit(config, (spread(train, WARM_UP["train"]), spread(valid, WARM_UP["valid"])), min(1, config["epochs"]))
         started = time.perf_counter()
         final_accuracy = fit(config, loaded[name], config["epochs"])
         seconds = time.perf_counter() - started

@@ -1,5 +1,5 @@
 import { loadBuiltinDataset, type BuiltinDatasetName } from '../src/main/datasets/builtin'
-import type { DigitDataset } from '../src/main/engine/data/dataset'
+import type { DigitDataset, ImageSplit } from '../src/main/engine/data/dataset'
 import { createLearner, fitFromConfig } from '../src/main/engine/learner/recipe'
 import { defaultTrainingConfig, type TrainingConfig } from '../src/shared/training'
 import type { ModelKind } from '../src/shared/models'
@@ -45,16 +45,31 @@ async function fit(config: TrainingConfig, data: DigitDataset): Promise<number> 
   return last ? Object.values(last.metrics)[0] : Number.NaN
 }
 
-// NOTE: as torch_training.py: a one-epoch warm-up (V8 compiles the hot code on its first calls, PyTorch sets up
-// its allocator and threads), then one timed run from building the learner to the last validation. Loading the
-// dataset is not timed on either side; bench/index.ts repeats the whole in rounds, interleaved with PyTorch.
+/** Every `step`-th image of a split, `count` of them at most (every class is in it). */
+function spread(split: ImageSplit, count: number): ImageSplit {
+  const step = Math.max(1, Math.floor(split.count / count))
+  const rows = Array.from({ length: Math.min(count, Math.ceil(split.count / step)) }, (_, i) => i * step)
+  const size = split.pixels.length / split.count
+  const pixels = new Uint8Array(rows.length * size)
+  rows.forEach((row, i) => pixels.set(split.pixels.subarray(row * size, (row + 1) * size), i * size))
+  return { pixels, labels: Int32Array.from(rows, (row) => split.labels[row]), count: rows.length }
+}
+
+/** What the warm-up trains on: a few batches' worth of the dataset, every class included. */
+const WARM_UP = { train: 2048, valid: 512 }
+
+// NOTE: as torch_training.py: a warm-up epoch over a small spread of the data (V8 compiles the hot code on its
+// first calls, PyTorch sets up its allocator and threads), then one timed run from building the learner to the
+// last validation. Loading the dataset is not timed on either side; bench/index.ts repeats the whole in
+// rounds, interleaved with PyTorch.
 /** Runs each case once after a warm-up, in this process. */
 export async function runTraining(cases: readonly TrainingCase[]): Promise<Result[]> {
   const results: Result[] = []
   for (const c of cases) {
     await useThreads(c.threads)
     const data = dataset(c.data)
-    await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, data)
+    const sample = { ...data, train: spread(data.train, WARM_UP.train), valid: spread(data.valid, WARM_UP.valid) }
+    await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
     const started = performance.now()
     const accuracy = await fit(c.config, data)
     const seconds = (performance.now() - started) / 1000
