@@ -13,10 +13,10 @@ const folder = tempFolder('inspect')
 const root = join(folder.dir, 'digits')
 const run = promisify(execFile)
 
-/** Run `inspect` as `npm run inspect` does; resolves with its exit code and output. */
+/** Run `digit-lab inspect` as `npm run inspect` does; resolves with its exit code and output. */
 async function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main/cli/inspect.ts', ...args], { env: { ...process.env, INIT_CWD: folder.dir } })
+    const { stdout, stderr } = await run(process.execPath, ['bin/digit-lab.mjs', 'inspect', ...args], { env: { ...process.env, INIT_CWD: folder.dir } })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }

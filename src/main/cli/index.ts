@@ -1,3 +1,4 @@
+import { INSPECT_USAGE, runInspect } from './inspect'
 import { PREDICT_USAGE, runPredict } from './predict'
 import { runTrain } from './train'
 import { TRAIN_USAGE } from './train-args'
@@ -7,11 +8,13 @@ const USAGE = `usage: digit-lab <command> [options]
 commands:
   train     train a model on a dataset and print the epoch table
   predict   classify an image or a folder of images with an ONNX model
+  inspect   show how a folder, CSV or IDX files would import, with a contact sheet
 Run "digit-lab <command> --help" for a command's options.`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; usage: string }> = {
   train: { run: runTrain, usage: TRAIN_USAGE },
   predict: { run: runPredict, usage: PREDICT_USAGE },
+  inspect: { run: runInspect, usage: INSPECT_USAGE },
 }
 
 /** Run the CLI; returns the exit code: 0 done, 1 failed, 2 bad arguments. */

@@ -1,12 +1,11 @@
-import { basename, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeContactSheet } from '../datasets/contact-sheet'
 import { importDataset } from '../datasets/import'
 import { summarizeDataset } from '../datasets/summary'
-import { DatasetError, type ImportOptions, type ImportResult, type Polarity, type ResizeMode } from '../datasets/types'
+import { type ImportOptions, type ImportResult, type Polarity, type ResizeMode } from '../datasets/types'
 import { ProgressBar } from './terminal'
-import { UsageError, choiceOption, numberOption } from './usage'
+import { UsageError, choiceOption, numberOption, userPath } from './usage'
 
 export const INSPECT_USAGE = `usage: npm run inspect -- <folder|file.csv|idx-folder|mnist-sample|mnist> [--json]
                         [--sheet file.png | --no-sheet] [--valid-percent P] [--seed S]
@@ -45,15 +44,13 @@ export function parseInspectArgs(argv: readonly string[]): InspectRequest {
   }
   const { values, positionals } = parsed
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the dataset to inspect' : `one dataset at a time, got ${positionals.length}`, INSPECT_USAGE)
-  // NOTE: `npm run` starts scripts in the package folder; paths are the user's, from where they typed.
-  const cwd = process.env.INIT_CWD ?? process.cwd()
-  const source = /^mnist(-sample)?$/.test(positionals[0]) ? positionals[0] : resolve(cwd, positionals[0])
+  const source = userPath(positionals[0])
   const validPercent = numberOption('valid-percent', values['valid-percent'], INSPECT_USAGE, (n) => n > 0 && n < 100)
   const seed = numberOption('seed', values.seed, INSPECT_USAGE, Number.isInteger)
   const polarity = choiceOption<Polarity>('polarity', values.polarity, ['auto', 'light-ink', 'dark-ink'], INSPECT_USAGE)
   const resize = choiceOption<ResizeMode>('resize', values.resize, ['letterbox', 'stretch', 'crop'], INSPECT_USAGE)
   const name = basename(source) || 'dataset'
-  const sheet = values['no-sheet'] ? null : resolve(cwd, values.sheet ?? `${name}-contact-sheet.png`)
+  const sheet = values['no-sheet'] ? null : userPath(values.sheet ?? `${name}-contact-sheet.png`)
   return { source, json: values.json, sheet, options: { validPercent, seed, polarity, resize } }
 }
 
@@ -118,28 +115,4 @@ export async function runInspect(argv: readonly string[]): Promise<void> {
   if (request.sheet) await writeContactSheet(request.sheet, summarizeDataset(result.dataset))
   if (request.json) process.stdout.write(`${JSON.stringify(inspectReport(result, request.sheet))}\n`)
   else printText(result, request.sheet)
-}
-
-/** Run `inspect` and return its exit code: 0 done, 1 refused or failed, 2 bad arguments. */
-export async function inspectMain(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${INSPECT_USAGE}\n`)
-    return 0
-  }
-  try {
-    await runInspect(argv)
-    return 0
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`inspect: ${error.message}\n${error.usage}\n`)
-      return 2
-    }
-    const refused = error instanceof DatasetError || error instanceof RangeError
-    process.stderr.write(`inspect: ${refused ? '' : 'failed: '}${(error as Error).message}\n`)
-    return 1
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await inspectMain(process.argv.slice(2))
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SAMPLE_FOLDERS, writeSample, type SampleName } from '../datasets/samples'
+import { ProgressBar } from './terminal'
 
 const USAGE = `usage: npm run make-samples -- <dir> [--only mnist-sample|mnist] [--force]
 Writes the built-in datasets as folders of PNG files, the layout Digit Lab imports:
@@ -34,15 +35,10 @@ function parseArgs(argv: readonly string[]): Args | string {
 }
 
 function progress(name: string): (done: number, total: number) => void {
-  let last = 0
+  const bar = new ProgressBar()
   return (done, total) => {
-    const now = performance.now()
-    if (!process.stderr.isTTY || (now - last < 100 && done < total)) return
-    last = now
-    const width = 30
-    const filled = Math.round((done / total) * width)
-    process.stderr.write(`\r\x1b[2K${name} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${done}/${total}`)
-    if (done === total) process.stderr.write('\r\x1b[2K')
+    bar.draw(done, total, `${name} ${done}/${total}`, done === total)
+    if (done === total) bar.clear()
   }
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { OnnxClassifier } from '../onnx/inference'
 import { readPredictInput, type PredictImage } from './predict-input'
 import { formatResult, formatSummary, summarize, type ImageResult, type PredictSummary } from './predict-report'
-import { UsageError } from './usage'
+import { UsageError, userPath } from './usage'
 
 export const PREDICT_USAGE = `usage: digit-lab predict <model.onnx> <image|folder> [--centre] [--json]
 Classifies an image, or every image in a folder, with an ONNX model: a Digit Lab export, or any model
@@ -34,7 +34,7 @@ function parsePredictArgs(argv: readonly string[]): PredictRequest {
   }
   const { values, positionals } = parsed
   if (positionals.length !== 2) throw new UsageError(`expected a model file and an image or folder, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`, PREDICT_USAGE)
-  return { model: positionals[0], target: positionals[1], centre: values.centre! || values.center!, json: values.json! }
+  return { model: userPath(positionals[0]), target: userPath(positionals[1]), centre: values.centre! || values.center!, json: values.json! }
 }
 
 /** Classify the images in batches; each becomes a result with its scores by label. */

@@ -4,7 +4,7 @@ import { MAX_THREADS } from '../engine/kernels'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
 import { SCHEDULE_KINDS, defaultTrainingConfig } from '../../shared/training'
-import { UsageError, choiceOption, numberOption } from './usage'
+import { UsageError, choiceOption, numberOption, userPath } from './usage'
 
 export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [--model ${MODEL_KINDS.join('|')}]
                        [--epochs N] [--lr X] [--bs N] [--seed S] [--loss mnist|ce]
@@ -97,7 +97,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     gradClip: numberOption('clip', values.clip, u, (n) => n > 0 && Number.isFinite(n)),
   }
   return {
-    data: values.data!,
+    data: userPath(values.data!),
     kind: choiceOption<ModelKind>('model', values.model, MODEL_KINDS, u)!,
     overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     modelOverrides: {
@@ -108,8 +108,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     },
     lrFind: values['lr-find']!,
     interpret: values.interpret!,
-    save: values.save,
-    export: values.export,
+    save: values.save === undefined ? undefined : userPath(values.save),
+    export: values.export === undefined ? undefined : userPath(values.export),
     json: values.json!,
     threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),
   }

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+
 /** Thrown for arguments a command cannot take; the CLI prints the message and the usage, and exits 2. */
 export class UsageError extends Error {
   constructor(message: string, readonly usage: string) {
@@ -19,4 +21,13 @@ export function choiceOption<T extends string>(name: string, value: string | und
   if (value === undefined) return undefined
   if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${value}"`, usage)
   return value as T
+}
+
+/**
+ * A path as the user meant it: relative to the folder they typed the command in. `npm run` starts
+ * scripts in the package folder and says where the user was in INIT_CWD. Built-in dataset names pass.
+ */
+export function userPath(path: string): string {
+  if (/^mnist(-sample)?$/.test(path)) return path
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path)
 }
