@@ -82,3 +82,10 @@ export function paintStrip(canvas: HTMLCanvasElement, images: readonly (Uint8Arr
   })
   context.putImageData(strip, 0, 0)
 }
+
+/** Bytes as base64 (how the api takes a 28×28 drawing). */
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i])
+  return btoa(binary)
+}

@@ -41,8 +41,6 @@ class TrainingState {
     if (this.phase === 'finished') return this.outcome?.status === 'completed' ? 1 : this.#progressFraction()
     return this.#progressFraction()
   })
-  /** The model the last run left, if it left one (a crash leaves none). */
-  readonly trained = $derived(this.phase === 'finished' && this.outcome !== null && this.outcome.status !== 'crashed' && this.config !== null)
 
   async start(config: TrainingConfig): Promise<void> {
     if (this.active) return
