@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
@@ -30,6 +34,7 @@ describe('Digit Lab in a browser', () => {
   let browser: Browser
   let page: Page
   let problems: string[]
+  let exported = ''
   const longTasks: Record<string, number[]> = {}
 
   const shoot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png` })
@@ -112,7 +117,7 @@ describe('Digit Lab in a browser', () => {
     expect(await page.getByTestId('status-training').textContent()).toContain('Training completed')
   })
 
-  it('draws a digit with the mouse and shows the 28×28 input, with no made-up prediction', async () => {
+  it('draws a 7 with the mouse: the 28×28 input shows, and the trained model says 7 as the pen moves', async () => {
     await view(2)
     const pad = page.getByTestId('draw-pad')
     const box = (await pad.boundingBox())!
@@ -121,7 +126,22 @@ describe('Digit Lab in a browser', () => {
     for (const [x, y] of [[200, 60], [150, 150], [120, 235]]) await page.mouse.move(box.x + x, box.y + y, { steps: 10 })
     await page.mouse.up()
     expect(await page.getByRole('img', { name: /preprocessed to 28×28/ }).evaluate(shades)).toBeGreaterThan(2)
-    expect(await page.getByTestId('draw-result').textContent()).toContain('simple_net model is trained')
+    await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 10_000 }).toBe('7')
+    expect(await page.getByTestId('class-bars').locator('li').count()).toBe(2)
+    expect(await page.getByTestId('model-badge').textContent()).toContain('simple_net')
+  })
+
+  it('exports the trained model: a download with its parity report, which onnxruntime loads', async () => {
+    await view(3)
+    const downloaded = page.waitForEvent('download')
+    await page.getByTestId('export-button').click()
+    exported = join(await mkdtemp(join(tmpdir(), 'digit-lab-e2e-export-')), 'model.onnx')
+    await (await downloaded).saveAs(exported)
+    await page.getByTestId('export-report').waitFor()
+    expect(await page.getByTestId('export-report').textContent()).toMatch(/Checked on [\d,]+ validation images.*Same prediction 100\.00% of images/)
+    const classifier = await OnnxClassifier.open(exported)
+    expect(classifier.labels).toEqual(['3', '7'])
+    await classifier.close()
   })
 
   it('screenshots every view in light and dark themes', async () => {
@@ -134,6 +154,14 @@ describe('Digit Lab in a browser', () => {
       }
     }
     await page.emulateMedia({ colorScheme: 'light' })
+  })
+
+  it('opens the exported .onnx in Draw, which classifies with it', async () => {
+    await view(2)
+    await page.getByLabel('Model path').fill(exported)
+    await page.getByRole('button', { name: 'Open .onnx' }).click()
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('opened from a file')
+    await expect.poll(() => page.getByTestId('prediction').textContent()).toBe('7')
   })
 
   it('trains ResNet-18 while the views switch, without stalling the page, and stops within a moment', async () => {
