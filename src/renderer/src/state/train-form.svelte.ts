@@ -8,6 +8,16 @@ export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDe
 export type EditableField = NumberField | 'optimizer' | 'schedule'
 type Edits = { -readonly [F in EditableField]?: TrainingConfig[F] }
 
+/** What the form calls each field. */
+export const FIELD_NAMES: Readonly<Record<string, string>> = {
+  epochs: 'Epochs',
+  lr: 'Learning rate',
+  batchSize: 'Batch size',
+  momentum: 'Momentum',
+  weightDecay: 'Weight decay',
+  seed: 'Seed',
+}
+
 /**
  * The Train view's form: a model kind and the fields the person changed. The config is always
  * the kind's defaults for the open dataset with those changes on top, so picking another model
@@ -28,12 +38,17 @@ class TrainForm {
     if (!result.success) {
       for (const issue of result.issues) {
         const field = v.getDotPath(issue) ?? 'config'
-        problems[field] ??= issue.message
+        problems[field] ??= Number.isNaN(issue.input) ? 'enter a number' : `expected ${issue.expected ?? 'another value'}, got ${issue.received}`
       }
     }
     return problems
   })
   readonly valid = $derived(Object.keys(this.problems).length === 0)
+  /** The first problem, in words, with its field's name. */
+  readonly firstProblem = $derived.by(() => {
+    const [field, problem] = Object.entries(this.problems)[0] ?? []
+    return field ? `${FIELD_NAMES[field] ?? field}: ${problem}` : null
+  })
   /** A model that learns nothing by gradient descent (pixel similarity) has no training settings. */
   readonly trainable = $derived(this.kind !== 'pixel')
 
