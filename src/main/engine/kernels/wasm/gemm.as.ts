@@ -51,7 +51,7 @@ export function gemm(
     else axpyRows(b, k, n, a, c, accumulate)
     return
   }
-  if (sparse && !transA && sparseRowsBytes(k) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) {
+  if (sparse && !transA && sparseRowsBytes(n, k, KC) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) {
     sparseRowsTimes(a, lda, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k, KC, accumulate, work)
     return
   }

@@ -18,17 +18,9 @@ const ZERO = f32x4.splat(0)
   return i32x4.bitmask(f32x4.ne(v128.load(at), ZERO))
 }
 
-/** Bit l set where row[p + l] ≠ 0, for the lanes before `end` (read one by one at the end of a row). */
-@inline function groupMask(row: usize, p: i32, end: i32): i32 {
-  if (p + 4 <= end) return nonzeroMask(row + (<usize>p << 2))
-  let mask = 0
-  for (let l = 0; p + l < end; l++) if (load<f32>(row + (<usize>(p + l) << 2)) != 0) mask |= 1 << l
-  return mask
-}
-
 /**
  * Writes the positions p in [from, to) where row[p] ≠ 0 to `out` as i32s, in order, and returns how many: four
- * at a time, without branches (a branch per value mispredicts on images), 16 zeros skipped at once.
+ * at a time without branches (a branch per value mispredicts on images), sixteen zeros skipped at once.
  */
 function compact(row: usize, from: i32, to: i32, out: usize): i32 {
   let count = 0
@@ -49,16 +41,31 @@ function compact(row: usize, from: i32, to: i32, out: usize): i32 {
   return count
 }
 
-/** Appends p + l for each bit l of `mask` at `out[count…]`; returns the new count. */
+/** For each 4-bit mask, the byte shuffle that moves the i32 lanes whose bits are set to the front, in order. */
+const COMPRESS = memory.data<u8>([
+  128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128,
+  8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128,
+  12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128,
+  8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+], 16)
+
+/** Appends p + l for each bit l of `mask` at `out[count…]` (one store of all four); returns the new count. */
 @inline function compact4(mask: i32, p: i32, out: usize, count: i32): i32 {
-  store<i32>(out + (<usize>count << 2), p)
-  count += mask & 1
-  store<i32>(out + (<usize>count << 2), p + 1)
-  count += (mask >> 1) & 1
-  store<i32>(out + (<usize>count << 2), p + 2)
-  count += (mask >> 2) & 1
-  store<i32>(out + (<usize>count << 2), p + 3)
-  return count + ((mask >> 3) & 1)
+  const lanes = i32x4.add(i32x4.splat(p), i32x4(0, 1, 2, 3))
+  v128.store(out + (<usize>count << 2), i8x16.swizzle(lanes, v128.load(COMPRESS + (<usize>mask << 4))))
+  return count + popcnt(mask)
 }
 
 /** Whether rows×cols floats (rows `rowBytes` apart) are mostly zeros, judged on up to 16 rows spread over them. */
@@ -74,14 +81,14 @@ export function mostlyZeros(base: usize, rowBytes: usize, rows: i32, cols: i32):
   return nonzeros * 16 < DENSITY_SIXTEENTHS * sample * cols
 }
 
-/** Bytes of workspace `sparseRowsTimes` needs for depth `k`; it fits when this is at most `workspaceBytes()`. */
-export function sparseRowsBytes(k: i32): usize {
-  return <usize>k * (NB + 1) * 4 + NB * 4
+/** Bytes of workspace `sparseRowsTimes` needs; it fits when this is at most `workspaceBytes()`. */
+export function sparseRowsBytes(n: i32, k: i32, kc: i32): usize {
+  return (<usize>(n + NB - 1) / NB) * NB * <usize>k * 4 + <usize>(kc + 4) * 4 + NB * 4
 }
 
 /** Bytes of workspace `timesSparseRows` needs for blocks of `kc` steps. */
 export function timesSparseBytes(kc: i32): usize {
-  return (<usize>kc + NQ) * NB * 4 + NQ * 4
+  return (<usize>kc + NQ) * NB * 4 + (NQ + 4) * 4
 }
 
 /** Stores (or adds, when `add`) the 8 vectors at `tile` into `width` ≤ NB floats at `out`. */
@@ -95,8 +102,8 @@ export function timesSparseBytes(kc: i32): usize {
 
 /**
  * C (+)= A·op(B) for A (m×k, rows `lda` floats apart) mostly zeros; op(B) is (base, row stride, col stride) as in
- * pack.as.ts. Per NB columns of C: op(B)'s columns packed k×NB, then every row of C summed in registers over
- * the nonzeros of its row of A.
+ * pack.as.ts. op(B) is packed k×NB per NB columns of C; then for each row of A and block of kc steps, the
+ * positions of its nonzeros, and each NB columns of C's row summed in registers over them.
  */
 export function sparseRowsTimes(
   a: usize, lda: i32, b: usize, bRowStride: i32, bColStride: i32, c: usize, ldc: i32,
@@ -104,23 +111,27 @@ export function sparseRowsTimes(
 ): void {
   const tile = work
   const positions = work + NB * 4
-  const packed = positions + (<usize>k << 2)
-  for (let j0 = 0; j0 < n; j0 += NB) {
-    const width = min(NB, n - j0)
-    for (let g = 0; g < NB; g += 4) packLines4(b, bRowStride, bColStride, j0 + g, max(0, min(4, width - g)), 0, k, false, packed + (<usize>g << 2), NB * 4)
-    for (let i = 0; i < m; i++) {
-      const row = a + ((<usize>i * <usize>lda) << 2)
-      const out = c + ((<usize>i * <usize>ldc + <usize>j0) << 2)
-      const count = compact(row, 0, k, positions)
-      let t = 0
-      for (let p0 = 0; p0 < k; p0 += kc) {
-        const p1 = min(k, p0 + kc)
+  // compact() stores four lanes at a time, so the positions may run up to 3 past the last one counted
+  const packed = positions + (<usize>(kc + 4) << 2)
+  const panels = (n + NB - 1) / NB
+  const panelBytes = <usize>k * NB * 4
+  for (let j = 0; j < panels; j++) {
+    const width = min(NB, n - j * NB)
+    for (let g = 0; g < NB; g += 4) {
+      packLines4(b, bRowStride, bColStride, j * NB + g, max(0, min(4, width - g)), 0, k, false, packed + <usize>j * panelBytes + (<usize>g << 2), NB * 4)
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const row = a + ((<usize>i * <usize>lda) << 2)
+    for (let p0 = 0; p0 < k; p0 += kc) {
+      const count = compact(row, p0, min(k, p0 + kc), positions)
+      for (let j = 0; j < panels; j++) {
+        const panel = packed + <usize>j * panelBytes
         let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO, c4 = ZERO, c5 = ZERO, c6 = ZERO, c7 = ZERO
-        for (; t < count; t++) {
+        for (let t = 0; t < count; t++) {
           const q = load<i32>(positions + (<usize>t << 2))
-          if (q >= p1) break
           const x = v128.load_splat<f32>(row + (<usize>q << 2))
-          const bp = packed + <usize>q * NB * 4
+          const bp = panel + <usize>q * NB * 4
           c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)))
           c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)))
           c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)))
@@ -132,7 +143,8 @@ export function sparseRowsTimes(
         }
         v128.store(tile, c0); v128.store(tile, c1, 16); v128.store(tile, c2, 32); v128.store(tile, c3, 48)
         v128.store(tile, c4, 64); v128.store(tile, c5, 80); v128.store(tile, c6, 96); v128.store(tile, c7, 112)
-        storeTile(tile, out, width, accumulate || p0 > 0)
+        const out = c + ((<usize>i * <usize>ldc + <usize>(j * NB)) << 2)
+        storeTile(tile, out, min(NB, n - j * NB), accumulate || p0 > 0)
       }
     }
   }
