@@ -16,6 +16,7 @@ import {
   type ExportReply,
   type ModelView,
 } from './inference'
+import { LAB_ARGS, type LabReplies } from './lab'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
 export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
@@ -49,10 +50,11 @@ export const API_ARGS = {
   classify: v.tuple([DigitImageSchema]),
   exportOnnx: v.tuple([ExportRequestSchema]),
   pickPath: v.tuple([PathPurposeSchema]),
+  ...LAB_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
-/** What each api function answers. */
-export interface ApiReplies {
+/** What each api function answers (the Lab's in `lab.ts`). */
+export interface ApiReplies extends LabReplies {
   engineStatus: EngineStatus
   openSample: DatasetView
   openFolder: DatasetView

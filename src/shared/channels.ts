@@ -1,6 +1,9 @@
+import { LAB_CHANNELS } from './lab-channels'
+
 /**
- * The channel (`domain:verb`) of every api function. Kept free of imports so that the sandboxed
- * preload can bundle it alone; `api.ts` pairs each name with its argument schema.
+ * The channel (`domain:verb`) of every api function. Kept free of imports (but the import-free Lab
+ * channels) so that the sandboxed preload can bundle it alone; `api.ts` pairs each name with its
+ * argument schema.
  */
 export const API_CHANNELS = {
   engineStatus: 'engine:status',
@@ -14,6 +17,7 @@ export const API_CHANNELS = {
   classify: 'model:classify',
   exportOnnx: 'model:export-onnx',
   pickPath: 'dialog:pick-path',
+  ...LAB_CHANNELS,
 } as const
 
 export type ApiName = keyof typeof API_CHANNELS

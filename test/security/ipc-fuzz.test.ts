@@ -29,6 +29,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   classify: [Buffer.alloc(784).toString('base64')],
   exportOnnx: [{ path: join(tmpdir(), 'digit-lab-fuzz-never-written.onnx') }],
   pickPath: ['export-onnx'],
+  labPixels: [{ split: 'valid', index: 3 }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

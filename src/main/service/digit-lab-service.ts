@@ -5,6 +5,7 @@ import { importDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { validateConfig } from '../engine/learner/recipe'
 import { engineStatus } from './engine-status'
+import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { throttle } from './throttle'
@@ -37,6 +38,8 @@ export interface ServiceOptions {
  */
 export class DigitLabService implements ApiHandlers {
   private open: OpenDataset | null = null
+  /** The Lab's panels on the open dataset. */
+  private lab: LabSession | null = null
   private run: TrainingRun | null = null
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
@@ -119,6 +122,10 @@ export class DigitLabService implements ApiHandlers {
     return path
   }
 
+  async labPixels(...[image]: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {
+    return this.requireLab().pixels(image)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()
@@ -135,6 +142,7 @@ export class DigitLabService implements ApiHandlers {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
     const result = await importDataset(source, { ...settings, onProgress })
     this.open = new OpenDataset(result)
+    this.lab = new LabSession(this.open)
     return this.open.view
   }
 
@@ -148,6 +156,11 @@ export class DigitLabService implements ApiHandlers {
     } catch (error) {
       return `the model could not be prepared for drawing and export: ${error instanceof Error ? error.message : String(error)}`
     }
+  }
+
+  private requireLab(): LabSession {
+    this.requireDataset()
+    return this.lab!
   }
 
   private requireDataset(): OpenDataset {

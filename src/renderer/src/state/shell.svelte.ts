@@ -1,11 +1,12 @@
 import type { EngineStatus } from '../../../shared/api'
 
-/** The four views, in sidebar order (their number is their shortcut). */
+/** The five views, in sidebar order (their number is their shortcut). */
 export const VIEWS = [
   { id: 'data', title: 'Data', hint: 'Open a dataset and look at its images' },
   { id: 'train', title: 'Train', hint: 'Pick a model and train it' },
   { id: 'draw', title: 'Draw', hint: 'Draw a digit for the model to classify' },
   { id: 'export', title: 'Export', hint: 'Save the model as ONNX' },
+  { id: 'lab', title: 'Lab', hint: 'See inside the training: every step of the chapter, live on your data' },
 ] as const
 
 export type ViewId = (typeof VIEWS)[number]['id']

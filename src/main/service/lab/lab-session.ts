@@ -1,0 +1,54 @@
+import { classMeans } from '../../engine/models/pixel-similarity'
+import type { Tensor } from '../../engine/tensor'
+import type { BaselineAccuracy, ImageRef, LabImage, LabReplies } from '../../../shared/lab'
+import type { OpenDataset } from '../open-dataset'
+import { splitOf } from './images'
+import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
+
+/**
+ * The Lab on the open dataset: each panel's computation, done by the engine in main on the
+ * dataset's own images. One session per open dataset; what it caches (the class means, the
+ * baseline) belongs to that dataset.
+ */
+export class LabSession {
+  #means: Tensor | null = null
+  #baseline: Promise<BaselineAccuracy[]> | null = null
+
+  constructor(private readonly open: OpenDataset) {}
+
+  private get dataset() {
+    return this.open.dataset
+  }
+
+  /** Every class's mean training image, (classes, h·w) in 0..1: the chapter's "ideal" digits. */
+  get means(): Tensor {
+    const { train, labelNames, height, width } = this.dataset
+    return (this.#means ??= classMeans(train, labelNames.length, height * width))
+  }
+
+  /** The image a reference names, as panels show it. */
+  image(ref: ImageRef): LabImage {
+    splitOf(this.dataset, ref)
+    const [found] = this.open.page({ split: ref.split, offset: ref.index, limit: 1 }).images
+    return { ...ref, label: found.label, source: found.source, pixels: found.pixels }
+  }
+
+  async pixels(ref: ImageRef): Promise<LabReplies['labPixels']> {
+    const started = performance.now()
+    const distances = distancesToMeans(this.dataset, this.means, ref)
+    const baseline = await this.baseline()
+    return {
+      image: this.image(ref),
+      distances,
+      verdict: { l1: nearest(distances, 'l1'), rmse: nearest(distances, 'rmse') },
+      baseline,
+      milliseconds: performance.now() - started,
+    }
+  }
+
+  /** The baseline by both distances, computed once per dataset. */
+  private baseline(): Promise<BaselineAccuracy[]> {
+    this.#baseline ??= (async () => [await baselineAccuracy(this.dataset, this.means, 'l1'), await baselineAccuracy(this.dataset, this.means, 'rmse')])()
+    return this.#baseline
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The channel (`domain:verb`) of every Lab api function. Import-free, like `channels.ts`, which
+ * spreads it into the app's channels; `lab.ts` pairs each name with its argument schema.
+ */
+export const LAB_CHANNELS = {
+  labPixels: 'lab:pixels',
+} as const
+
+export type LabApiName = keyof typeof LAB_CHANNELS

@@ -1,0 +1,56 @@
+import * as v from 'valibot'
+import type { LabApiName } from './lab-channels'
+
+const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))
+
+/** One image of the open dataset: its split and its position there. */
+export const ImageRefSchema = v.object({ split: v.picklist(['train', 'valid']), index })
+export type ImageRef = v.InferOutput<typeof ImageRefSchema>
+
+/** The image a panel looks at, as it shows it. */
+export interface LabImage extends ImageRef {
+  readonly label: number
+  readonly source: string
+  /** 28×28 uint8 pixels, base64, row-major. */
+  readonly pixels: string
+}
+
+/** How far an image is from one class's mean ("ideal") image. */
+export interface ClassDistance {
+  readonly label: number
+  /** mean |x − mean| over the pixels (in 0..1 units) */
+  readonly l1: number
+  /** √ mean (x − mean)² */
+  readonly rmse: number
+}
+
+/** The pixel-similarity baseline on the validation set, by one distance. */
+export interface BaselineAccuracy {
+  readonly distance: 'l1' | 'rmse'
+  /** Share of each class's validation images whose nearest mean is their own class's. */
+  readonly perClass: readonly { readonly label: number; readonly correct: number; readonly count: number; readonly accuracy: number }[]
+  /** Share of all validation images classified right. */
+  readonly accuracy: number
+  /** The mean of the per-class accuracies, as the chapter averages the 3s' and the 7s'. */
+  readonly classAverage: number
+}
+
+/** Panel 1: an image, its distance to every class's mean image, the verdict, and the baseline. */
+export interface PixelsReply {
+  readonly image: LabImage
+  readonly distances: readonly ClassDistance[]
+  /** The nearest class by each distance. */
+  readonly verdict: { readonly l1: number; readonly rmse: number }
+  readonly baseline: readonly BaselineAccuracy[]
+  readonly milliseconds: number
+}
+
+/** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
+export const LAB_ARGS = {
+  labPixels: v.tuple([ImageRefSchema]),
+} as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
+
+/** What each Lab api function answers. */
+export interface LabReplies {
+  labPixels: PixelsReply
+}

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { importDataset } from '../../src/main/datasets'
+import { classMeans, noGrad, PixelSimilarity, type DigitDataset } from '../../src/main/engine'
+import { imagesTensor } from '../../src/main/service/lab/images'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { buildApp } from './app-helpers'
+import { launchChromium, openPage } from './browser'
+
+const ARTIFACTS = 'test-artifacts'
+
+/** The Lab in Chromium against browser mode: each panel's numbers, recomputed here by the engine. */
+describe('the Lab in a browser', () => {
+  let server: WebServer
+  let browser: Browser
+  let page: Page
+  let problems: string[]
+  let data: DigitDataset
+
+  /** A panel's screenshot in the light and the dark theme. */
+  const shoot = async (name: string): Promise<void> => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: `${ARTIFACTS}/lab-${name}-${scheme}.png` })
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+  }
+  const number = async (testId: string, within = page.locator('body')): Promise<number> => Number(await within.getByTestId(testId).first().textContent())
+
+  beforeAll(async () => {
+    const [rendererDir, imported] = await Promise.all([buildApp(), importDataset('mnist-sample', {})])
+    data = imported.dataset
+    let broadcast: WebServer['broadcast'] = () => {}
+    server = await startWebServer(new DigitLabService({ version: 'e2e-lab', emit: (event) => broadcast(event) }), rendererDir)
+    broadcast = server.broadcast
+    browser = await launchChromium()
+    ;({ page, problems } = await openPage(browser, server.url))
+    await page.getByText('Engine ready').waitFor()
+    mkdirSync(ARTIFACTS, { recursive: true })
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('opens from the sidebar and offers the chapter sample when nothing is open', async () => {
+    await page.keyboard.press('5')
+    await page.getByText('The Lab looks inside the training').waitFor()
+    await page.getByRole('button', { name: 'Open MNIST 3 vs 7' }).click()
+    await page.getByTestId('lab-pixels').waitFor()
+  })
+
+  it('1 · pixels: distances to the class means and the baseline, as the engine computes them', async () => {
+    const index = page.getByTestId('image-index')
+    await index.fill('3')
+    await index.press('Enter')
+    await expect.poll(() => page.locator('.caption strong').first().textContent()).toBe('valid[3]')
+    const means = classMeans(data.train, 2, 784)
+    const x = imagesTensor(data.valid, [3], [784])
+    const l1 = noGrad(() => x.sub(means).abs().mean(-1))
+    const rows = page.getByTestId('pixels-distances').locator('tbody tr')
+    for (const label of [0, 1]) expect(await number('l1', rows.nth(label))).toBeCloseTo(l1.data[label], 4)
+
+    const predicted = noGrad(() => new PixelSimilarity(means, 'l1').forward(imagesTensor(data.valid, Array.from({ length: data.valid.count }, (_, i) => i), [784])).argmax(-1))
+    const perClass = [0, 1].map((label) => {
+      const rows = [...data.valid.labels.keys()].filter((i) => data.valid.labels[i] === label)
+      return rows.filter((i) => predicted.data[i] === label).length / rows.length
+    })
+    const average = (perClass[0] + perClass[1]) / 2
+    expect(await number('baseline-l1-average')).toBeCloseTo(average, 4)
+    expect(average).toBeCloseTo(0.9511, 4)
+    await shoot('1-pixels')
+  })
+
+  it('raised no console errors and no failed requests', () => {
+    expect(problems).toEqual([])
+  })
+})
