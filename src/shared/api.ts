@@ -2,12 +2,15 @@ import * as v from 'valibot'
 import type { ApiName } from './channels'
 import {
   ImagePageRequestSchema,
+  ImagesAtRequestSchema,
   ImportSettingsSchema,
   SAMPLE_DATASETS,
   type DatasetView,
   type ImagePage,
+  type ImageView,
   type ImportProgressEvent,
 } from './datasets'
+import type { InterpretationView, LrFindResult } from './interpretation'
 import {
   DigitImageSchema,
   ExportRequestSchema,
@@ -43,8 +46,12 @@ export const API_ARGS = {
   openSample: v.tuple([v.picklist(SAMPLE_DATASETS)]),
   openFolder: v.tuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4096)), v.optional(ImportSettingsSchema, {})]),
   imagePage: v.tuple([ImagePageRequestSchema]),
+  imagesAt: v.tuple([ImagesAtRequestSchema]),
+  currentDataset: v.tuple([]),
   startTraining: v.tuple([TrainingConfigSchema]),
   stopTraining: v.tuple([]),
+  lrFind: v.tuple([TrainingConfigSchema]),
+  interpretation: v.tuple([]),
   currentModel: v.tuple([]),
   openModel: v.tuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4096))]),
   classify: v.tuple([DigitImageSchema]),
@@ -59,8 +66,15 @@ export interface ApiReplies extends LabReplies {
   openSample: DatasetView
   openFolder: DatasetView
   imagePage: ImagePage
+  /** The images at these positions of a split, in the order asked (e.g. a confusion-matrix cell's). */
+  imagesAt: readonly ImageView[]
+  /** The dataset open now, or null (a page reloaded during a run finds it again). */
+  currentDataset: DatasetView | null
   startTraining: RunStarted
   stopTraining: void
+  lrFind: LrFindResult
+  /** Where the last trained model is wrong on the validation split; null before any run. */
+  interpretation: InterpretationView | null
   currentModel: ModelView | null
   openModel: ModelView
   classify: Classification

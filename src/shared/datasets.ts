@@ -24,6 +24,11 @@ export const ImagePageRequestSchema = v.object({
 /** A page of a split's images, optionally of one class, for the thumbnail grid. */
 export type ImagePageRequest = v.InferOutput<typeof ImagePageRequestSchema>
 
+export const ImagesAtRequestSchema = v.object({
+  split: v.picklist(['train', 'valid']),
+  indices: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(2000)),
+})
+
 /** One class as the Data view shows it. Images are 28×28 uint8 pixels, base64-encoded, row-major. */
 export interface ClassView {
   readonly label: string

@@ -98,4 +98,21 @@ export type TrainingEvent =
       readonly etaSeconds: number
     }
   | { readonly kind: 'epoch'; readonly record: EpochRecord }
-  | { readonly kind: 'finished'; readonly status: RunStatus; readonly epochsDone: number; readonly message: string }
+  | { readonly kind: 'lr-find-step'; readonly iteration: number; readonly iterations: number; readonly lr: number; readonly loss: number }
+  | {
+      readonly kind: 'finished'
+      readonly status: RunStatus
+      readonly epochsDone: number
+      readonly message: string
+      /** Validation loss and metrics of the model as the run left it (null after a crash or a finder sweep). */
+      readonly validation: ValidationSummary | null
+    }
+
+/** Loss and metrics on the validation split. */
+export interface ValidationSummary {
+  readonly loss: number
+  readonly metrics: Readonly<Record<string, number>>
+}
+
+/** What a worker does with a config: train it, or sweep learning rates to suggest one. */
+export type RunTask = 'train' | 'lr-find'

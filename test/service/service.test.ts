@@ -149,3 +149,56 @@ describe('DigitLabService paths in Electron', () => {
     await expect(app.exportOnnx({ path: chosen })).rejects.toThrow(/no model yet/)
   })
 })
+
+describe('DigitLabService: the learning-rate finder and interpretation', () => {
+  it('sweeps learning rates in a worker and suggests one, naming its rule, leaving the model alone', async () => {
+    const { service: app, events } = service()
+    await app.openSample('mnist-sample')
+    const result = await app.lrFind({ ...defaultTrainingConfig('simple_net', 2) })
+    expect(result.lrs.length).toBeGreaterThan(10)
+    expect(result.losses).toHaveLength(result.lrs.length)
+    expect(result.suggestion.rule).toBe('valley')
+    expect(result.suggestion.lr).toBeGreaterThan(1e-4)
+    expect(result.suggestion.lr).toBeLessThan(10)
+    expect(events.some((e) => e.kind === 'training' && e.event.kind === 'lr-find-step')).toBe(true)
+    expect(await app.currentModel()).toBeNull()
+    expect(await app.interpretation()).toBeNull()
+  })
+
+  it('interprets the trained model: confusion matrix, the images behind each cell, top losses', async () => {
+    const { service: app, events } = service()
+    await app.openSample('mnist-sample')
+    await app.startTraining({ ...defaultTrainingConfig('linear', 2), epochs: 1 })
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
+    })
+    const finished = events.find((e) => e.kind === 'training' && e.event.kind === 'finished')
+    const view = await app.interpretation()
+    expect(view!.labels).toEqual(['3', '7'])
+    expect(view!.confusion.flat().reduce((a, b) => a + b)).toBe(2038)
+    expect(view!.predicted).toHaveLength(2038)
+    const correct = view!.confusion[0][0] + view!.confusion[1][1]
+    expect(finished).toMatchObject({ event: { validation: { metrics: { batch_accuracy: correct / 2038 } } } })
+    const wrongSevens = view!.predicted.flatMap((p, i) => (i >= 1010 && p === 0 ? [i] : []))
+    expect(wrongSevens).toHaveLength(view!.confusion[1][0])
+    const images = await app.imagesAt({ split: 'valid', indices: wrongSevens.slice(0, 3) })
+    expect(images.map((image) => image.label)).toEqual(wrongSevens.slice(0, 3).map(() => 1))
+    expect(view!.topLosses[0].loss).toBeGreaterThanOrEqual(view!.topLosses.at(-1)!.loss)
+    expect(await app.currentDataset()).toMatchObject({ name: 'mnist-sample' })
+    await expect(app.imagesAt({ split: 'valid', indices: [99999] })).rejects.toThrow(/image 99999 does not exist: the valid split has 2038 images/)
+    await app.close()
+  })
+
+  it('reports pixel similarity\'s validation accuracy though it trains no epoch', async () => {
+    const { service: app, events } = service()
+    await app.openSample('mnist-sample')
+    await app.startTraining(defaultTrainingConfig('pixel', 2))
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
+    })
+    const finished = events.find((e) => e.kind === 'training' && e.event.kind === 'finished')
+    expect(finished?.kind === 'training' && finished.event.kind === 'finished' && finished.event.validation?.metrics.accuracy).toBeCloseTo(0.9514, 4)
+    expect(await app.currentModel()).toMatchObject({ name: 'pixel', accuracy: expect.closeTo(0.9514, 4) })
+    await app.close()
+  })
+})

@@ -1,6 +1,6 @@
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
-import type { TrainingConfig, TrainingEvent } from '../../shared/training'
+import type { RunTask, TrainingConfig, TrainingEvent } from '../../shared/training'
 import { importDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { validateConfig } from '../engine/learner/recipe'
@@ -65,30 +65,28 @@ export class DigitLabService implements ApiHandlers {
     return this.requireDataset().page(request)
   }
 
+  async imagesAt(...[request]: ApiArgs<'imagesAt'>): Promise<ApiReplies['imagesAt']> {
+    return this.requireDataset().imagesAt(request.split, request.indices)
+  }
+
+  async currentDataset(): Promise<ApiReplies['currentDataset']> {
+    return this.open?.view ?? null
+  }
+
   async startTraining(...[config]: ApiArgs<'startTraining'>): Promise<ApiReplies['startTraining']> {
-    if (this.run) throw new Error('a training run is in progress; stop it before starting another')
-    const { dataset } = this.requireDataset()
-    // Refused here, with the reason, before any worker starts: a config that cannot run, or a run that would not fit in memory.
-    validateConfig(config, dataset)
-    checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
-    const runId = ++this.runCount
-    const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
-    let accuracy: number | null = null
-    // The finished event waits until the run's model is ready for Draw and Export.
-    const forward = (event: TrainingEvent): void => {
-      if (event.kind === 'epoch') accuracy = Object.values(event.record.metrics)[0] ?? null
-      if (event.kind !== 'finished') emit(event)
-    }
-    const run = new TrainingRun(dataset, config, forward, this.options.workerLimits ?? TRAINING_WORKER_LIMITS)
-    this.run = run
-    void run.outcome.then(async (outcome) => {
-      const adopted = outcome.state ? await this.adoptModel(config, outcome, accuracy) : null
-      this.lastOutcome = outcome
-      this.run = null
-      const message = adopted ? `${outcome.message}; ${adopted}` : outcome.message
-      emit({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message })
-    })
-    return { runId }
+    return { runId: this.launch(config, 'train').runId }
+  }
+
+  /** The learning-rate finder on the open dataset and this config; Stop ends the sweep early. */
+  async lrFind(...[config]: ApiArgs<'lrFind'>): Promise<ApiReplies['lrFind']> {
+    if (config.model.kind === 'pixel') throw new Error('pixel similarity learns no weights, so it has no learning rate to find')
+    const outcome = await this.launch(config, 'lr-find').outcome
+    if (!outcome.lrFind) throw new Error(outcome.message)
+    return outcome.lrFind
+  }
+
+  async interpretation(): Promise<ApiReplies['interpretation']> {
+    return this.lastOutcome?.interpretation ?? null
   }
 
   async stopTraining(): Promise<void> {
@@ -146,9 +144,35 @@ export class DigitLabService implements ApiHandlers {
     return this.open.view
   }
 
+  /**
+   * Start a worker on the open dataset — after checking the config and the memory it would need,
+   * so a refusal comes with its reason before any thread starts. Its events go to the renderer
+   * tagged with the run; `finished` waits until a trained model is ready for Draw and Export.
+   */
+  private launch(config: TrainingConfig, task: RunTask): { runId: number; outcome: Promise<RunOutcome> } {
+    if (this.run) throw new Error('a training run is in progress; stop it before starting another')
+    const { dataset } = this.requireDataset()
+    validateConfig(config, dataset)
+    checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
+    const runId = ++this.runCount
+    const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
+    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.options.workerLimits ?? TRAINING_WORKER_LIMITS, task)
+    this.run = run
+    const outcome = run.outcome.then(async (result) => {
+      const adopted = result.state ? await this.adoptModel(config, result) : null
+      if (task === 'train') this.lastOutcome = result
+      this.run = null
+      const message = adopted ? `${result.message}; ${adopted}` : result.message
+      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message, validation: result.validation })
+      return result
+    })
+    return { runId, outcome }
+  }
+
   /** Rebuild the run's model in main and hand it to Draw and Export; returns why, if that failed. */
-  private async adoptModel(config: TrainingConfig, outcome: RunOutcome, accuracy: number | null): Promise<string | null> {
+  private async adoptModel(config: TrainingConfig, outcome: RunOutcome): Promise<string | null> {
     const open = this.requireDataset()
+    const accuracy = outcome.validation ? (Object.values(outcome.validation.metrics)[0] ?? null) : null
     try {
       const trained = TrainedModel.fromState(config, open.dataset, open.view.source, outcome.state!, outcome.epochsDone, accuracy)
       this.options.emit({ kind: 'model', model: await this.model.useTrained(trained) })

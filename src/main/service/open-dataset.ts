@@ -1,4 +1,4 @@
-import type { DatasetView, ImagePage, ImagePageRequest } from '../../shared/datasets'
+import type { DatasetView, ImagePage, ImagePageRequest, ImageView } from '../../shared/datasets'
 import type { ImportResult } from '../datasets'
 import { summarizeDataset } from '../datasets/summary'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
@@ -50,19 +50,28 @@ export class OpenDataset {
     }
     const rows = request.label === undefined ? null : this.classRows(request.split, split, request.label)
     const total = rows ? rows.length : split.count
-    const size = this.dataset.height * this.dataset.width
     const end = Math.min(total, request.offset + request.limit)
-    const images = []
-    for (let k = request.offset; k < end; k++) {
-      const index = rows ? rows[k] : k
-      images.push({
-        index,
-        label: split.labels[index],
-        source: this.sources[request.split][index] ?? `${request.split}[${index}]`,
-        pixels: base64(split.pixels.subarray(index * size, (index + 1) * size)),
-      })
-    }
+    const images: ImageView[] = []
+    for (let k = request.offset; k < end; k++) images.push(this.imageView(request.split, split, rows ? rows[k] : k))
     return { total, images }
+  }
+
+  /** The images at `indices` of a split, in that order; an index past the end is refused. */
+  imagesAt(name: 'train' | 'valid', indices: readonly number[]): ImageView[] {
+    const split = this.dataset[name]
+    const bad = indices.find((index) => index >= split.count)
+    if (bad !== undefined) throw new Error(`image ${bad} does not exist: the ${name} split has ${split.count} images`)
+    return indices.map((index) => this.imageView(name, split, index))
+  }
+
+  private imageView(name: 'train' | 'valid', split: ImageSplit, index: number): ImageView {
+    const size = this.dataset.height * this.dataset.width
+    return {
+      index,
+      label: split.labels[index],
+      source: this.sources[name][index] ?? `${name}[${index}]`,
+      pixels: base64(split.pixels.subarray(index * size, (index + 1) * size)),
+    }
   }
 
   private classRows(name: string, split: ImageSplit, label: number): Int32Array {

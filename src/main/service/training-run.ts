@@ -1,6 +1,7 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { DigitDataset } from '../engine/data/dataset'
-import type { RunStatus, TrainingConfig, TrainingEvent } from '../../shared/training'
+import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
+import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 import type { FromWorker, ToWorker } from '../worker/protocol'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
@@ -12,13 +13,36 @@ import { shareDataset } from './shared-dataset'
  */
 export const TRAINING_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 }
 
-/** How a run ended and what it left: the weights as they stood (absent only after a crash). */
+/**
+ * How a run ended and what it left: the weights as they stood, their validation and where they are
+ * wrong (all absent after a crash, or after a finder sweep, which leaves its curve instead).
+ */
 export interface RunOutcome {
   readonly status: RunStatus
   readonly message: string
   readonly epochsDone: number
   readonly state: Record<string, Float32Array> | null
   readonly batchLosses: readonly number[]
+  readonly validation: ValidationSummary | null
+  readonly interpretation: InterpretationView | null
+  readonly lrFind: LrFindResult | null
+}
+
+const crashed = (message: string): RunOutcome => ({
+  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], validation: null, interpretation: null, lrFind: null,
+})
+
+function outcomeOf(message: Exclude<FromWorker, { type: 'event' }>): RunOutcome {
+  switch (message.type) {
+    case 'failed':
+      return crashed(`training failed: ${message.message}`)
+    case 'lr-found': {
+      const status = message.result.stopReason === 'stopped' ? 'stopped' : 'completed'
+      return { ...crashed(''), status, message: `learning-rate finder: ${message.result.suggestion.description}`, lrFind: message.result }
+    }
+    case 'result':
+      return { ...message, lrFind: null }
+  }
 }
 
 /**
@@ -31,25 +55,30 @@ export class TrainingRun {
   private readonly worker: Worker
   private settled = false
 
-  constructor(dataset: DigitDataset, readonly config: TrainingConfig, onEvent: (event: TrainingEvent) => void, limits: ResourceLimits = TRAINING_WORKER_LIMITS) {
+  constructor(
+    dataset: DigitDataset,
+    readonly config: TrainingConfig,
+    onEvent: (event: TrainingEvent) => void,
+    limits: ResourceLimits = TRAINING_WORKER_LIMITS,
+    task: RunTask = 'train',
+  ) {
     this.worker = spawnWorker('training-worker', { resourceLimits: limits })
     this.outcome = new Promise<RunOutcome>((resolve) => {
       const finish = (outcome: RunOutcome): void => {
         if (this.settled) return
         this.settled = true
-        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message })
+        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation })
         resolve(outcome)
         void this.worker.terminate()
       }
       this.worker.on('message', (message: FromWorker) => {
         if (message.type === 'event') onEvent(message.event)
-        else if (message.type === 'failed') finish({ status: 'crashed', message: `training failed: ${message.message}`, epochsDone: 0, state: null, batchLosses: [] })
-        else finish(message)
+        else finish(outcomeOf(message))
       })
-      this.worker.on('error', (error) => finish({ status: 'crashed', message: `the training worker crashed: ${error.message}`, epochsDone: 0, state: null, batchLosses: [] }))
-      this.worker.on('exit', (code) => finish({ status: 'crashed', message: `the training worker exited unexpectedly (code ${code})`, epochsDone: 0, state: null, batchLosses: [] }))
+      this.worker.on('error', (error) => finish(crashed(`the training worker crashed: ${error.message}`)))
+      this.worker.on('exit', (code) => finish(crashed(`the training worker exited unexpectedly (code ${code})`)))
     })
-    this.post({ type: 'start', dataset: shareDataset(dataset), config })
+    this.post({ type: 'start', task, dataset: shareDataset(dataset), config })
   }
 
   /** Ask the run to stop after the batch in progress. */

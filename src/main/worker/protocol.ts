@@ -1,12 +1,13 @@
 import type { DigitDataset } from '../engine/data/dataset'
-import type { TrainingConfig, TrainingEvent, RunStatus } from '../../shared/training'
+import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
+import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 
 /** Messages the service sends a training worker. The dataset's pixels live in shared memory. */
 export type ToWorker =
-  | { readonly type: 'start'; readonly dataset: DigitDataset; readonly config: TrainingConfig }
+  | { readonly type: 'start'; readonly task: RunTask; readonly dataset: DigitDataset; readonly config: TrainingConfig }
   | { readonly type: 'stop' }
 
-/** Messages a training worker sends back: events as they happen, then the weights once. */
+/** Messages a training worker sends back: events as they happen, then one result. */
 export type FromWorker =
   | { readonly type: 'event'; readonly event: TrainingEvent }
   | {
@@ -16,5 +17,8 @@ export type FromWorker =
       readonly epochsDone: number
       readonly state: Record<string, Float32Array>
       readonly batchLosses: number[]
+      readonly validation: ValidationSummary
+      readonly interpretation: InterpretationView
     }
+  | { readonly type: 'lr-found'; readonly result: LrFindResult }
   | { readonly type: 'failed'; readonly message: string }

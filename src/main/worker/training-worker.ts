@@ -1,6 +1,9 @@
 import { parentPort } from 'node:worker_threads'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
-import { TrainingDivergedError, type BatchProgress } from '../engine/learner/learner'
+import { Interpretation } from '../engine/learner/interpretation'
+import { TrainingDivergedError, type BatchProgress, type Learner } from '../engine/learner/learner'
+import { lrFind } from '../engine/learner/lr-find'
+import type { InterpretationView } from '../../shared/interpretation'
 import type { TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from './protocol'
 
@@ -40,6 +43,36 @@ function progressReporter(epochsThisRun: number) {
   }
 }
 
+/** Where the model is wrong on the validation split, in the shape the app shows. */
+function interpret(learner: Learner, labelNames: readonly string[]): InterpretationView {
+  const interpretation = Interpretation.fromLearner(learner, { labelNames })
+  return {
+    labels: labelNames,
+    confusion: interpretation.confusionMatrix(),
+    predicted: Array.from(interpretation.predicted),
+    topLosses: interpretation.topLosses(16),
+    mostConfused: interpretation.mostConfused(),
+  }
+}
+
+/** The learning-rate finder: sweep, report each step (throttled), send the curve and suggestion. */
+async function findLearningRate(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const learner = createLearner(message.dataset, message.config)
+  const numIt = 100
+  let lastSent = 0
+  const result = await lrFind(learner, {
+    numIt,
+    signal: stop.signal,
+    onStep: ({ iteration, lr, loss }) => {
+      const now = performance.now()
+      if (now - lastSent < 1000 / PROGRESS_PER_SECOND && iteration < numIt - 1) return
+      lastSent = now
+      emit({ kind: 'lr-find-step', iteration, iterations: numIt, lr, loss })
+    },
+  })
+  send({ type: 'lr-found', result })
+}
+
 async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const learner = createLearner(message.dataset, message.config, [
     { afterBatch: progressReporter(message.config.epochs) },
@@ -58,11 +91,18 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     status = 'diverged'
     text = error.message
   }
+  // The last epoch's validation stands unless the run ended part-way (or never trained: pixel similarity).
+  const last = learner.recorder.last
+  const validation = status === 'completed' && last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
+  const interpretation = interpret(learner, message.dataset.labelNames)
   const state = learner.model.stateDict()
-  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses }, Object.values(state).map((v) => v.buffer as ArrayBuffer))
+  send(
+    { type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses, validation, interpretation },
+    Object.values(state).map((v) => v.buffer as ArrayBuffer),
+  )
 }
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
-  else void train(message).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+  else void (message.task === 'lr-find' ? findLearningRate(message) : train(message)).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
 })

@@ -2,24 +2,9 @@ import { noGrad } from '../autograd'
 import type { DataLoader } from '../data/dataloader'
 import { sigmoidValue } from '../ops/elementwise'
 import type { Learner } from './learner'
+import type { ConfusedPair, TopLoss } from '../../../shared/interpretation'
 
-/** One of the items the model got most wrong (or least sure right). */
-export interface TopLoss {
-  /** Position of the item in the loader's dataset (the validation split). */
-  readonly index: number
-  readonly actual: string
-  readonly predicted: string
-  readonly loss: number
-  /** The probability the model gave its predicted class. */
-  readonly probability: number
-}
-
-/** How often items of class `actual` were taken for class `predicted`. */
-export interface ConfusedPair {
-  readonly actual: string
-  readonly predicted: string
-  readonly count: number
-}
+export type { ConfusedPair, TopLoss }
 
 /** Class probabilities of one row of logits: softmax, or for one logit σ for the first class and 1 − σ for the second. */
 function probabilitiesOf(logits: Float32Array, row: number, width: number, into: Float64Array): void {

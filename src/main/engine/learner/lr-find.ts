@@ -1,4 +1,7 @@
 import { TrainingDivergedError, type Learner } from './learner'
+import type { LrFindResult, LrSuggestionRule } from '../../../shared/interpretation'
+
+export type { LrFindResult, LrSuggestionRule }
 
 /** fastai's `lr_find` settings; every default is fastai's. */
 export interface LrFindOptions {
@@ -13,25 +16,10 @@ export interface LrFindOptions {
   readonly onStep?: (step: { readonly iteration: number; readonly lr: number; readonly loss: number }) => void
 }
 
-/** The rules fastai offers for reading a suggestion off the curve. */
-export type LrSuggestionRule = 'valley' | 'minimum' | 'steep'
-
 export const LR_RULE_DESCRIPTIONS: Readonly<Record<LrSuggestionRule, string>> = {
   valley: 'valley (fastai\'s default): halfway along the longest stretch where the loss keeps falling',
   minimum: 'minimum ÷ 10: a tenth of the learning rate where the smoothed loss was lowest',
   steep: 'steepest slope: where the loss falls fastest per step of log(lr)',
-}
-
-export interface LrFindResult {
-  /** The learning rate of every step of the sweep. */
-  readonly lrs: readonly number[]
-  /** The smoothed loss after every step (fastai's debiased moving average, β = 0.98): the curve to plot. */
-  readonly losses: readonly number[]
-  readonly rawLosses: readonly number[]
-  readonly suggestion: { readonly lr: number; readonly rule: LrSuggestionRule; readonly description: string }
-  readonly suggestions: Readonly<Record<LrSuggestionRule, number>>
-  /** Why the sweep ended: all steps done, loss above 4× its minimum, a non-finite loss, or Stop. */
-  readonly stopReason: 'completed' | 'diverged' | 'non-finite' | 'stopped'
 }
 
 /** fastai's `valley`: the middle of the longest decreasing run of losses (longest decreasing subsequence). */

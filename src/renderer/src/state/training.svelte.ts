@@ -80,7 +80,7 @@ class TrainingState {
       if (this.phase === 'starting') this.phase = 'running'
     } else if (event.kind === 'epoch') {
       this.epochs = [...this.epochs, { record: event.record, atBatch: this.losses.count }]
-    } else {
+    } else if (event.kind === 'finished') {
       this.outcome = event
       this.phase = 'finished'
     }
