@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { allocateKernelArray, gatherUnitReference, gatherUnitWasm, gemmWasm, type GemmArgs } from '../../src/main/engine/kernels'
+import { allocateKernelArray, gatherUnitReference, gatherUnitWasm, gemmWasm, kernelBytes, type GemmArgs } from '../../src/main/engine/kernels'
 import { Random } from '../../src/main/engine/random'
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
@@ -32,17 +32,27 @@ describe('gathering a batch of images as floats', () => {
       const picked = rows.map((r) => r % count)
       const expected = new Float32Array(picked.length * rowLength)
       gatherUnitReference(src, picked, rowLength, expected)
-      const plain = new Float32Array(picked.length * rowLength)
-      const inKernelMemory = allocateKernelArray(picked.length * rowLength)
-      gatherUnitWasm!(src, Int32Array.from(picked), rowLength, plain)
-      gatherUnitWasm!(src, picked, rowLength, inKernelMemory)
-      expect(bits(plain)).toEqual(bits(expected))
-      expect(bits(inKernelMemory)).toEqual(bits(expected))
+      // every pairing of a source and an output in ordinary memory or in the kernels'
+      for (const source of [src, kernelBytes(src)]) {
+        const plain = new Float32Array(picked.length * rowLength)
+        const inKernelMemory = allocateKernelArray(picked.length * rowLength)
+        gatherUnitWasm!(source, Int32Array.from(picked), rowLength, plain)
+        gatherUnitWasm!(source, picked, rowLength, inKernelMemory)
+        expect(bits(plain)).toEqual(bits(expected))
+        expect(bits(inKernelMemory)).toEqual(bits(expected))
+      }
     }), { numRuns: 100 })
   })
 })
 
 describe.runIf(gemmWasm !== null)('arrays in the kernels’ memory', () => {
+  it('hold a copy of bytes made when asked, which later changes to the bytes do not reach', () => {
+    const bytes = Uint8Array.from([1, 2, 3])
+    const copy = kernelBytes(bytes)
+    bytes[0] = 9
+    expect(Array.from(copy)).toEqual([1, 2, 3])
+  })
+
   it('start zeroed and behave as any Float32Array', () => {
     const values = allocateKernelArray(1000)
     expect(values).toBeInstanceOf(Float32Array)

@@ -60,7 +60,7 @@ export function threadsReady(): Promise<void> {
 export { gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
-export { allocateKernelArray, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
+export { allocateKernelArray, kernelBytes, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs } from './matmul'
 export type { Col2im, ConvGeometry, Im2col } from './conv'

@@ -5,7 +5,7 @@ import { axpyRows, dotRows } from './gemv.as'
 import { mostlyZeros, sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } from './sparse.as'
 
 export { gemmChunks } from './parallel.as'
-export { bytesToUnit } from './images.as'
+export { bytesToUnit, gatherToUnit } from './images.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's

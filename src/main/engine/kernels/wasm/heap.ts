@@ -6,8 +6,9 @@ const MIN_BLOCK_BYTES = 64
  * At most this many bytes of blocks are handed out and not yet collected. Blocks come back only when the
  * garbage collector finds their views unreachable; past the cap `allocate` says no, and the caller falls back
  * to an ordinary array (the kernels then copy it in), so a collector that runs late never grows memory further.
+ * (What asks for blocks keeps them long: a loader's input array, a dataset's pixels.)
  */
-const MAX_LIVE_BYTES = 64 * 1024 * 1024
+const MAX_LIVE_BYTES = 512 * 1024 * 1024
 
 interface Block {
   readonly offset: number
@@ -42,6 +43,15 @@ export class WasmHeap {
     return view
   }
 
+  /** A zeroed Uint8Array of `length` in this memory, or null when the cap on live blocks is reached. */
+  allocateBytes(length: number): Uint8Array | null {
+    const block = this.take(length)
+    if (!block) return null
+    const view = new Uint8Array(this.memory.buffer, block.offset, length)
+    this.registry.register(view, block)
+    return view
+  }
+
   /**
    * A block for the caller's own bookkeeping (kernel scratch), kept until `release`d; it is not zeroed.
    * Unlike `allocate`, it ignores the cap: scratch is reused call after call, not collected.
@@ -59,7 +69,7 @@ export class WasmHeap {
   }
 
   /** Whether `view` lies in this memory (then its byteOffset is its address for the kernels). */
-  holds(view: Float32Array): boolean {
+  holds(view: ArrayBufferView): boolean {
     return this.buffers.has(view.buffer)
   }
 

@@ -80,6 +80,17 @@ export function allocateKernelArray(length: number): Float32Array {
 }
 
 /**
+ * A copy of `bytes` in the kernels' memory, which the gather reads in place (rows of a dataset's pixels): the
+ * copy is made now, so later changes to `bytes` do not reach it. `bytes` itself where the copy cannot be made.
+ */
+export function kernelBytes(bytes: Uint8Array): Uint8Array {
+  const copy = layout?.heap.allocateBytes(bytes.length)
+  if (!copy) return bytes
+  copy.set(bytes)
+  return copy
+}
+
+/**
  * How many threads one large GEMM may use, 1 (the default) to 8; helper threads start now and join in once
  * running. Results are bit-identical for every count: each element of C is summed in the same order.
  */

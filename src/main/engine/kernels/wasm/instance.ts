@@ -32,6 +32,8 @@ export interface GemmExports {
   gemmChunks(job: number, work: number): void
   /** out[i] = src[i] / 255 for `count` bytes at `src`, floats at `out` (see images.as.ts). */
   bytesToUnit(src: number, out: number, count: number): void
+  /** Rows `rows[0…count)` of the byte matrix at `src` as floats v / 255 at `out` (see images.as.ts). */
+  gatherToUnit(src: number, rows: number, count: number, rowLength: number, out: number): void
 }
 
 /** The compiled kernel module, the memory its instances share, and this thread's instance. */
