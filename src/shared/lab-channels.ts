@@ -4,6 +4,7 @@
  */
 export const LAB_CHANNELS = {
   labPixels: 'lab:pixels',
+  labBroadcast: 'lab:broadcast',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

@@ -45,12 +45,47 @@ export interface PixelsReply {
   readonly milliseconds: number
 }
 
+/** A tensor a traced step reads or makes, by the name the chapter's code gives it. */
+export interface TracedTensor {
+  readonly name: string
+  readonly shape: readonly number[]
+}
+
+/** One op as it ran: its code, the shapes that went in and came out, and the first values it made. */
+export interface TracedStep {
+  readonly code: string
+  /** The op: the ONNX op type its graph node carries, or the op's name for those without gradients. */
+  readonly op: string
+  readonly inputs: readonly TracedTensor[]
+  readonly output: TracedTensor
+  /** For two inputs of different shapes: both right-aligned to the output's rank (missing axes as 1), and the result. */
+  readonly broadcast: { readonly aligned: readonly (readonly number[])[]; readonly result: readonly number[] } | null
+  readonly note: string
+  /** The output's first values (at most 6), or for a stack of images its smallest, mean and largest value. */
+  readonly sample: { readonly kind: 'values'; readonly values: readonly number[] } | { readonly kind: 'range'; readonly min: number; readonly mean: number; readonly max: number }
+}
+
+/** Panel 2: the chapter's `mnist_distance(valid_c, mean_c)` and the verdict for every image, traced. */
+export interface BroadcastReply {
+  readonly label: number
+  /** The chapter's distance of every validation image of the class to the class's mean. */
+  readonly distance: readonly TracedStep[]
+  /** Every validation image of the class against every class's mean at once, to the class's accuracy. */
+  readonly verdict: readonly TracedStep[]
+  readonly accuracy: number
+  /** Bytes that copying the mean image once per validation image would have taken: broadcasting copies nothing. */
+  readonly copyBytesAvoided: number
+  readonly milliseconds: number
+}
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
+  labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
 /** What each Lab api function answers. */
 export interface LabReplies {
   labPixels: PixelsReply
+  labBroadcast: BroadcastReply
 }

@@ -27,6 +27,7 @@ describe('the Lab in a browser', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' })
   }
+  const panel = (id: string) => page.locator(`.tabs button[data-panel=${id}]`).click()
   const number = async (testId: string, within = page.locator('body')): Promise<number> => Number(await within.getByTestId(testId).first().textContent())
 
   beforeAll(async () => {
@@ -73,6 +74,24 @@ describe('the Lab in a browser', () => {
     expect(await number('baseline-l1-average')).toBeCloseTo(average, 4)
     expect(average).toBeCloseTo(0.9511, 4)
     await shoot('1-pixels')
+  })
+
+  it('2 · broadcasting: the shapes of the real ops, and the 7s’ accuracy the engine gives', async () => {
+    await panel('broadcast')
+    const distance = page.getByTestId('trace-distance')
+    await distance.waitFor()
+    expect(await distance.getByTestId('output-shape').allTextContents()).toEqual(['(28, 28)', '(1010, 28, 28)', '(1010, 28, 28)', '(1010,)'])
+    await page.getByTestId('lab-broadcast').getByRole('combobox').selectOption('1')
+    await expect.poll(() => distance.getByTestId('output-shape').nth(3).textContent()).toBe('(1028,)')
+    expect(await page.getByTestId('trace-verdict').getByTestId('output-shape').nth(1).textContent()).toBe('(1028, 2, 28, 28)')
+    // the engine here: each 7 nearer mean7 than mean3, by the chapter's mnist_distance
+    const means = classMeans(data.train, 2, 784)
+    const sevens = [...data.valid.labels.keys()].filter((i) => data.valid.labels[i] === 1)
+    const x = imagesTensor(data.valid, sevens, [784])
+    const [d3, d7] = [0, 1].map((label) => noGrad(() => x.sub(means.index(label)).abs().mean(-1)))
+    const right = sevens.filter((_, k) => d7.data[k] < d3.data[k]).length / sevens.length
+    expect(await number('broadcast-accuracy')).toBeCloseTo(right, 4)
+    await shoot('2-broadcast')
   })
 
   it('raised no console errors and no failed requests', () => {

@@ -33,6 +33,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   exportOnnx: [{ path: join(tmpdir(), 'digit-lab-fuzz-never-written.onnx') }],
   pickPath: ['export-onnx'],
   labPixels: [{ split: 'valid', index: 3 }],
+  labBroadcast: [{ label: 1 }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

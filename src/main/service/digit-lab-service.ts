@@ -124,6 +124,10 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().pixels(image)
   }
 
+  async labBroadcast(...[request]: ApiArgs<'labBroadcast'>): Promise<ApiReplies['labBroadcast']> {
+    return this.requireLab().broadcast(request.label)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()

@@ -2,6 +2,7 @@ import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
 import type { BaselineAccuracy, ImageRef, LabImage, LabReplies } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
+import { traceBroadcast } from './broadcast'
 import { splitOf } from './images'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
 
@@ -44,6 +45,10 @@ export class LabSession {
       baseline,
       milliseconds: performance.now() - started,
     }
+  }
+
+  broadcast(label: number): LabReplies['labBroadcast'] {
+    return traceBroadcast(this.dataset, this.means, label)
   }
 
   /** The baseline by both distances, computed once per dataset. */

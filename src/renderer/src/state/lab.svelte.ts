@@ -5,6 +5,7 @@ import { dataset } from './dataset.svelte'
 /** The Lab's panels, in the chapter's order. */
 export const LAB_PANELS = [
   { id: 'pixels', title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
+  { id: 'broadcast', title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -72,10 +73,26 @@ class PixelsPanel {
   }
 }
 
+/** Panel 2: the chapter's distance of a class's validation images to its mean, traced. */
+class BroadcastPanel {
+  label = $state(0)
+  readonly request = new LabRequest<LabReplies['labBroadcast']>()
+
+  show(label: number): Promise<unknown> {
+    this.label = label
+    return this.request.run(() => window.api.labBroadcast({ label }))
+  }
+
+  ensure(): void {
+    if (!this.request.reply && !this.request.busy) void this.show(this.label < (dataset.view?.labelNames.length ?? 0) ? this.label : 0)
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
   readonly pixels = new PixelsPanel()
+  readonly broadcast = new BroadcastPanel()
 }
 
 export const lab = new Lab()
