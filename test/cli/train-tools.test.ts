@@ -1,20 +1,9 @@
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { runTrain } from '../../src/main/cli/train'
 import { parseTrainArgs, resolveTrainingConfig } from '../../src/main/cli/train-args'
 import { formatLrFind } from '../../src/main/cli/train-tools'
 import type { LrFindResult } from '../../src/main/engine'
-
-function capture() {
-  const lines: string[] = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean))
-      done()
-    },
-  })
-  return { stream, lines }
-}
+import { capture } from '../helpers/capture'
 
 describe('digit-lab train: the going-deeper flags', () => {
   it('gives cnn and resnet18 their one-cycle defaults and takes the new options', () => {

@@ -1,22 +1,11 @@
 import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
 import { runTrain } from '../../src/main/cli/train'
 import { loadModel } from '../../src/main/storage/model-file'
-
-function capture() {
-  const lines: string[] = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean))
-      done()
-    },
-  })
-  return { stream, lines }
-}
+import { capture } from '../helpers/capture'
 
 describe('digit-lab train', () => {
   it('prints one JSON object per epoch and a final summary with --json', async () => {

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
 import { runPredict } from '../../src/main/cli/predict'
@@ -11,17 +10,7 @@ import { noGrad } from '../../src/main/engine/autograd'
 import { Tensor } from '../../src/main/engine/tensor'
 import { buildOnnxModel, describeModel } from '../../src/main/onnx'
 import { exportSource, mnistSample, tempFolder, trainBriefly } from './helpers'
-
-function capture() {
-  const lines: string[] = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean))
-      done()
-    },
-  })
-  return { stream, lines }
-}
+import { capture } from '../helpers/capture'
 
 describe('digit-lab train --export', () => {
   it('writes the ONNX file once parity holds, and prints the parity report', async () => {

@@ -13,6 +13,7 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
                        [--augment] [--clip N] [--lr-find] [--interpret]
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
+                       [--project run.digitlab] [--resume run.digitlab]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
 --threads: how many cores to compute on (default: all, up to ${MAX_THREADS}); the results are the same bits for any count.`
 
@@ -27,6 +28,10 @@ export interface TrainRequest {
   /** After training, print the confusion matrix, most-confused pairs and top losses. */
   readonly interpret: boolean
   readonly save?: string
+  /** Save the run as a project (weights, optimizer, history, shuffle state) to continue later. */
+  readonly project?: string
+  /** Continue the project saved here: its data, model and config, for `--epochs` more epochs. */
+  readonly resume?: string
   /** Write an ONNX file, checked against the engine on the validation set first. */
   readonly export?: string
   readonly json: boolean
@@ -71,6 +76,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         'lr-find': { type: 'boolean', default: false },
         interpret: { type: 'boolean', default: false },
         save: { type: 'string' },
+        project: { type: 'string' },
+        resume: { type: 'string' },
         export: { type: 'string' },
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
@@ -109,6 +116,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     lrFind: values['lr-find']!,
     interpret: values.interpret!,
     save: values.save === undefined ? undefined : userPath(values.save),
+    project: values.project === undefined ? undefined : userPath(values.project),
+    resume: values.resume === undefined ? undefined : userPath(values.resume),
     export: values.export === undefined ? undefined : userPath(values.export),
     json: values.json!,
     threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),

@@ -1,4 +1,7 @@
-import { openDataset } from '../datasets'
+import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, isBuiltinDataset, openDataset } from '../datasets'
+import type { EpochRecord } from '../engine/learner/recorder'
+import type { DatasetReference } from '../storage/project-manifest'
+import { openProject, resumeLearner, saveProject } from '../storage/project-state'
 import type { DigitDataset } from '../engine/data/dataset'
 import { setThreads } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
@@ -9,7 +12,8 @@ import { formatParity } from '../onnx/parity'
 import { saveModel } from '../storage/model-file'
 import type { TrainingConfig } from '../../shared/training'
 import { EpochTable, ProgressBar, formatDuration } from './terminal'
-import { parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
+import { TRAIN_USAGE, parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
+import { UsageError } from './usage'
 import { reportInterpretation, reportLrFind } from './train-tools'
 import { exportTrained } from './train-export'
 
@@ -59,26 +63,39 @@ function summarize(request: TrainRequest, config: TrainingConfig, dataset: Digit
   }
 }
 
+/** How a project names its data: a built-in, or a path imported with the default seeded split. */
+function datasetReference(source: string): DatasetReference {
+  return { source, split: isBuiltinDataset(source) ? null : { seed: DEFAULT_SEED, validPercent: DEFAULT_VALID_PERCENT } }
+}
+
 /** `digit-lab train …`: train on a dataset, print the epoch table (or JSON lines), optionally save. */
 export async function runTrain(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<TrainSummary> {
   const request = parseTrainArgs(argv)
   setThreads(request.threads)
-  const dataset = await openDataset(request.data)
-  const config = resolveTrainingConfig(request, dataset.labelNames.length)
+  const chosen = Object.keys(request.overrides).filter((key) => key !== 'epochs')
+  if (request.resume && chosen.length > 0) {
+    throw new UsageError(`--resume continues the project with its own settings; drop ${chosen.map((key) => `the ${key} option`).join(', ')} (only --epochs applies)`, TRAIN_USAGE)
+  }
+  const project = request.resume ? await openProject(request.resume) : null
+  const reference = project ? project.manifest.dataset : datasetReference(request.data)
+  const dataset = await openDataset(reference.source, reference.split ?? {})
+  // A resumed run keeps its project's config; only the number of epochs to train now is the user's.
+  const config = project ? { ...project.config, epochs: request.overrides.epochs ?? project.config.epochs } : resolveTrainingConfig(request, dataset.labelNames.length)
   const print = (line: string): void => void out.write(`${line}\n`)
   const bar = new ProgressBar()
   const started = performance.now()
   const table = new EpochTable(config.loss === 'mnist' ? ['batch_accuracy'] : ['accuracy'])
-  const learner = createLearner(dataset, config, [
+  const callbacks = [
     request.json ? {} : progressCallback(bar, started),
     {
-      afterEpoch: (record) => {
+      afterEpoch: (record: EpochRecord) => {
         bar.clear()
         if (request.json) print(JSON.stringify({ epoch: record.epoch, trainLoss: record.trainLoss, validLoss: record.validLoss, accuracy: Object.values(record.metrics)[0], seconds: record.seconds }))
         else print(table.row(record))
       },
     },
-  ])
+  ]
+  const learner = project ? resumeLearner(project, dataset, callbacks) : createLearner(dataset, config, callbacks)
   const stop = new AbortController()
   const onInterrupt = (): void => stop.abort()
   process.once('SIGINT', onInterrupt)
@@ -102,6 +119,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
       state: learner.model.stateDict(),
     })
   }
+  if (request.project) await saveProject(request.project, { learner, config, dataset, reference })
   let exported: ExportResult | undefined
   if (request.export) {
     exported = await exportTrained(request.export, request.data, config, dataset, learner, { accuracy: summary.accuracy, validLoss: summary.validLoss, trainLoss: summary.trainLoss })
@@ -111,7 +129,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   else {
     const perClass = Object.entries(summary.perClassAccuracy).map(([name, acc]) => `${name}: ${acc.toFixed(4)}`).join(', ')
     print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}` +
-      (request.save ? `; saved ${request.save}` : ''))
+      (request.save ? `; saved ${request.save}` : '') + (request.project ? `; project saved to ${request.project}` : ''))
     if (exported) print(`exported ${exported.path} (${(exported.bytes / 1024).toFixed(1)} KB): ${formatParity(exported.parity)}`)
   }
   return result
