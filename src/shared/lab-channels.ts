@@ -5,6 +5,7 @@
 export const LAB_CHANNELS = {
   labPixels: 'lab:pixels',
   labBroadcast: 'lab:broadcast',
+  labSgd: 'lab:sgd',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

@@ -1,6 +1,8 @@
 import * as v from 'valibot'
 import type { LabApiName } from './lab-channels'
 
+const finite = v.pipe(v.number(), v.finite())
+const seed = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1))
 const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000))
 
 /** One image of the open dataset: its split and its position there. */
@@ -78,9 +80,63 @@ export interface BroadcastReply {
   readonly milliseconds: number
 }
 
+/** The roller coaster's three parameters: speed = a·t² + b·t + c. */
+export type Quadratic = readonly [number, number, number]
+
+export const SgdRequestSchema = v.object({
+  /** Seeds the noisy data and the random starting parameters, as `torch.manual_seed`. */
+  seed,
+  lr: v.pipe(v.number(), v.minValue(1e-9), v.maxValue(1)),
+  /** Where to step from; null starts at the seed's random parameters. */
+  params: v.nullable(v.tuple([finite, finite, finite])),
+  /** SGD steps to take (0: only show where the parameters are). */
+  steps: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)),
+  /** Also compare learning rates from the seed's start (when the learning rate changes). */
+  compare: v.boolean(),
+})
+export type SgdRequest = v.InferOutput<typeof SgdRequestSchema>
+
+/** One step of the chapter's loop: predict, loss, gradient, `params -= lr·grad`. */
+export interface SgdStep {
+  readonly params: Quadratic
+  readonly predictions: readonly number[]
+  /** MSE of the predictions against the speeds. */
+  readonly loss: number
+  /** ∂loss/∂a, ∂loss/∂b, ∂loss/∂c, by autograd. */
+  readonly grads: Quadratic
+  /** lr · grad */
+  readonly updates: Quadratic
+  /** The parameters after the step. */
+  readonly next: Quadratic
+}
+
+/** The loss, step by step, from the same start at one learning rate. */
+export interface LrRegime {
+  readonly name: string
+  readonly lr: number
+  /** Losses before each step, ending early where they stop being finite or pass 1e12. */
+  readonly losses: readonly number[]
+  readonly diverged: boolean
+}
+
+/** Panel 3: the roller coaster data, the steps taken, where they ended, and learning rates compared. */
+export interface SgdReply {
+  readonly lr: number
+  readonly time: readonly number[]
+  readonly speed: readonly number[]
+  readonly steps: readonly SgdStep[]
+  /** Where the steps left the parameters, and the loss there. */
+  readonly end: { readonly params: Quadratic; readonly predictions: readonly number[]; readonly loss: number }
+  /** True when a step made the loss or a parameter too large to go on (the steps stop there). */
+  readonly diverged: boolean
+  /** When asked, from the seed's start: a learning rate too small, a good one, ones too large, and this one. */
+  readonly regimes: readonly LrRegime[] | null
+}
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
+  labSgd: v.tuple([SgdRequestSchema]),
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
@@ -88,4 +144,5 @@ export const LAB_ARGS = {
 export interface LabReplies {
   labPixels: PixelsReply
   labBroadcast: BroadcastReply
+  labSgd: SgdReply
 }

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { importDataset } from '../../src/main/datasets'
-import { classMeans, noGrad, PixelSimilarity, type DigitDataset } from '../../src/main/engine'
+import { classMeans, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
 import { imagesTensor } from '../../src/main/service/lab/images'
+import { rollerCoaster } from '../../src/main/service/lab/sgd'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp } from './app-helpers'
@@ -28,6 +29,8 @@ describe('the Lab in a browser', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   }
   const panel = (id: string) => page.locator(`.tabs button[data-panel=${id}]`).click()
+  /** The full-precision value a cell carries (its text is rounded for reading). */
+  const exact = async (cell: ReturnType<Page['locator']>): Promise<number> => Number(await cell.getAttribute('data-value'))
   const number = async (testId: string, within = page.locator('body')): Promise<number> => Number(await within.getByTestId(testId).first().textContent())
 
   beforeAll(async () => {
@@ -92,6 +95,34 @@ describe('the Lab in a browser', () => {
     const right = sevens.filter((_, k) => d7.data[k] < d3.data[k]).length / sevens.length
     expect(await number('broadcast-accuracy')).toBeCloseTo(right, 4)
     await shoot('2-broadcast')
+  })
+
+  it('3 · SGD by hand: after Step, each parameter is p − lr·∂L/∂p, with the gradient autograd gives here', async () => {
+    await panel('sgd')
+    await page.getByTestId('sgd-table').waitFor()
+    await page.getByTestId('sgd-step').click()
+    await expect.poll(() => page.getByTestId('lab-sgd').getByText('1 steps').count()).toBe(1)
+    const lr = Number(await page.getByTestId('sgd-lr').textContent())
+    expect(lr).toBe(1e-5)
+    const rows = page.getByTestId('sgd-table').locator('tbody tr')
+    const read = async (testId: string) => Promise.all([0, 1, 2].map((k) => exact(rows.nth(k).getByTestId(testId))))
+    const [before, grad, after] = [await read('before'), await read('grad'), await read('after')]
+    before.forEach((p, k) => expect(Math.abs(after[k] - (p - lr * grad[k]))).toBeLessThan(1e-6 * Math.max(1, Math.abs(p))))
+    // the engine here, from the seed's start: the chapter's f(t, params), MSE, backward
+    const { time, speed, start } = rollerCoaster(42)
+    expect(before).toEqual(start)
+    const params = new Tensor(Float32Array.from(start), [3]).requiresGrad_()
+    mse(time.pow(2).mul(params.index(0)).add(time.mul(params.index(1))).add(params.index(2)), speed).backward()
+    grad.forEach((g, k) => expect(Math.abs(g - params.grad!.data[k])).toBeLessThan(1e-6 * Math.max(1, Math.abs(g))))
+
+    await page.getByRole('button', { name: 'Run 10' }).click()
+    await expect.poll(() => page.getByTestId('lab-sgd').getByText('11 steps').count()).toBe(1)
+    await shoot('3-sgd')
+    await page.getByRole('slider', { name: /Learning rate/ }).fill('-3.5')
+    await expect.poll(() => page.getByTestId('sgd-lr').textContent()).toBe('3.2e-4')
+    await page.getByRole('button', { name: 'Run 10' }).click()
+    await page.getByText('the learning rate is too large').waitFor()
+    await shoot('3-sgd-diverged')
   })
 
   it('raised no console errors and no failed requests', () => {

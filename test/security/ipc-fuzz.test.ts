@@ -34,6 +34,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   pickPath: ['export-onnx'],
   labPixels: [{ split: 'valid', index: 3 }],
   labBroadcast: [{ label: 1 }],
+  labSgd: [{ seed: 42, lr: 1e-5, params: [1, 2, 3], steps: 10, compare: true }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

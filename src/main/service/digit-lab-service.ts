@@ -13,6 +13,7 @@ import { ModelSession } from './model-session'
 import { TrainedModel } from './trained-model'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
 import type { PathPurpose } from '../../shared/inference'
+import type { InterpretationView } from '../../shared/interpretation'
 
 export interface ServiceOptions {
   readonly version: string
@@ -31,6 +32,13 @@ export interface ServiceOptions {
   readonly writeOnlyPickedPaths?: boolean
 }
 
+/** The share of validation images on the diagonal of the confusion matrix. */
+function accuracyOf(view: InterpretationView | null): number | null {
+  if (!view) return null
+  const total = view.confusion.flat().reduce((a, b) => a + b, 0)
+  return total === 0 ? null : view.confusion.reduce((sum, row, i) => sum + row[i], 0) / total
+}
+
 /**
  * Digit Lab as the renderer sees it, with no Electron in sight: the same object serves the
  * Electron window, the browser mode and the tests. It owns the open dataset, the training run
@@ -43,6 +51,8 @@ export class DigitLabService implements ApiHandlers {
   private run: TrainingRun | null = null
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
+  /** Where the last run's model is wrong; it may still be computing (the worker's last pass). */
+  private lastInterpretation: Promise<InterpretationView | null> = Promise.resolve(null)
   private readonly model = new ModelSession()
   /** Paths the user chose in a save dialog: the only ones written to when `writeOnlyPickedPaths`. */
   private readonly pickedForWriting = new Set<string>()
@@ -86,7 +96,7 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async interpretation(): Promise<ApiReplies['interpretation']> {
-    return this.lastOutcome?.interpretation ?? null
+    return this.lastInterpretation
   }
 
   async stopTraining(): Promise<void> {
@@ -128,6 +138,10 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().broadcast(request.label)
   }
 
+  async labSgd(...[request]: ApiArgs<'labSgd'>): Promise<ApiReplies['labSgd']> {
+    return this.requireLab().sgd(request)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()
@@ -162,33 +176,34 @@ export class DigitLabService implements ApiHandlers {
     const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
     const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.options.workerLimits ?? TRAINING_WORKER_LIMITS, task)
     this.run = run
-    const outcome = run.outcome.then(async (result) => {
-      const adopted = result.state ? await this.adoptModel(config, result) : null
-      if (task === 'train') this.lastOutcome = result
+    const outcome = run.outcome.then((result) => {
+      if (task === 'train') {
+        this.lastOutcome = result
+        this.lastInterpretation = run.interpretation
+      }
       this.run = null
-      const message = adopted ? `${result.message}; ${adopted}` : result.message
-      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message, validation: result.validation })
+      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation })
+      // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
+      if (result.state) void this.adoptModel(config, result, run.interpretation)
       return result
     })
     return { runId, outcome }
   }
 
-  /** Rebuild the run's model in main and hand it to Draw and Export; returns why, if that failed. */
-  private async adoptModel(config: TrainingConfig, outcome: RunOutcome): Promise<string | null> {
+  /**
+   * Rebuild the run's model in main and hand it to Draw and Export, with its accuracy (the last
+   * epoch's, or else the interpretation's); a model that cannot be prepared is reported as none.
+   */
+  private async adoptModel(config: TrainingConfig, outcome: RunOutcome, interpretation: Promise<InterpretationView | null>): Promise<void> {
     const open = this.requireDataset()
-    const accuracy = outcome.validation ? (Object.values(outcome.validation.metrics)[0] ?? null) : null
     try {
+      const recorded = outcome.validation ? (Object.values(outcome.validation.metrics)[0] ?? null) : null
+      const accuracy = recorded ?? accuracyOf(await interpretation)
       const trained = TrainedModel.fromState(config, open.dataset, open.view.source, outcome.state!, outcome.epochsDone, accuracy)
       this.options.emit({ kind: 'model', model: await this.model.useTrained(trained) })
-      return null
     } catch (error) {
-      return `the model could not be prepared for drawing and export: ${error instanceof Error ? error.message : String(error)}`
+      this.options.emit({ kind: 'model', model: null, problem: `the model could not be prepared for drawing and export: ${error instanceof Error ? error.message : String(error)}` })
     }
-  }
-
-  private requireLab(): LabSession {
-    this.requireDataset()
-    return this.lab!
   }
 
   private requireDataset(): OpenDataset {

@@ -1,9 +1,10 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, ImageRef, LabImage, LabReplies } from '../../../shared/lab'
+import type { BaselineAccuracy, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { splitOf } from './images'
+import { sgdByHand } from './sgd'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
 
 /**
@@ -49,6 +50,10 @@ export class LabSession {
 
   broadcast(label: number): LabReplies['labBroadcast'] {
     return traceBroadcast(this.dataset, this.means, label)
+  }
+
+  sgd(request: SgdRequest): LabReplies['labSgd'] {
+    return sgdByHand(request)
   }
 
   /** The baseline by both distances, computed once per dataset. */

@@ -1,11 +1,12 @@
 import type { DatasetView } from '../../../shared/datasets'
-import type { ImageRef, LabReplies } from '../../../shared/lab'
+import type { ImageRef, LabReplies, LrRegime, Quadratic, SgdStep } from '../../../shared/lab'
 import { dataset } from './dataset.svelte'
 
 /** The Lab's panels, in the chapter's order. */
 export const LAB_PANELS = [
   { id: 'pixels', title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
   { id: 'broadcast', title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
+  { id: 'sgd', title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -88,11 +89,57 @@ class BroadcastPanel {
   }
 }
 
+/** Panel 3: SGD by hand on the chapter's roller coaster; the steps so far live here. */
+class SgdPanel {
+  seed = $state(42)
+  /** log10 of the learning rate, as the slider moves it. */
+  logLr = $state(-5)
+  readonly request = new LabRequest<LabReplies['labSgd']>()
+  /** Every step since the start, in order. */
+  history = $state.raw<readonly SgdStep[]>([])
+  regimes = $state.raw<readonly LrRegime[]>([])
+
+  readonly lr = $derived(Number((10 ** this.logLr).toPrecision(2)))
+  readonly reply = $derived(this.request.reply)
+  /** The last step taken (the one whose numbers the table shows). */
+  readonly last = $derived(this.history.at(-1) ?? null)
+
+  /** Back to the seed's random parameters. */
+  async start(): Promise<void> {
+    this.history = []
+    await this.#ask(null, 0, true)
+  }
+
+  /** Take `steps` steps from where the parameters are now. */
+  async step(steps: number): Promise<void> {
+    const params = this.reply?.end.params ?? null
+    const reply = await this.#ask(params, steps, false)
+    if (reply) this.history = [...this.history, ...reply.steps]
+  }
+
+  /** Try another learning rate: the comparison is drawn again; the parameters stay. */
+  async setLr(logLr: number): Promise<void> {
+    this.logLr = logLr
+    await this.#ask(this.reply?.end.params ?? null, 0, true)
+  }
+
+  ensure(): void {
+    if (!this.reply && !this.request.busy) void this.start()
+  }
+
+  async #ask(params: Quadratic | null, steps: number, compare: boolean): Promise<LabReplies['labSgd'] | null> {
+    const reply = await this.request.run(() => window.api.labSgd({ seed: this.seed, lr: this.lr, params: params && [...params], steps, compare }))
+    if (reply?.regimes) this.regimes = reply.regimes
+    return reply
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
   readonly pixels = new PixelsPanel()
   readonly broadcast = new BroadcastPanel()
+  readonly sgd = new SgdPanel()
 }
 
 export const lab = new Lab()
