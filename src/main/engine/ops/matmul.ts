@@ -49,12 +49,22 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const out = product(x, weight, false, true)
   if (bias) {
     const [rows, cols] = out.shape
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] += bias.data[j]
+    const [values, b] = [out.data, bias.data]
+    for (let i = 0, at = 0; i < rows; i++) for (let j = 0; j < cols; j++, at++) values[at] += b[j]
   }
   const inputs = bias ? [x, weight, bias] : [x, weight]
   return record(out, 'Gemm', inputs, (g) => [
     x.requiresGrad ? product(g, weight, false, false) : null,
     weight.requiresGrad ? product(g, x, true, false) : null,
-    bias?.requiresGrad ? g.sum(0) : null,
+    bias?.requiresGrad ? columnSums(g) : null,
   ])
+}
+
+/** The sums of a matrix's columns, each in float64 in row order: `g.sum(0)`'s bits, without its general walk. */
+function columnSums(g: Tensor): Tensor {
+  const [rows, cols] = g.shape
+  const sums = new Float64Array(cols)
+  const values = g.data
+  for (let i = 0, at = 0; i < rows; i++) for (let j = 0; j < cols; j++, at++) sums[j] += values[at]
+  return new Tensor(new Float32Array(sums), [cols])
 }

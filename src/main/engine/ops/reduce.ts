@@ -34,7 +34,7 @@ function sumValues(x: Tensor, axes: readonly number[]): Float64Array {
 // d Σa = 1·dΣ, broadcast back over the summed axes
 export function sum(x: Tensor, axes?: number | readonly number[], keepDim = false): Tensor {
   const resolved = normalizeAxes(axes, x.rank)
-  const out = new Tensor(Float32Array.from(sumValues(x, resolved)), reducedShape(x.shape, resolved, keepDim))
+  const out = new Tensor(new Float32Array(sumValues(x, resolved)), reducedShape(x.shape, resolved, keepDim))
   const keptShape = reducedShape(x.shape, resolved, true)
   return record(out, 'ReduceSum', [x], (g) => [g.reshape(...keptShape).expand(...x.shape)])
 }
