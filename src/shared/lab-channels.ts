@@ -6,6 +6,7 @@ export const LAB_CHANNELS = {
   labPixels: 'lab:pixels',
   labBroadcast: 'lab:broadcast',
   labSgd: 'lab:sgd',
+  labDerivative: 'lab:derivative',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

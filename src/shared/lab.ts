@@ -133,10 +133,48 @@ export interface SgdReply {
   readonly regimes: readonly LrRegime[] | null
 }
 
+/** The functions whose slope panel 4 shows. */
+export const DERIVATIVE_FUNCTIONS = ['square', 'cube', 'sigmoid', 'relu'] as const
+export type DerivativeFunction = (typeof DERIVATIVE_FUNCTIONS)[number]
+
+/** Where panel 4's point may be dragged. */
+export const DERIVATIVE_DOMAIN = [-4, 4] as const
+
+export const DerivativeRequestSchema = v.object({
+  fn: v.picklist(DERIVATIVE_FUNCTIONS),
+  x: v.pipe(v.number(), v.minValue(DERIVATIVE_DOMAIN[0]), v.maxValue(DERIVATIVE_DOMAIN[1])),
+})
+export type DerivativeRequest = v.InferOutput<typeof DerivativeRequestSchema>
+
+/** Panel 4: f at a point, autograd's slope there, and the curve. */
+export interface DerivativeReply {
+  readonly fn: DerivativeFunction
+  /** f as the chapter writes it: `x**2`. */
+  readonly code: string
+  /** The derivative as a formula: `2x`. */
+  readonly formula: string
+  /** x as the engine holds it (float32). */
+  readonly x: number
+  readonly y: number
+  /** `x.grad` after `f(x).backward()`. */
+  readonly grad: number
+  /** The formula's value at x, for comparison. */
+  readonly exact: number
+  /** (f(x + h) − f(x − h)) / 2h, by the engine, h = 1e-3. */
+  readonly centralDifference: number
+  /** The tangent at x: y = slope·x + intercept. */
+  readonly tangent: { readonly slope: number; readonly intercept: number }
+  /** f over the domain, by the engine. */
+  readonly curve: readonly (readonly [number, number])[]
+  /** The chapter's vector example: x = [3, 4, 10], `f(x).sum().backward()`, x.grad. */
+  readonly vector: { readonly x: readonly number[]; readonly grad: readonly number[] }
+}
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
   labSgd: v.tuple([SgdRequestSchema]),
+  labDerivative: v.tuple([DerivativeRequestSchema]),
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
@@ -145,4 +183,5 @@ export interface LabReplies {
   labPixels: PixelsReply
   labBroadcast: BroadcastReply
   labSgd: SgdReply
+  labDerivative: DerivativeReply
 }

@@ -125,6 +125,30 @@ describe('the Lab in a browser', () => {
     await shoot('3-sgd-diverged')
   })
 
+  it('4 · the derivative: dragging the point gives x.grad = 2x by autograd, the tangent’s slope', async () => {
+    await panel('derivative')
+    const grad = page.getByTestId('derivative-table').getByTestId('grad')
+    await grad.waitFor()
+    expect(await exact(grad)).toBe(6)
+    const plot = page.getByTestId('derivative-plot').locator('svg')
+    const box = (await plot.boundingBox())!
+    // x runs from −4 at the left margin (56 px) to 4 at the right one (14 px): drag to x = −1.5
+    const at = (x: number) => box.x + 56 + ((x + 4) / 8) * (box.width - 56 - 14)
+    await page.mouse.move(at(2), box.y + 100)
+    await page.mouse.down()
+    await page.mouse.move(at(-1.5), box.y + 200, { steps: 8 })
+    await page.mouse.up()
+    await expect.poll(async () => Math.abs((await exact(grad)) + 3)).toBeLessThan(0.05)
+    const x = Number(await page.getByRole('slider', { name: 'x' }).inputValue())
+    const xt = new Tensor(Float32Array.of(x), []).requiresGrad_()
+    xt.pow(2).backward()
+    expect(await exact(grad)).toBe(xt.grad!.item())
+    expect(await page.getByTestId('vector-grad').textContent()).toBe('[6, 8, 20]')
+    await shoot('4-derivative')
+    await page.getByRole('button', { name: 'sigmoid' }).click()
+    await expect.poll(async () => Math.abs((await exact(grad)) - Math.exp(-x) / (1 + Math.exp(-x)) ** 2)).toBeLessThan(1e-6)
+  })
+
   it('raised no console errors and no failed requests', () => {
     expect(problems).toEqual([])
   })

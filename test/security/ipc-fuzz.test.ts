@@ -35,6 +35,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   labPixels: [{ split: 'valid', index: 3 }],
   labBroadcast: [{ label: 1 }],
   labSgd: [{ seed: 42, lr: 1e-5, params: [1, 2, 3], steps: 10, compare: true }],
+  labDerivative: [{ fn: 'sigmoid', x: 1.5 }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

@@ -142,6 +142,10 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().sgd(request)
   }
 
+  async labDerivative(...[request]: ApiArgs<'labDerivative'>): Promise<ApiReplies['labDerivative']> {
+    return this.requireLab().derivative(request)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()
@@ -209,5 +213,10 @@ export class DigitLabService implements ApiHandlers {
   private requireDataset(): OpenDataset {
     if (!this.open) throw new Error('no dataset is open: open a sample or a folder first')
     return this.open
+  }
+
+  private requireLab(): LabSession {
+    if (!this.lab) throw new Error('no dataset is open: open a sample or a folder first')
+    return this.lab
   }
 }

@@ -1,8 +1,9 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
+import { derivativeAt } from './derivative'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
@@ -54,6 +55,10 @@ export class LabSession {
 
   sgd(request: SgdRequest): LabReplies['labSgd'] {
     return sgdByHand(request)
+  }
+
+  derivative(request: DerivativeRequest): LabReplies['labDerivative'] {
+    return derivativeAt(request)
   }
 
   /** The baseline by both distances, computed once per dataset. */

@@ -1,5 +1,5 @@
 import type { DatasetView } from '../../../shared/datasets'
-import type { ImageRef, LabReplies, LrRegime, Quadratic, SgdStep } from '../../../shared/lab'
+import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
 import { dataset } from './dataset.svelte'
 
 /** The Lab's panels, in the chapter's order. */
@@ -7,6 +7,7 @@ export const LAB_PANELS = [
   { id: 'pixels', title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
   { id: 'broadcast', title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
   { id: 'sgd', title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
+  { id: 'derivative', title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -134,12 +135,44 @@ class SgdPanel {
   }
 }
 
+/** Panel 4: f(x) with a draggable point; while a request is out, only the latest position waits. */
+class DerivativePanel {
+  fn = $state<DerivativeFunction>('square')
+  x = $state(3)
+  readonly request = new LabRequest<LabReplies['labDerivative']>()
+  #waiting = false
+
+  /** Move the point (clamped to the domain) and ask for its slope. */
+  async moveTo(x: number): Promise<void> {
+    this.x = Math.round(Math.min(DERIVATIVE_DOMAIN[1], Math.max(DERIVATIVE_DOMAIN[0], x)) * 100) / 100
+    if (this.request.busy) {
+      this.#waiting = true
+      return
+    }
+    await this.request.run(() => window.api.labDerivative({ fn: this.fn, x: this.x }))
+    if (this.#waiting) {
+      this.#waiting = false
+      await this.moveTo(this.x)
+    }
+  }
+
+  choose(fn: DerivativeFunction): Promise<void> {
+    this.fn = fn
+    return this.moveTo(this.x)
+  }
+
+  ensure(): void {
+    if (!this.request.reply && !this.request.busy) void this.moveTo(this.x)
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
   readonly pixels = new PixelsPanel()
   readonly broadcast = new BroadcastPanel()
   readonly sgd = new SgdPanel()
+  readonly derivative = new DerivativePanel()
 }
 
 export const lab = new Lab()
