@@ -90,7 +90,7 @@ export type ApiArgs<N extends ApiName> = v.InferOutput<(typeof API_ARGS)[N]>
 export type AppEvent =
   | { readonly kind: 'training'; readonly runId: number; readonly event: TrainingEvent }
   | { readonly kind: 'import'; readonly progress: ImportProgressEvent }
-  | { readonly kind: 'model'; readonly model: ModelView | null }
+  | { readonly kind: 'model'; readonly model: ModelView | null; readonly problem?: string }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

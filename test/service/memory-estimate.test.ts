@@ -1,9 +1,8 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { totalmem } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
 import { createLearner } from '../../src/main/engine'
+import { topologicalOrder } from '../../src/main/engine/autograd'
 import { estimateTrainingMemory } from '../../src/main/engine/learner/memory'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { checkMemoryBudget, defaultMemoryBudget, MemoryBudgetError } from '../../src/main/service/memory-budget'
@@ -11,9 +10,6 @@ import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/tra
 import type { ModelKind } from '../../src/shared/models'
 import { everyNth } from '../helpers/datasets'
 import { recordFigures } from '../helpers/figures'
-
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
 
 const dataset = everyNth(loadBuiltinDataset('mnist-sample'), 4)
 const config = (kind: ModelKind, overrides: Partial<TrainingConfig> = {}): TrainingConfig => ({ ...defaultTrainingConfig(kind, 2), loss: 'ce', ...overrides })
@@ -39,22 +35,26 @@ describe('the engine’s memory estimate for a run', () => {
     expect(estimateTrainingMemory(dataset, config('pixel')).activations).toBe(0)
   })
 
-  it('agrees with what a forward pass really keeps alive (typed arrays measured around one batch)', () => {
+  it('agrees with what a forward pass really keeps alive (every tensor its graph holds for backward)', () => {
     const measured: Record<string, { estimatedMB: number; measuredMB: number }> = {}
     for (const kind of ['cnn', 'resnet18'] as const) {
       const run = config(kind, { batchSize: 32 })
       const estimate = estimateTrainingMemory(dataset, run)
       const learner = createLearner(dataset, run)
       const x = learner.dls.train.dataset.batch(Array.from({ length: 32 }, (_, i) => i)).x
-      gc()
-      const before = process.memoryUsage().arrayBuffers
       const output = learner.model.forward(x)
-      const kept = process.memoryUsage().arrayBuffers - before
+      // NOTE: counted from the graph, not from the process's memory: the garbage collector's timing and the
+      // ops' reused scratch buffers made a before/after reading of arrayBuffers meaningless (it went negative).
+      const params = new Set(learner.model.parameters())
+      const kept = topologicalOrder(output).filter((t) => t !== x && !params.has(t)).reduce((bytes, t) => bytes + t.data.byteLength, 0)
       expect(output.shape[0]).toBe(32)
-      // The estimate holds forward and backward (×2); the forward alone was measured.
+      // The estimate holds forward and backward (×2); the forward alone was measured. It must never count
+      // less than the graph holds (a run it lets start must fit), and not so much more that it refuses needlessly;
+      // it also counts the ops' transient buffers (im2col), which the graph does not hold.
       const ratio = estimate.activations / 2 / kept
-      expect(ratio, `${kind}: estimated ${(estimate.activations / 2 / MB).toFixed(1)} MB, measured ${(kept / MB).toFixed(1)} MB`).toBeGreaterThan(0.6)
-      expect(ratio).toBeLessThan(1.6)
+      const label = `${kind}: estimated ${(estimate.activations / 2 / MB).toFixed(1)} MB, graph holds ${(kept / MB).toFixed(1)} MB`
+      expect(ratio, label).toBeGreaterThanOrEqual(1)
+      expect(ratio, label).toBeLessThan(3)
       measured[kind] = { estimatedMB: estimate.activations / 2 / MB, measuredMB: kept / MB }
     }
     recordFigures('memory-estimate', { batch: 32, forwardPass: measured })

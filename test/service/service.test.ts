@@ -8,6 +8,16 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import type { AppEvent } from '../../src/shared/api'
 import { defaultTrainingConfig } from '../../src/shared/training'
 
+/** Resolves once an event matching `found` has been emitted. */
+function eventually(events: AppEvent[], found: (event: AppEvent) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const wait = setInterval(() => events.some(found) && (clearInterval(wait), resolve()), 20)
+  })
+}
+
+const finished = (event: AppEvent): boolean => event.kind === 'training' && event.event.kind === 'finished'
+const modelReady = (event: AppEvent): boolean => event.kind === 'model'
+
 function service() {
   const events: AppEvent[] = []
   return { service: new DigitLabService({ version: 'test', emit: (event) => events.push(event) }), events }
@@ -65,9 +75,7 @@ describe('DigitLabService', () => {
     await app.openFolder(await digitFolder(), { validPercent: 25 })
     const { runId } = await app.startTraining({ ...defaultTrainingConfig('linear', 2), epochs: 3, batchSize: 8 })
     await expect(app.startTraining(defaultTrainingConfig('linear', 2))).rejects.toThrow(/in progress/)
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => app.lastRunOutcome && (clearInterval(wait), resolve()), 20)
-    })
+    await eventually(events, finished)
     expect(app.lastRunOutcome?.status).toBe('completed')
     const mine = events.filter((e) => e.kind === 'training' && e.runId === runId)
     expect(mine.filter((e) => e.kind === 'training' && e.event.kind === 'epoch')).toHaveLength(3)
@@ -96,9 +104,7 @@ describe('DigitLabService models: Draw and Export', () => {
     const { service: app, events } = service()
     await app.openSample('mnist-sample')
     await app.startTraining({ ...defaultTrainingConfig('simple_net', 2), epochs: 1 })
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
-    })
+    await eventually(events, modelReady)
     return { app, events }
   }
 
@@ -169,16 +175,14 @@ describe('DigitLabService: the learning-rate finder and interpretation', () => {
     const { service: app, events } = service()
     await app.openSample('mnist-sample')
     await app.startTraining({ ...defaultTrainingConfig('linear', 2), epochs: 1 })
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
-    })
-    const finished = events.find((e) => e.kind === 'training' && e.event.kind === 'finished')
+    await eventually(events, finished)
+    const done = events.find(finished)
     const view = await app.interpretation()
     expect(view!.labels).toEqual(['3', '7'])
     expect(view!.confusion.flat().reduce((a, b) => a + b)).toBe(2038)
     expect(view!.predicted).toHaveLength(2038)
     const correct = view!.confusion[0][0] + view!.confusion[1][1]
-    expect(finished).toMatchObject({ event: { validation: { metrics: { batch_accuracy: correct / 2038 } } } })
+    expect(done).toMatchObject({ event: { validation: { metrics: { batch_accuracy: correct / 2038 } } } })
     const wrongSevens = view!.predicted.flatMap((p, i) => (i >= 1010 && p === 0 ? [i] : []))
     expect(wrongSevens).toHaveLength(view!.confusion[1][0])
     const images = await app.imagesAt({ split: 'valid', indices: wrongSevens.slice(0, 3) })
@@ -193,11 +197,9 @@ describe('DigitLabService: the learning-rate finder and interpretation', () => {
     const { service: app, events } = service()
     await app.openSample('mnist-sample')
     await app.startTraining(defaultTrainingConfig('pixel', 2))
-    await new Promise<void>((resolve) => {
-      const wait = setInterval(() => events.some((e) => e.kind === 'training' && e.event.kind === 'finished') && (clearInterval(wait), resolve()), 20)
-    })
-    const finished = events.find((e) => e.kind === 'training' && e.event.kind === 'finished')
-    expect(finished?.kind === 'training' && finished.event.kind === 'finished' && finished.event.validation?.metrics.accuracy).toBeCloseTo(0.9514, 4)
+    await eventually(events, modelReady)
+    const done = events.find(finished)
+    expect(done?.kind === 'training' && done.event.kind === 'finished' && done.event.validation?.metrics.accuracy).toBeCloseTo(0.9514, 4)
     expect(await app.currentModel()).toMatchObject({ name: 'pixel', accuracy: expect.closeTo(0.9514, 4) })
     await app.close()
   })

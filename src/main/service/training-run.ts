@@ -14,8 +14,9 @@ import { shareDataset } from './shared-dataset'
 export const TRAINING_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 }
 
 /**
- * How a run ended and what it left: the weights as they stood, their validation and where they are
- * wrong (all absent after a crash, or after a finder sweep, which leaves its curve instead).
+ * How a run ended and what it left: the weights as they stood and, when its last epoch finished
+ * (or it trains none), their validation — all absent after a crash, or after a finder sweep,
+ * which leaves its curve instead.
  */
 export interface RunOutcome {
   readonly status: RunStatus
@@ -24,15 +25,14 @@ export interface RunOutcome {
   readonly state: Record<string, Float32Array> | null
   readonly batchLosses: readonly number[]
   readonly validation: ValidationSummary | null
-  readonly interpretation: InterpretationView | null
   readonly lrFind: LrFindResult | null
 }
 
 const crashed = (message: string): RunOutcome => ({
-  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], validation: null, interpretation: null, lrFind: null,
+  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], validation: null, lrFind: null,
 })
 
-function outcomeOf(message: Exclude<FromWorker, { type: 'event' }>): RunOutcome {
+function outcomeOf(message: Exclude<FromWorker, { type: 'event' | 'interpreted' }>): RunOutcome {
   switch (message.type) {
     case 'failed':
       return crashed(`training failed: ${message.message}`)
@@ -48,10 +48,12 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'event' }>): RunOutcome 
 /**
  * One training run in its own worker thread. Events arrive through `onEvent` while it trains;
  * `stop()` ends it within one batch, keeping the model as it stands; `outcome` settles exactly
- * once — also when the worker crashes, which is reported and never takes the app down.
+ * once — also when the worker crashes, which is reported and never takes the app down. Where the
+ * model is wrong (`interpretation`) follows, from one more pass over the validation split.
  */
 export class TrainingRun {
   readonly outcome: Promise<RunOutcome>
+  readonly interpretation: Promise<InterpretationView | null>
   private readonly worker: Worker
   private settled = false
 
@@ -63,20 +65,27 @@ export class TrainingRun {
     task: RunTask = 'train',
   ) {
     this.worker = spawnWorker('training-worker', { resourceLimits: limits })
+    let interpreted: (view: InterpretationView | null) => void = () => {}
+    this.interpretation = new Promise((resolve) => (interpreted = resolve))
+    const done = (view: InterpretationView | null): void => {
+      interpreted(view)
+      void this.worker.terminate()
+    }
     this.outcome = new Promise<RunOutcome>((resolve) => {
       const finish = (outcome: RunOutcome): void => {
         if (this.settled) return
         this.settled = true
         onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation })
         resolve(outcome)
-        void this.worker.terminate()
+        if (outcome.status === 'crashed' || outcome.lrFind) done(null)
       }
       this.worker.on('message', (message: FromWorker) => {
         if (message.type === 'event') onEvent(message.event)
+        else if (message.type === 'interpreted') done(message.interpretation)
         else finish(outcomeOf(message))
       })
-      this.worker.on('error', (error) => finish(crashed(`the training worker crashed: ${error.message}`)))
-      this.worker.on('exit', (code) => finish(crashed(`the training worker exited unexpectedly (code ${code})`)))
+      this.worker.on('error', (error) => (finish(crashed(`the training worker crashed: ${error.message}`)), done(null)))
+      this.worker.on('exit', (code) => (finish(crashed(`the training worker exited unexpectedly (code ${code})`)), done(null)))
     })
     this.post({ type: 'start', task, dataset: shareDataset(dataset), config })
   }

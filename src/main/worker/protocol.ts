@@ -7,7 +7,7 @@ export type ToWorker =
   | { readonly type: 'start'; readonly task: RunTask; readonly dataset: DigitDataset; readonly config: TrainingConfig }
   | { readonly type: 'stop' }
 
-/** Messages a training worker sends back: events as they happen, then one result. */
+/** Messages a training worker sends back: events as they happen, then one result (and, after training, where the model is wrong). */
 export type FromWorker =
   | { readonly type: 'event'; readonly event: TrainingEvent }
   | {
@@ -17,8 +17,8 @@ export type FromWorker =
       readonly epochsDone: number
       readonly state: Record<string, Float32Array>
       readonly batchLosses: number[]
-      readonly validation: ValidationSummary
-      readonly interpretation: InterpretationView
+      readonly validation: ValidationSummary | null
     }
+  | { readonly type: 'interpreted'; readonly interpretation: InterpretationView }
   | { readonly type: 'lr-found'; readonly result: LrFindResult }
   | { readonly type: 'failed'; readonly message: string }

@@ -49,6 +49,7 @@ function interpret(learner: Learner, labelNames: readonly string[]): Interpretat
   return {
     labels: labelNames,
     confusion: interpretation.confusionMatrix(),
+    actual: Array.from(interpretation.actual),
     predicted: Array.from(interpretation.predicted),
     topLosses: interpretation.topLosses(16),
     mostConfused: interpretation.mostConfused(),
@@ -91,15 +92,16 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     status = 'diverged'
     text = error.message
   }
-  // The last epoch's validation stands unless the run ended part-way (or never trained: pixel similarity).
+  // The result goes at once (Stop answers within a batch); a run that trains no epoch (pixel similarity)
+  // is validated first, one that stopped part-way is not — its interpretation, next, says how it does.
   const last = learner.recorder.last
-  const validation = status === 'completed' && last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
-  const interpretation = interpret(learner, message.dataset.labelNames)
+  const validation = status !== 'completed' ? null : last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
   const state = learner.model.stateDict()
   send(
-    { type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses, validation, interpretation },
+    { type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses, validation },
     Object.values(state).map((v) => v.buffer as ArrayBuffer),
   )
+  send({ type: 'interpreted', interpretation: interpret(learner, message.dataset.labelNames) })
 }
 
 port.on('message', (message: ToWorker) => {
