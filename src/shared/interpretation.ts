@@ -21,7 +21,9 @@ export interface InterpretationView {
   readonly labels: readonly string[]
   /** confusion[actual][predicted] = number of validation images. */
   readonly confusion: readonly (readonly number[])[]
-  /** The predicted class of every validation image, by position: the images behind each cell. */
+  /** The actual class of every validation image, by position. */
+  readonly actual: readonly number[]
+  /** The predicted class of every validation image, by position: with `actual`, the images behind each cell. */
   readonly predicted: readonly number[]
   readonly topLosses: readonly TopLoss[]
   readonly mostConfused: readonly ConfusedPair[]

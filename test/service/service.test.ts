@@ -181,6 +181,10 @@ describe('DigitLabService: the learning-rate finder and interpretation', () => {
     expect(view!.labels).toEqual(['3', '7'])
     expect(view!.confusion.flat().reduce((a, b) => a + b)).toBe(2038)
     expect(view!.predicted).toHaveLength(2038)
+    // Each cell's images are the positions with its actual and predicted class.
+    for (const [a, row] of view!.confusion.entries()) {
+      for (const [p, n] of row.entries()) expect(view!.actual.filter((actual, i) => actual === a && view!.predicted[i] === p)).toHaveLength(n)
+    }
     const correct = view!.confusion[0][0] + view!.confusion[1][1]
     expect(done).toMatchObject({ event: { validation: { metrics: { batch_accuracy: correct / 2038 } } } })
     const wrongSevens = view!.predicted.flatMap((p, i) => (i >= 1010 && p === 0 ? [i] : []))
