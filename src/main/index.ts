@@ -1,4 +1,4 @@
-import { app, BrowserWindow, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, Menu, nativeTheme, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
 import { sendEvent, serveApi } from './ipc/handle'
 import { originOf } from './ipc/sender'
@@ -7,6 +7,7 @@ import { openExternalIfAllowed } from './security/external-links'
 import { denyAllPermissions } from './security/permissions'
 import { guardWebContents } from './security/web-contents'
 import { pickPathWithDialog } from './dialogs'
+import { menuTemplate } from './menu'
 import { DigitLabService } from './service/digit-lab-service'
 
 // Before the app is ready: every renderer sandboxed, app:// a secure standard scheme, and every
@@ -52,6 +53,15 @@ void app.whenReady().then(() => {
   })
   app.once('before-quit', () => void service.close())
   serveApi(service, window.webContents, rendererOrigin)
+  const template = menuTemplate({
+    platform: process.platform,
+    appName: 'Digit Lab',
+    dev: !app.isPackaged,
+    theme: nativeTheme.themeSource,
+    send: (command) => sendEvent(window.webContents, { kind: 'menu', command }),
+    setTheme: (source) => (nativeTheme.themeSource = source),
+  })
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
 })
 
 app.on('window-all-closed', () => app.quit())

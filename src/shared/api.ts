@@ -20,6 +20,7 @@ import {
   type ModelView,
 } from './inference'
 import { LAB_ARGS, type LabReplies } from './lab'
+import type { MenuCommand } from './menu'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
 export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
@@ -91,6 +92,8 @@ export type AppEvent =
   | { readonly kind: 'training'; readonly runId: number; readonly event: TrainingEvent }
   | { readonly kind: 'import'; readonly progress: ImportProgressEvent }
   | { readonly kind: 'model'; readonly model: ModelView | null; readonly problem?: string }
+  /** An application-menu item the person chose (Electron only). */
+  | { readonly kind: 'menu'; readonly command: MenuCommand }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

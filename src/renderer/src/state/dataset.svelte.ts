@@ -1,4 +1,5 @@
 import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
+import { hasDialogs } from '../lib/platform'
 
 /** The built-in samples, as the Data view offers them. */
 export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: string; readonly detail: string }[] = [
@@ -36,6 +37,13 @@ class DatasetState {
       return Promise.resolve()
     }
     return this.#open(trimmed, () => window.api.openFolder(trimmed, {}))
+  }
+
+  /** Choose a folder in the native dialog (the desktop app's) and open it. */
+  async chooseFolder(): Promise<void> {
+    if (!hasDialogs() || this.importing) return
+    const path = await window.api.pickPath('open-folder')
+    if (path) await this.openFolder(path)
   }
 
   /** Import progress from main, for the import in progress. */

@@ -11,11 +11,13 @@ export const VIEWS = [
 
 export type ViewId = (typeof VIEWS)[number]['id']
 
-/** The window around the views: which view shows, and the engine's self-check. */
+/** The window around the views: which view shows, the engine's self-check, the About dialog. */
 class Shell {
   view = $state<ViewId>('data')
   engine = $state.raw<EngineStatus | null>(null)
   engineFailure = $state<string | null>(null)
+  /** Whether the About dialog shows (Help › About). */
+  aboutOpen = $state(false)
 
   /** Ask the engine for its status once, at startup. */
   async checkEngine(): Promise<void> {

@@ -1,0 +1,69 @@
+import type { MenuItemConstructorOptions } from 'electron'
+import { MENU_VIEWS, type MenuCommand } from '../shared/menu'
+
+/** Where the theme comes from: the system's setting, or one the person picked. */
+export type ThemeSource = 'system' | 'light' | 'dark'
+
+/** What the menu needs from the app; every click is one of these calls, so the template is plain data. */
+export interface MenuOptions {
+  readonly platform: NodeJS.Platform
+  readonly appName: string
+  /** Tell the renderer what was chosen. */
+  readonly send: (command: MenuCommand) => void
+  /** Follow the system's light or dark theme, or override it. */
+  readonly setTheme: (source: ThemeSource) => void
+  readonly theme: ThemeSource
+  /** Development builds keep Reload and the developer tools. */
+  readonly dev: boolean
+}
+
+const THEMES: readonly { readonly source: ThemeSource; readonly label: string }[] = [
+  { source: 'system', label: 'Follow the System' },
+  { source: 'light', label: 'Light' },
+  { source: 'dark', label: 'Dark' },
+]
+
+/**
+ * The application menu: File (open a folder or a model, export, quit), Edit (so text fields keep
+ * copy and paste on a Mac), View (each view, the theme) and Help. A pure function of its options,
+ * so it is tested without Electron; `Menu.buildFromTemplate` turns it into the real menu.
+ */
+export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
+  const { send, platform } = options
+  const mac = platform === 'darwin'
+  const about: MenuItemConstructorOptions = { label: `About ${options.appName}`, click: () => send('about') }
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-folder') },
+      { label: 'Open Model…', accelerator: 'CmdOrCtrl+Shift+O', click: () => send('open-model') },
+      { type: 'separator' },
+      { label: 'Export Model…', accelerator: 'CmdOrCtrl+E', click: () => send('export-model') },
+      ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: 'Quit' } as const]),
+    ],
+  }
+  const view: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      ...MENU_VIEWS.map((item, i): MenuItemConstructorOptions => ({ label: item.label, accelerator: `CmdOrCtrl+${i + 1}`, click: () => send(`show:${item.id}`) })),
+      { type: 'separator' },
+      {
+        label: 'Appearance',
+        submenu: THEMES.map((theme) => ({ label: theme.label, type: 'radio', checked: theme.source === options.theme, click: () => options.setTheme(theme.source) })),
+      },
+      { type: 'separator' },
+      ...(options.dev ? [{ role: 'reload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const] : []),
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  }
+  const help: MenuItemConstructorOptions = { role: 'help', submenu: [about] }
+  const appMenu: MenuItemConstructorOptions = {
+    label: options.appName,
+    submenu: [about, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+  }
+  return [...(mac ? [appMenu] : []), file, { role: 'editMenu' }, view, help]
+}

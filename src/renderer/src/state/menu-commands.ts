@@ -1,0 +1,30 @@
+import { menuView, type MenuCommand } from '../../../shared/menu'
+import { dataset } from './dataset.svelte'
+import { exporter, model } from './model.svelte'
+import { shell } from './shell.svelte'
+
+/** Do what an application-menu item asks, in the view it belongs to. */
+export function runMenuCommand(command: MenuCommand): void {
+  const view = menuView(command)
+  if (view) {
+    shell.view = view
+    return
+  }
+  switch (command) {
+    case 'open-folder':
+      shell.view = 'data'
+      void dataset.chooseFolder()
+      break
+    case 'open-model':
+      shell.view = 'draw'
+      void model.openFile('')
+      break
+    case 'export-model':
+      shell.view = 'export'
+      void exporter.export()
+      break
+    case 'about':
+      shell.aboutOpen = true
+      break
+  }
+}
