@@ -24,7 +24,8 @@ interface Page {
   readonly images: readonly GalleryImage[]
 }
 
-const decode = (split: Split, image: ImageView): GalleryImage => ({ split, index: image.index, label: image.label, source: image.source, pixels: decodeBase64(image.pixels) })
+/** An image as main sends it, its pixels decoded. */
+export const decodeImage = (split: Split, image: ImageView): GalleryImage => ({ split, index: image.index, label: image.label, source: image.source, pixels: decodeBase64(image.pixels) })
 
 /**
  * The Data view's thumbnail grid: its filter, the pages of images fetched so far (only those the
@@ -82,7 +83,7 @@ class Gallery {
       const reply = await window.api.imagePage({ split, label: this.label ?? undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
       if (dataset.view !== view) return
       this.#pages.delete(key)
-      this.#pages.set(key, { view, images: reply.images.map((image) => decode(split, image)) })
+      this.#pages.set(key, { view, images: reply.images.map((image) => decodeImage(split, image)) })
       for (const old of this.#pages.keys()) {
         if (this.#pages.size <= PAGES_KEPT) break
         this.#pages.delete(old)

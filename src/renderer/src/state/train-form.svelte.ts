@@ -49,6 +49,9 @@ class TrainForm {
     const [field, problem] = Object.entries(this.problems)[0] ?? []
     return field ? `${FIELD_NAMES[field] ?? field}: ${problem}` : null
   })
+  /** The finder sweeps learning rates itself: it runs while only the learning rate is wrong, with the default in its place. */
+  readonly finderReady = $derived(Object.keys(this.problems).every((field) => field === 'lr'))
+  readonly finderConfig = $derived<TrainingConfig>(this.problems.lr ? { ...this.config, lr: this.defaults.lr } : this.config)
   /** A model that learns nothing by gradient descent (pixel similarity) has no training settings. */
   readonly trainable = $derived(this.kind !== 'pixel')
 

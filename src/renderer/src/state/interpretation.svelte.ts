@@ -1,0 +1,118 @@
+import type { DatasetView } from '../../../shared/datasets'
+import type { InterpretationView } from '../../../shared/interpretation'
+import { dataset } from './dataset.svelte'
+import { decodeImage, type GalleryImage } from './gallery.svelte'
+import { training } from './training.svelte'
+
+/** Images fetched per request in a cell's dialog: a few screens of thumbnails. */
+export const CELL_PAGE = 120
+
+/** An image opened large, with what the model made of it. */
+export interface OpenedImage {
+  readonly image: GalleryImage
+  readonly detail: string
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** The validation images of one confusion-matrix cell: those of class `actual` the model took for `predicted`. */
+export class CellImages {
+  images = $state.raw<readonly GalleryImage[]>([])
+  loading = $state(false)
+  error = $state<string | null>(null)
+
+  constructor(
+    readonly actual: number,
+    readonly predicted: number,
+    /** Their positions in the validation split, in order. */
+    readonly indices: readonly number[],
+  ) {}
+
+  /** Images of the cell not fetched yet. */
+  get remaining(): number {
+    return this.indices.length - this.images.length
+  }
+
+  /** Fetch the next page of the cell's images. */
+  async more(): Promise<void> {
+    if (this.loading || this.remaining <= 0) return
+    this.loading = true
+    this.error = null
+    try {
+      const indices = this.indices.slice(this.images.length, this.images.length + CELL_PAGE)
+      const images = await window.api.imagesAt({ split: 'valid', indices })
+      this.images = [...this.images, ...images.map((image) => decodeImage('valid', image))]
+    } catch (error) {
+      this.error = message(error)
+    } finally {
+      this.loading = false
+    }
+  }
+}
+
+interface Entry {
+  readonly view: DatasetView | null
+  readonly runId: number
+  readonly data: InterpretationView
+  /** The top losses' images, by position in the validation split. */
+  readonly topImages: ReadonlyMap<number, GalleryImage>
+}
+
+/**
+ * Where the last trained model is wrong on the validation split (fastai's interpretation): the
+ * confusion matrix, the most confused pairs and the top losses, for the run that just ended on the
+ * dataset open now; a new run or another dataset hides them until that run ends.
+ */
+class Interpretation {
+  #entry = $state.raw<Entry | null>(null)
+  loading = $state(false)
+  error = $state<string | null>(null)
+  /** The cell whose images the dialog shows. */
+  cell = $state.raw<CellImages | null>(null)
+  /** The image shown large, over the cell's dialog or the top losses. */
+  opened = $state.raw<OpenedImage | null>(null)
+
+  readonly #current = $derived(this.#entry && this.#entry.view === dataset.view && this.#entry.runId === training.runId ? this.#entry : null)
+  readonly view = $derived(this.#current?.data ?? null)
+  readonly topImages = $derived(this.#current?.topImages ?? new Map<number, GalleryImage>())
+
+  /** Ask main where the model of run `runId` (just finished) is wrong, and fetch its top losses' images. */
+  async load(runId: number): Promise<void> {
+    const view = dataset.view
+    this.loading = true
+    this.error = null
+    try {
+      const data = await window.api.interpretation()
+      if (!data) return
+      const entry: Entry = { view, runId, data, topImages: new Map() }
+      this.#entry = entry
+      const images = await window.api.imagesAt({ split: 'valid', indices: data.topLosses.map((item) => item.index) })
+      if (this.#entry === entry) this.#entry = { ...entry, topImages: new Map(images.map((image) => [image.index, decodeImage('valid', image)])) }
+    } catch (error) {
+      this.error = message(error)
+    } finally {
+      this.loading = false
+    }
+  }
+
+  /** Open the images of a cell (actual class, predicted class) in the dialog. */
+  openCell(actual: number, predicted: number): void {
+    const data = this.view
+    if (!data) return
+    const indices: number[] = []
+    data.actual.forEach((a, i) => a === actual && data.predicted[i] === predicted && indices.push(i))
+    this.cell = new CellImages(actual, predicted, indices)
+    void this.cell.more()
+  }
+
+  closeCell(): void {
+    this.cell = null
+  }
+
+  /** Show an image large; `detail` says what the model predicted. */
+  open(image: GalleryImage | null, detail = ''): void {
+    this.opened = image ? { image, detail } : null
+  }
+}
+
+export const interpretation = new Interpretation()
