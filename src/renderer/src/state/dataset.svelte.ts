@@ -46,6 +46,16 @@ class DatasetState {
     if (path) await this.openFolder(path)
   }
 
+  /** Ask main which dataset is open: a reloaded window shows the one it had. */
+  async restore(): Promise<void> {
+    try {
+      const view = await window.api.currentDataset()
+      if (!this.view && !this.importing) this.view = view
+    } catch (error) {
+      this.error = message(error)
+    }
+  }
+
   /** Import progress from main, for the import in progress. */
   receiveProgress(progress: ImportProgressEvent): void {
     if (this.importing) this.importing = { ...this.importing, progress }
