@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Tensor, fromArray, mnistLoss, where } from '../../src/main/engine'
+import { zipValues } from '../../src/main/engine/ops/elementwise'
 
 const bits = (t: Tensor): Int32Array => new Int32Array(t.data.slice().buffer)
 
@@ -39,5 +40,28 @@ describe('the fused mnistLoss', () => {
     // (2, 1) against (2,) broadcasts to (2, 2), as the chapter's where() does
     const t = fromArray([1, 0], [2])
     expect(bits(mnistLoss(p, t))).toEqual(bits(chain(p, t)))
+  })
+})
+
+describe('the arithmetic ops’ plain loops', () => {
+  const ops = [
+    ['add', (a: Tensor, b: Tensor) => a.add(b), (x: number, y: number) => x + y],
+    ['sub', (a: Tensor, b: Tensor) => a.sub(b), (x: number, y: number) => x - y],
+    ['mul', (a: Tensor, b: Tensor) => a.mul(b), (x: number, y: number) => x * y],
+    ['div', (a: Tensor, b: Tensor) => a.div(b), (x: number, y: number) => x / y],
+  ] as const
+
+  it.each(ops)('%s gives the general broadcast walk’s bits, for equal shapes, one value and broadcasts', (_, op, f) => {
+    const value = fc.oneof(fc.float({ noNaN: false }), fc.constantFrom(0, -0, Infinity, -Infinity, Number.NaN))
+    const shapes = fc.constantFrom<[number[], number[]]>([[2, 3], [2, 3]], [[2, 3], []], [[2, 3], [1, 1]], [[4], [1]], [[2, 3], [3]], [[2, 1], [1, 3]], [[1], [2, 2]])
+    fc.assert(fc.property(shapes, fc.array(value, { minLength: 12, maxLength: 12 }), ([sa, sb], values) => {
+      const size = (shape: number[]): number => shape.reduce((n, d) => n * d, 1)
+      const a = new Tensor(Float32Array.from(values.slice(0, size(sa))), sa)
+      const b = new Tensor(Float32Array.from(values.slice(6, 6 + size(sb))), sb)
+      const out = op(a, b)
+      const expected = zipValues(a, b, f)
+      expect(out.shape).toEqual(expected.shape)
+      expect(bits(out)).toEqual(bits(expected))
+    }), { numRuns: 200 })
   })
 })
