@@ -1,10 +1,15 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { Api, AppEvent } from '../shared/api'
 import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
+import { remoteErrorMessage } from '../shared/remote-error'
 
-// Exactly the api of the contract — one function per channel — and the event subscription.
+// Exactly the api of the contract — one function per channel — and the event subscription. A
+// refusal reaches the page as main worded it.
+const refusal = (error: unknown): never => {
+  throw new Error(remoteErrorMessage(error instanceof Error ? error.message : String(error)))
+}
 const invokers = Object.fromEntries(
-  Object.entries(API_CHANNELS).map(([name, channel]) => [name, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)]),
+  Object.entries(API_CHANNELS).map(([name, channel]) => [name, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args).catch(refusal)]),
 )
 
 const api = {
