@@ -7,6 +7,7 @@ export const LAB_CHANNELS = {
   labBroadcast: 'lab:broadcast',
   labSgd: 'lab:sgd',
   labDerivative: 'lab:derivative',
+  labGraph: 'lab:graph',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

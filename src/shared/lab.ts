@@ -170,11 +170,113 @@ export interface DerivativeReply {
   readonly vector: { readonly x: readonly number[]; readonly grad: readonly number[] }
 }
 
+/** The models the Lab keeps on the open dataset, to step, inspect and train: the chapter's two. */
+export const LAB_MODEL_KINDS = ['linear', 'simple_net'] as const
+export type LabModelKind = (typeof LAB_MODEL_KINDS)[number]
+const labModelKind = v.picklist(LAB_MODEL_KINDS)
+
+/** Where one of the Lab's models stands. */
+export interface LabModelStatus {
+  readonly kind: LabModelKind
+  /** Its layers and loss, in a line: "Linear 784 → 1, sigmoid and mnist_loss". */
+  readonly architecture: string
+  readonly parameters: number
+  /** One output and the chapter's mnist_loss (two classes), or one per class and cross-entropy. */
+  readonly loss: 'mnist' | 'ce'
+  /** What happened to it since the seed made it. */
+  readonly history: string
+  /** Mini-batch steps taken by hand (panel 6) since it was made or trained. */
+  readonly steps: number
+  readonly trained: boolean
+}
+
+/** A number and its gradient, summarised: all values of a small tensor, a few and the range of a large one. */
+export interface TensorSummary {
+  readonly shape: readonly number[]
+  /** The first values (at most 8). */
+  readonly values: readonly number[]
+  readonly min: number
+  readonly max: number
+  readonly mean: number
+  /** For a tensor holding whole images (its size a multiple of h·w): the first image's values, for a heatmap. */
+  readonly image: readonly number[] | null
+}
+
+/**
+ * One element's gradient by autograd and by the central difference of the loss. Not compared
+ * (`relativeError` null) where the difference cannot judge it: at a kink (a ReLU's corner inside
+ * the step, where the one-sided slopes differ), or where both are below what a float32 loss can
+ * resolve at this step (a saturated sigmoid's tiny slopes).
+ */
+export interface CheckedElement {
+  readonly index: number
+  readonly autograd: number
+  readonly numeric: number
+  readonly relativeError: number | null
+  readonly skipped: 'kink' | 'resolution' | null
+}
+
+/** Central differences against autograd at a few elements of one node. */
+export interface NodeCheck {
+  readonly elements: readonly CheckedElement[]
+  /** The worst relative error of the compared elements (0 when none could be compared). */
+  readonly worst: number
+}
+
+/** One tensor of a prediction's graph: a leaf (the image, a parameter, a constant) or an op's output. */
+export interface GraphNode {
+  readonly id: number
+  readonly kind: 'input' | 'parameter' | 'constant' | 'op'
+  /** The op type of the GradNode that made it, or the leaf's name (`0.weight`, `x`). */
+  readonly name: string
+  /** The code that made it, as the chapter would write it. */
+  readonly code: string
+  /** The nodes it was computed from. */
+  readonly inputs: readonly number[]
+  readonly value: TensorSummary
+  /** ∂loss/∂node, or null where no gradient flows (constants). */
+  readonly grad: TensorSummary | null
+  readonly check: NodeCheck | null
+}
+
+export const GraphRequestSchema = v.object({
+  model: labModelKind,
+  image: ImageRefSchema,
+  /** Also compare every node's gradient with central finite differences. */
+  check: v.boolean(),
+})
+export type GraphRequest = v.InferOutput<typeof GraphRequestSchema>
+
+/** Panel 8: the graph of one prediction and its loss, walked from its GradNodes. */
+export interface GraphReply {
+  readonly image: LabImage
+  readonly model: LabModelStatus
+  readonly nodes: readonly GraphNode[]
+  readonly loss: number
+  /** The predicted class. */
+  readonly prediction: number
+  /**
+   * With `check`: the worst relative error over every compared element and its node; how many
+   * elements were compared and how many could not be; the step; the smallest slope the float32
+   * loss resolves at that step.
+   */
+  readonly check: {
+    readonly worst: number
+    readonly node: number
+    readonly compared: number
+    readonly skipped: number
+    readonly eps: number
+    readonly resolution: number
+  } | null
+  readonly milliseconds: number
+}
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
   labSgd: v.tuple([SgdRequestSchema]),
   labDerivative: v.tuple([DerivativeRequestSchema]),
+  labGraph: v.tuple([GraphRequestSchema]),
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
@@ -184,4 +286,5 @@ export interface LabReplies {
   labBroadcast: BroadcastReply
   labSgd: SgdReply
   labDerivative: DerivativeReply
+  labGraph: GraphReply
 }

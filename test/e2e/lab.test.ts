@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { importDataset } from '../../src/main/datasets'
-import { classMeans, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
+import { classMeans, createLearner, mnistLoss, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
+import { defaultTrainingConfig } from '../../src/shared/training'
 import { imagesTensor } from '../../src/main/service/lab/images'
 import { rollerCoaster } from '../../src/main/service/lab/sgd'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
@@ -147,6 +148,36 @@ describe('the Lab in a browser', () => {
     await shoot('4-derivative')
     await page.getByRole('button', { name: 'sigmoid' }).click()
     await expect.poll(async () => Math.abs((await exact(grad)) - Math.exp(-x) / (1 + Math.exp(-x)) ** 2)).toBeLessThan(1e-6)
+  })
+
+  it('8 · the autograd graph: the linear model’s ops from its GradNodes, ∂loss/∂z as the engine gives it, Check gradients', async () => {
+    await panel('graph')
+    const nodes = page.getByTestId('graph-nodes')
+    await nodes.waitFor()
+    const index = page.getByTestId('lab-graph').getByTestId('image-index')
+    await index.fill('1500')
+    await index.press('Enter')
+    await expect.poll(() => page.getByTestId('lab-graph').locator('.facts strong').first().textContent()).toBe('valid[1500]')
+    const ops = await nodes.locator('tr.op').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))
+    expect(ops).toEqual(['Reshape', 'Gemm', 'Sigmoid', 'Neg', 'Add', 'Where', 'ReduceMean'])
+    // the engine here: the chapter's linear model from seed 42, as a training run would start it
+    const model = createLearner(data, { ...defaultTrainingConfig('linear', 2), seed: 42 }).model
+    const x = imagesTensor(data.valid, [1500], [1, 28, 28])
+    const z = model.forward(x)
+    const target = new Tensor(Float32Array.of(data.valid.labels[1500] === 0 ? 1 : 0), [1, 1])
+    const zLeaf = z.detach().requiresGrad_()
+    const loss = mnistLoss(zLeaf, target)
+    loss.backward()
+    expect(await exact(page.getByTestId('graph-loss'))).toBeCloseTo(loss.item(), 6)
+    const gemmGrad = JSON.parse((await nodes.locator('tr[data-name=Gemm]').getByTestId('grad').locator('[data-values]').getAttribute('data-values'))!) as number[]
+    expect(gemmGrad[0]).toBeCloseTo(zLeaf.grad!.item(), 6)
+
+    await page.getByTestId('check-gradients').click()
+    await page.getByTestId('check-result').waitFor()
+    const worst = await exact(page.getByTestId('worst-error'))
+    expect(worst).toBeLessThan(0.02)
+    expect(await nodes.getByTestId('node-error').count()).toBe(await nodes.locator('tr:not(.constant)').count() - 1)
+    await shoot('8-graph')
   })
 
   it('raised no console errors and no failed requests', () => {

@@ -36,6 +36,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   labBroadcast: [{ label: 1 }],
   labSgd: [{ seed: 42, lr: 1e-5, params: [1, 2, 3], steps: 10, compare: true }],
   labDerivative: [{ fn: 'sigmoid', x: 1.5 }],
+  labGraph: [{ model: 'simple_net', image: { split: 'valid', index: 3 }, check: false }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

@@ -146,6 +146,10 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().derivative(request)
   }
 
+  async labGraph(...[request]: ApiArgs<'labGraph'>): Promise<ApiReplies['labGraph']> {
+    return this.requireLab().graph(request)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()

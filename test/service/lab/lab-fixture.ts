@@ -11,3 +11,27 @@ export async function labService(): Promise<{ service: DigitLabService; events: 
 
 /** The pixels of a reply's image as floats in 0..1. */
 export const floats = (base64: string): Float64Array => Float64Array.from(Buffer.from(base64, 'base64'), (v) => v / 255)
+
+/** A folder of three classes of 28×28 PNGs (a ring, a bar, a cross), `per` each, as a user might drop in. */
+export async function threeClassFolder(per = 10): Promise<string> {
+  const { mkdtemp, mkdir } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const sharp = (await import('sharp')).default
+  const root = await mkdtemp(join(tmpdir(), 'digit-lab-lab-'))
+  for (const label of ['0', '1', '2']) {
+    await mkdir(join(root, label))
+    for (let i = 0; i < per; i++) {
+      const pixels = Buffer.alloc(28 * 28)
+      for (let y = 4; y < 24; y++) {
+        for (let x = 4; x < 24; x++) {
+          const shift = (i % 3) - 1
+          const ink = label === '0' ? Math.abs(Math.hypot(x - 14, y - 14) - 7) < 1.5 : label === '1' ? Math.abs(x - 14 - shift) < 2 : Math.abs(x - y - shift) < 2 || Math.abs(x + y - 28) < 2
+          if (ink) pixels[y * 28 + x] = 200 + i
+        }
+      }
+      await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(root, label, `${i}.png`))
+    }
+  }
+  return root
+}

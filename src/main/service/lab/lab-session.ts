@@ -1,9 +1,11 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, DerivativeRequest, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
+import { predictionGraph } from './graph'
+import { LabModels } from './lab-models'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
@@ -17,7 +19,12 @@ export class LabSession {
   #means: Tensor | null = null
   #baseline: Promise<BaselineAccuracy[]> | null = null
 
-  constructor(private readonly open: OpenDataset) {}
+  /** The chapter's linear model and simple_net on this dataset, shared by the panels. */
+  readonly models: LabModels
+
+  constructor(private readonly open: OpenDataset) {
+    this.models = new LabModels(open.dataset)
+  }
 
   private get dataset() {
     return this.open.dataset
@@ -59,6 +66,12 @@ export class LabSession {
 
   derivative(request: DerivativeRequest): LabReplies['labDerivative'] {
     return derivativeAt(request)
+  }
+
+  graph(request: GraphRequest): LabReplies['labGraph'] {
+    splitOf(this.dataset, request.image)
+    const model = this.models.get(request.model)
+    return { ...predictionGraph(this.dataset, model, request.image, request.check), image: this.image(request.image), model: this.models.status(request.model) }
   }
 
   /** The baseline by both distances, computed once per dataset. */

@@ -1,13 +1,14 @@
 import type { DatasetView } from '../../../shared/datasets'
-import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
+import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabModelKind, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
 import { dataset } from './dataset.svelte'
 
-/** The Lab's panels, in the chapter's order. */
+/** The Lab's panels, numbered as the chapter's ideas (and shown in that order). */
 export const LAB_PANELS = [
-  { id: 'pixels', title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
-  { id: 'broadcast', title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
-  { id: 'sgd', title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
-  { id: 'derivative', title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
+  { id: 'pixels', number: 1, title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
+  { id: 'broadcast', number: 2, title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
+  { id: 'sgd', number: 3, title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
+  { id: 'derivative', number: 4, title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
+  { id: 'graph', number: 8, title: 'Autograd graph', hint: 'The autograd graph of one prediction, and Check gradients' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -166,6 +167,28 @@ class DerivativePanel {
   }
 }
 
+/** Panel 8: the graph of one prediction of a Lab model; checked against finite differences on request. */
+class GraphPanel {
+  model = $state<LabModelKind>('linear')
+  readonly choice = new ImageChoice()
+  readonly request = new LabRequest<LabReplies['labGraph']>()
+
+  show(ref: ImageRef = this.choice.ref, check = false): Promise<unknown> {
+    this.choice.ref = ref
+    return this.request.run(() => window.api.labGraph({ model: this.model, image: ref, check }))
+  }
+
+  use(model: LabModelKind): Promise<unknown> {
+    this.model = model
+    return this.show()
+  }
+
+  /** Show the graph again (a Lab model may have changed since). */
+  refresh(): void {
+    if (!this.request.busy) void this.show(this.choice.ref, this.request.reply?.check !== null && this.request.reply !== null)
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
@@ -173,6 +196,7 @@ class Lab {
   readonly broadcast = new BroadcastPanel()
   readonly sgd = new SgdPanel()
   readonly derivative = new DerivativePanel()
+  readonly graph = new GraphPanel()
 }
 
 export const lab = new Lab()
