@@ -6,6 +6,8 @@ const cases = [trainingCase('linear', 'linear', 'mnist-sample', 1, { label: 'lin
 /** The chapter's linear model on MNIST_SAMPLE, as `digit-lab train` runs it. */
 export const linearWorkload: Workload = {
   name: 'linear',
+  // A few seconds a run: more rounds, so that one of them meets a quiet machine.
+  rounds: 5,
   title: 'linear model on MNIST_SAMPLE (the chapter, as the CLI trains it)',
   run: () => runTraining(cases),
   torch: () => torchTraining('linear', cases),

@@ -8,6 +8,8 @@ const cases = [1, 2].map((threads) =>
 /** The chapter's simple_net on MNIST_SAMPLE, as `digit-lab train --model simple_net` runs it, on one thread and on two. */
 export const simpleNetWorkload: Workload = {
   name: 'simple_net',
+  // A few seconds a run: more rounds, so that one of them meets a quiet machine.
+  rounds: 5,
   title: 'simple_net on MNIST_SAMPLE (the chapter, as the CLI trains it)',
   run: () => runTraining(cases),
   torch: () => torchTraining('simple_net', cases),
