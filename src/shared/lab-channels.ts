@@ -8,6 +8,8 @@ export const LAB_CHANNELS = {
   labSgd: 'lab:sgd',
   labDerivative: 'lab:derivative',
   labGraph: 'lab:graph',
+  labStep: 'lab:step',
+  labResetModel: 'lab:reset-model',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

@@ -271,12 +271,58 @@ export interface GraphReply {
   readonly milliseconds: number
 }
 
+export const StepRequestSchema = v.object({
+  model: labModelKind,
+  lr: v.pipe(v.number(), v.gtValue(0), v.maxValue(100)),
+  batchSize: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2048)),
+  /** Mini-batches to take now (the reply details the last). */
+  steps: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
+})
+export type StepRequest = v.InferOutput<typeof StepRequestSchema>
+
+/** One weight before and after `p -= lr·grad`. */
+export interface WeightUpdate {
+  /** The parameter's name (`1.weight`) and the element's position in it. */
+  readonly name: string
+  readonly index: number
+  readonly before: number
+  readonly grad: number
+  readonly after: number
+}
+
+/** Panel 6: the last mini-batch step on the real data, and every step's loss since the model was made. */
+export interface StepReply {
+  readonly model: LabModelStatus
+  /** Where the step was: its epoch, and its batch among the epoch's. */
+  readonly epoch: number
+  readonly batch: number
+  readonly batches: number
+  /** The mini-batch: how many images of each class, and the first few. */
+  readonly images: { readonly size: number; readonly perClass: readonly number[]; readonly first: readonly LabImage[] }
+  readonly loss: number
+  readonly lr: number
+  /**
+   * ∂loss/∂(first layer's weights) as an image: the row of one output (linear) or hidden unit
+   * (simple_net), the one whose gradient is largest, with its name.
+   */
+  readonly gradient: { readonly name: string; readonly row: number; readonly rows: number; readonly values: readonly number[] }
+  /** The weights with the largest gradients, and the bias the row feeds. */
+  readonly updates: readonly WeightUpdate[]
+  /** Validation accuracy before and after the step. */
+  readonly accuracy: { readonly before: number; readonly after: number }
+  /** Every step's loss and validation accuracy after it, since the model was made or trained. */
+  readonly history: readonly { readonly loss: number; readonly accuracy: number }[]
+  readonly milliseconds: number
+}
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
   labSgd: v.tuple([SgdRequestSchema]),
   labDerivative: v.tuple([DerivativeRequestSchema]),
   labGraph: v.tuple([GraphRequestSchema]),
+  labStep: v.tuple([StepRequestSchema]),
+  labResetModel: v.tuple([v.object({ model: labModelKind })]),
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
@@ -287,4 +333,6 @@ export interface LabReplies {
   labSgd: SgdReply
   labDerivative: DerivativeReply
   labGraph: GraphReply
+  labStep: StepReply
+  labResetModel: LabModelStatus
 }

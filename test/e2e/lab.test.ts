@@ -180,6 +180,27 @@ describe('the Lab in a browser', () => {
     await shoot('8-graph')
   })
 
+  it('6 · step the real model: after Step, w_new = w − lr·∂L/∂w, and the loss and accuracy of a training run’s first step', async () => {
+    await panel('step')
+    await page.getByTestId('step-button').click()
+    const updates = page.getByTestId('step-updates').locator('tbody tr')
+    await updates.first().waitFor()
+    const lr = await exact(page.getByTestId('step-used-lr'))
+    expect(lr).toBe(1)
+    for (let k = 0; k < (await updates.count()); k++) {
+      const [before, grad, after] = await Promise.all(['before', 'grad', 'after'].map((id) => exact(updates.nth(k).getByTestId(id))))
+      expect(Math.abs(after - (before - lr * grad))).toBeLessThan(1e-6 * Math.max(1, Math.abs(before)))
+    }
+    // the engine here: the Learner's first step of the same config is the same step, bit for bit
+    const learner = createLearner(data, { ...defaultTrainingConfig('linear', 2), seed: 42 })
+    const { x, y } = learner.dls.train.batches().next().value!
+    expect(await exact(page.getByTestId('step-loss'))).toBe(learner.trainStep(x, y, { epoch: 0, batch: 0 }))
+    expect(await exact(page.getByTestId('step-accuracy'))).toBe(learner.validate().metrics.batch_accuracy)
+    await page.getByRole('button', { name: 'Step 10' }).click()
+    await expect.poll(() => page.getByTestId('step-status').textContent()).toContain('11 steps by hand')
+    await shoot('6-step')
+  })
+
   it('raised no console errors and no failed requests', () => {
     expect(problems).toEqual([])
   })

@@ -37,6 +37,8 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   labSgd: [{ seed: 42, lr: 1e-5, params: [1, 2, 3], steps: 10, compare: true }],
   labDerivative: [{ fn: 'sigmoid', x: 1.5 }],
   labGraph: [{ model: 'simple_net', image: { split: 'valid', index: 3 }, check: false }],
+  labStep: [{ model: 'linear', lr: 1, batchSize: 64, steps: 1 }],
+  labResetModel: [{ model: 'simple_net' }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

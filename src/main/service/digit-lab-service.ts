@@ -150,6 +150,14 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().graph(request)
   }
 
+  async labStep(...[request]: ApiArgs<'labStep'>): Promise<ApiReplies['labStep']> {
+    return this.requireLab().step(request)
+  }
+
+  async labResetModel(...[request]: ApiArgs<'labResetModel'>): Promise<ApiReplies['labResetModel']> {
+    return this.requireLab().resetModel(request.model)
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()

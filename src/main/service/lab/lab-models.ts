@@ -4,6 +4,7 @@ import type { Module } from '../../engine/nn/module'
 import { Random } from '../../engine/random'
 import { defaultTrainingConfig, type TrainingConfig } from '../../../shared/training'
 import type { LabModelKind, LabModelStatus } from '../../../shared/lab'
+import type { ModelStepper } from './stepper'
 
 /** The seed every Lab model starts from (the Train view's default too). */
 export const LAB_SEED = 42
@@ -18,6 +19,8 @@ export interface LabModel {
   history: string
   steps: number
   trained: boolean
+  /** Its mini-batch stepper (panel 6), made on the first step. */
+  stepper: ModelStepper | null
 }
 
 /**
@@ -47,7 +50,7 @@ export class LabModels {
   adopt(kind: LabModelKind, state: Record<string, Float32Array>, history: string): LabModel {
     const model = this.get(kind)
     model.module.loadStateDict(state)
-    Object.assign(model, { history, steps: 0, trained: true })
+    Object.assign(model, { history, steps: 0, trained: true, stepper: null })
     return model
   }
 
@@ -62,7 +65,7 @@ export class LabModels {
       architecture: `${layers}, ${model.binary ? 'sigmoid and mnist_loss' : 'softmax and cross-entropy'}`,
       parameters: model.module.parameterCount(),
       loss: model.binary ? 'mnist' : 'ce',
-      history: model.history,
+      history: model.steps > 0 ? `${model.history}, then ${model.steps} ${model.steps === 1 ? 'step' : 'steps'} by hand` : model.trained ? model.history : `${model.history}, untrained`,
       steps: model.steps,
       trained: model.trained,
     }
@@ -74,6 +77,6 @@ export class LabModels {
     // NOTE: the same draws as createLearner: the model from the first fork of the seed's generator.
     const module = createModel(config.model, this.dataset, binary ? 1 : this.dataset.labelNames.length, new Random(config.seed).fork())
     module.eval()
-    return { kind, module, config, binary, history: `made from seed ${config.seed}, untrained`, steps: 0, trained: false }
+    return { kind, module, config, binary, history: `made from seed ${config.seed}`, steps: 0, trained: false, stepper: null }
   }
 }

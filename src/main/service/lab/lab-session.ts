@@ -1,11 +1,12 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabReplies, SgdRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, SgdRequest, StepRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
 import { predictionGraph } from './graph'
 import { LabModels } from './lab-models'
+import { ModelStepper } from './stepper'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
@@ -72,6 +73,24 @@ export class LabSession {
     splitOf(this.dataset, request.image)
     const model = this.models.get(request.model)
     return { ...predictionGraph(this.dataset, model, request.image, request.check), image: this.image(request.image), model: this.models.status(request.model) }
+  }
+
+  step(request: StepRequest): LabReplies['labStep'] {
+    const started = performance.now()
+    const model = this.models.get(request.model)
+    model.stepper ??= new ModelStepper(this.dataset, model)
+    let detail = model.stepper.step(request.lr, request.batchSize)
+    for (let k = 1; k < request.steps; k++) detail = model.stepper.step(request.lr, request.batchSize)
+    const { rows, ...last } = detail
+    const perClass = this.dataset.labelNames.map(() => 0)
+    for (const row of rows) perClass[this.dataset.train.labels[row]]++
+    const first = Array.from(rows.subarray(0, 16), (index) => this.image({ split: 'train', index }))
+    return { ...last, model: this.models.status(request.model), images: { size: rows.length, perClass, first }, milliseconds: performance.now() - started }
+  }
+
+  resetModel(kind: LabModelKind): LabReplies['labResetModel'] {
+    this.models.reset(kind)
+    return this.models.status(kind)
   }
 
   /** The baseline by both distances, computed once per dataset. */

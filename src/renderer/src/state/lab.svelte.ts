@@ -1,5 +1,6 @@
 import type { DatasetView } from '../../../shared/datasets'
-import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabModelKind, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
+import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabModelKind, type LabModelStatus, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
+import { defaultTrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
 
 /** The Lab's panels, numbered as the chapter's ideas (and shown in that order). */
@@ -8,6 +9,7 @@ export const LAB_PANELS = [
   { id: 'broadcast', number: 2, title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
   { id: 'sgd', number: 3, title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
   { id: 'derivative', number: 4, title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
+  { id: 'step', number: 6, title: 'Step the model', hint: 'Step the real model: one mini-batch at a time on your data' },
   { id: 'graph', number: 8, title: 'Autograd graph', hint: 'The autograd graph of one prediction, and Check gradients' },
 ] as const
 
@@ -189,6 +191,38 @@ class GraphPanel {
   }
 }
 
+/** Panel 6: a Lab model stepped one mini-batch at a time. */
+class StepPanel {
+  model = $state<LabModelKind>('linear')
+  lr = $state(1)
+  batchSize = $state(256)
+  readonly request = new LabRequest<LabReplies['labStep']>()
+  /** The model's status after a reset (no step to show yet). */
+  reset = $state.raw<LabModelStatus | null>(null)
+
+  /** The last step of the model shown (another model's step is not this one's). */
+  readonly reply = $derived(this.request.reply?.model.kind === this.model && this.reset?.kind !== this.model ? this.request.reply : null)
+
+  step(steps: number): Promise<unknown> {
+    this.reset = null
+    return this.request.run(() => window.api.labStep({ model: this.model, lr: this.lr, batchSize: this.batchSize, steps }))
+  }
+
+  /** Start the model again from its seed. */
+  async restart(): Promise<void> {
+    this.reset = await window.api.labResetModel({ model: this.model }).catch((error: unknown) => {
+      this.request.error = error instanceof Error ? error.message : String(error)
+      return null
+    })
+  }
+
+  /** Step another model, at the learning rate the chapter gives it. */
+  use(model: LabModelKind): void {
+    this.model = model
+    this.lr = defaultTrainingConfig(model, dataset.view?.labelNames.length ?? 2).lr
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
@@ -197,6 +231,7 @@ class Lab {
   readonly sgd = new SgdPanel()
   readonly derivative = new DerivativePanel()
   readonly graph = new GraphPanel()
+  readonly step = new StepPanel()
 }
 
 export const lab = new Lab()
