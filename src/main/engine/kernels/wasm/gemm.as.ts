@@ -51,15 +51,29 @@ export function gemm(
     else axpyRows(b, k, n, a, c, accumulate)
     return
   }
-  if (sparse && !transA && sparseRowsBytes(n, k, KC) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) {
+  const path = sparse ? sparsePath(a, lda, b, ldb, m, n, k, transA, transB) : DENSE
+  if (path == ROWS_OF_A) {
     sparseRowsTimes(a, lda, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k, KC, accumulate, work)
     return
   }
-  if (sparse && !transB && timesSparseBytes(KC) <= workspaceBytes() && mostlyZeros(b, <usize>ldb << 2, k, n)) {
+  if (path == ROWS_OF_B) {
     timesSparseRows(a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, m, n, k, KC, accumulate, work)
     return
   }
   blocked(a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, transB ? ldb : 1, c, <usize>ldc << 2, m, n, k, accumulate, work)
+}
+
+/** Which path a product takes: the packed kernel, or skipping the zeros of op(A)'s rows, or of op(B)'s rows. */
+const DENSE = 0, ROWS_OF_A = 1, ROWS_OF_B = 2
+
+/**
+ * The path `gemm` takes for a product that is not a vector one, with `sparse` on: rows of A or of B that are
+ * stored unstransposed and mostly zeros (judged on a sample of rows), when the workspace holds what it needs.
+ */
+export function sparsePath(a: usize, lda: i32, b: usize, ldb: i32, m: i32, n: i32, k: i32, transA: bool, transB: bool): i32 {
+  if (!transA && sparseRowsBytes(n, k, KC) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) return ROWS_OF_A
+  if (!transB && timesSparseBytes(KC) <= workspaceBytes() && mostlyZeros(b, <usize>ldb << 2, k, n)) return ROWS_OF_B
+  return DENSE
 }
 
 function blocked(

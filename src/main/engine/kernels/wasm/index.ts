@@ -12,12 +12,16 @@ const CHUNK_QUANTUM = 8
 /** Chunks per thread: enough that a thread slowed by another process hands its share to the others. */
 const CHUNKS_PER_THREAD = 4
 
-/** Cuts m×n C along its longer side into chunks for `threads` threads; null when one thread should do it all. */
-function plan(m: number, n: number, k: number, threads: number): Omit<Job, 'operands'> | null {
+/**
+ * Cuts m×n C along its longer side into chunks for `threads` threads; null when one thread should do it all. A
+ * product that skips zeros gets one chunk per thread: each chunk packs all of the other operand again.
+ */
+function plan(m: number, n: number, k: number, threads: number, skipsZeros: boolean): Omit<Job, 'operands'> | null {
   if (threads < 2 || m * n * k < PARALLEL_MIN_MACS || Math.min(m, n) < 2) return null
   const alongRows = m >= n
   const length = alongRows ? m : n
-  const chunk = Math.max(CHUNK_QUANTUM, align(Math.ceil(length / (threads * CHUNKS_PER_THREAD)), CHUNK_QUANTUM))
+  const perThread = skipsZeros ? 1 : CHUNKS_PER_THREAD
+  const chunk = Math.max(CHUNK_QUANTUM, align(Math.ceil(length / (threads * perThread)), CHUNK_QUANTUM))
   // The last chunk takes the remainder, so no chunk is narrower than CHUNK_QUANTUM.
   const chunks = Math.floor(length / chunk)
   return chunks < 2 ? null : { chunks, chunk, alongRows }
@@ -44,7 +48,8 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
     const out = c.length === m * n ? c : c.subarray(0, m * n)
     if (accumulate && !inPlaceC) memory.set(out, cAt / 4)
     const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, +sparse]
-    const job = plan(m, n, k, threads)
+    const skipsZeros = threads > 1 && sparse && wasm.exports.sparsePath(aAt, transA ? m : k, bAt, transB ? k : n, m, n, k, +transA, +transB) !== 0
+    const job = plan(m, n, k, threads, skipsZeros)
     const helpers = job ? pool.available(threads - 1) : 0
     if (job && helpers > 0) pool.run(wasm.exports, { ...job, operands }, helpers)
     else wasm.exports.gemm(...operands, layout.workspaces[0])

@@ -28,6 +28,8 @@ export interface GemmExports {
   heapBase(): number
   workspaceBytes(): number
   gemm(...args: [...GemmOperands, work: number]): void
+  /** 0 when gemm would take the packed kernel, else the zero-skipping path it would take (see sparse.as.ts). */
+  sparsePath(a: number, lda: number, b: number, ldb: number, m: number, n: number, k: number, transA: number, transB: number): number
   /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
   gemmChunks(job: number, work: number): void
   /** out[i] = src[i] / 255 for `count` bytes at `src`, floats at `out` (see images.as.ts). */
