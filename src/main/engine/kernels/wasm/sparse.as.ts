@@ -93,9 +93,54 @@ export function timesSparseBytes(kc: i32): usize {
 
 /** Stores (or adds, when `add`) the 8 vectors at `tile` into `width` ≤ NB floats at `out`. */
 @inline function storeTile(tile: usize, out: usize, width: i32, add: bool): void {
-  for (let j = 0; j < width; j++) {
+  let j = 0
+  for (; j + 4 <= width; j += 4) {
+    const at = out + (<usize>j << 2)
+    const value = v128.load(tile + (<usize>j << 2))
+    v128.store(at, add ? f32x4.add(v128.load(at), value) : value)
+  }
+  for (; j < width; j++) {
     const at = out + (<usize>j << 2)
     const value = load<f32>(tile + (<usize>j << 2))
+    store<f32>(at, add ? load<f32>(at) + value : value)
+  }
+}
+
+/**
+ * C[i][j] (+)= columns[j − q0][i] for `height` rows and columns q0…q1: the transposed accumulators written back,
+ * four by four through register transposes where the block is whole.
+ */
+function storeColumns(columns: usize, c: usize, ldc: i32, height: i32, q0: i32, q1: i32, add: bool): void {
+  const rowBytes = <usize>ldc << 2
+  let i = 0
+  for (; i + 4 <= height; i += 4) {
+    const out = c + <usize>i * rowBytes
+    let j = q0
+    for (; j + 4 <= q1; j += 4) {
+      const from = columns + (<usize>(j - q0) * NB + <usize>i) * 4
+      const r0 = v128.load(from), r1 = v128.load(from, NB * 4), r2 = v128.load(from, NB * 8), r3 = v128.load(from, NB * 12)
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7)
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7)
+      const at = out + (<usize>j << 2)
+      storeRow(at, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), add)
+      storeRow(at + rowBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), add)
+      storeRow(at + 2 * rowBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), add)
+      storeRow(at + 3 * rowBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), add)
+    }
+    for (let r = 0; r < 4; r++) storeColumnTail(columns, out + <usize>r * rowBytes, i + r, j, q0, q1, add)
+  }
+  for (; i < height; i++) storeColumnTail(columns, c + <usize>i * rowBytes, i, q0, q0, q1, add)
+}
+
+@inline function storeRow(at: usize, value: v128, add: bool): void {
+  v128.store(at, add ? f32x4.add(v128.load(at), value) : value)
+}
+
+/** Row i of C from column `from` to q1, one value at a time. */
+@inline function storeColumnTail(columns: usize, out: usize, i: i32, from: i32, q0: i32, q1: i32, add: bool): void {
+  for (let j = from; j < q1; j++) {
+    const at = out + (<usize>j << 2)
+    const value = load<f32>(columns + (<usize>(j - q0) * NB + <usize>i) * 4)
     store<f32>(at, add ? load<f32>(at) + value : value)
   }
 }
@@ -190,15 +235,7 @@ export function timesSparseRows(
             v128.store(at, f32x4.add(v128.load(at, 112), f32x4.mul(x, a7)), 112)
           }
         }
-        const add = accumulate || p0 > 0
-        for (let i = 0; i < height; i++) {
-          const out = c + ((<usize>(i0 + i) * <usize>ldc) << 2)
-          for (let j = q0; j < q1; j++) {
-            const at = out + (<usize>j << 2)
-            const value = load<f32>(columns + (<usize>(j - q0) * NB + <usize>i) * 4)
-            store<f32>(at, add ? load<f32>(at) + value : value)
-          }
-        }
+        storeColumns(columns, c + ((<usize>i0 * <usize>ldc) << 2), ldc, height, q0, q1, accumulate || p0 > 0)
       }
     }
   }
