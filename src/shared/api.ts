@@ -19,7 +19,7 @@ import {
   type ExportReply,
   type ModelView,
 } from './inference'
-import { LAB_ARGS, type LabReplies } from './lab'
+import { LAB_ARGS, type LabEvent, type LabReplies } from './lab'
 import type { MenuCommand } from './menu'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
@@ -94,6 +94,7 @@ export type AppEvent =
   | { readonly kind: 'model'; readonly model: ModelView | null; readonly problem?: string }
   /** An application-menu item the person chose (Electron only). */
   | { readonly kind: 'menu'; readonly command: MenuCommand }
+  | { readonly kind: 'lab'; readonly event: LabEvent }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

@@ -10,6 +10,11 @@ export const LAB_CHANNELS = {
   labGraph: 'lab:graph',
   labStep: 'lab:step',
   labResetModel: 'lab:reset-model',
+  labWeights: 'lab:weights',
+  labSaliency: 'lab:saliency',
+  labTrain: 'lab:train',
+  labStopTraining: 'lab:stop-training',
+  labLadder: 'lab:ladder',
 } as const
 
 export type LabApiName = keyof typeof LAB_CHANNELS

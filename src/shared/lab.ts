@@ -315,6 +315,90 @@ export interface StepReply {
   readonly milliseconds: number
 }
 
+/** Panel 7: a Lab model's first-layer weights, one 28×28 image per output (linear) or hidden unit (simple_net). */
+export interface WeightsReply {
+  readonly model: LabModelStatus
+  /** The parameter shown (`1.weight`). */
+  readonly name: string
+  readonly images: readonly {
+    readonly title: string
+    readonly values: readonly number[]
+    /** What training (or stepping) changed: these weights minus the seed's; null while they are the seed's. */
+    readonly change: readonly number[] | null
+    /** The bias of that output or unit. */
+    readonly bias: number
+    /** simple_net: the weight the output layer gives this hidden unit (its vote); null for linear. */
+    readonly vote: number | null
+  }[]
+  /** The largest |weight| over all images, and the largest |change|, for one colour scale each. */
+  readonly limit: number
+  readonly changeLimit: number
+}
+
+export const SaliencyRequestSchema = v.object({ model: labModelKind, image: ImageRefSchema })
+export type SaliencyRequest = v.InferOutput<typeof SaliencyRequestSchema>
+
+/** One pixel's saliency by autograd and by central differences of the score. */
+export interface SaliencyCheck {
+  readonly pixel: number
+  readonly autograd: number
+  readonly numeric: number
+  /** Moving the pixel by the step crossed a ReLU's kink: the difference cannot judge it. */
+  readonly kink: boolean
+}
+
+/** Panel 7: how much each pixel moves the predicted class's score: ∂score/∂pixel, by autograd. */
+export interface SaliencyReply {
+  readonly image: LabImage
+  readonly model: LabModelStatus
+  readonly prediction: number
+  /** The score differentiated: the predicted class's logit, or ±z for one output (z for the first class). */
+  readonly score: { readonly name: string; readonly value: number }
+  /** ∂score/∂pixel for every pixel (pixels in 0..1). */
+  readonly saliency: readonly number[]
+  /** Central differences (step ±eps) at the most salient pixels and a few others. */
+  readonly check: { readonly eps: number; readonly pixels: readonly SaliencyCheck[]; readonly worstAbsolute: number }
+}
+
+/** The model ladder's rungs, simplest first: the chapter's models on the same split and seed. */
+export const LADDER_KINDS = ['pixel', 'linear', 'simple_net', 'cnn', 'resnet18'] as const
+export type LadderKind = (typeof LADDER_KINDS)[number]
+
+export const LabTrainRequestSchema = v.object({
+  models: v.pipe(v.array(v.picklist(LADDER_KINDS)), v.minLength(1), v.maxLength(LADDER_KINDS.length)),
+  /** The chapter's epochs and settings for each model, or one epoch each (quicker). */
+  epochs: v.picklist(['chapter', 'one']),
+})
+export type LabTrainRequest = v.InferOutput<typeof LabTrainRequestSchema>
+
+/** One rung of the ladder: how its model was trained, and how it did. */
+export interface LadderRow {
+  readonly kind: LadderKind
+  readonly status: 'not run' | 'queued' | 'training' | 'done' | 'stopped' | 'diverged' | 'failed'
+  /** Optimizer, learning rate, epochs, batch size and loss, in a line. */
+  readonly recipe: string
+  readonly parameters: number | null
+  readonly seconds: number | null
+  /** Validation accuracy after the last epoch trained. */
+  readonly accuracy: number | null
+  readonly epochs: number
+  readonly epochsDone: number
+  /** Share of the run done, while it trains. */
+  readonly progress: number | null
+  /** Why it stopped or failed, where it did. */
+  readonly message: string
+}
+
+/** The ladder: a row per model, filled as runs finish, one after another in worker threads. */
+export interface LadderView {
+  readonly running: boolean
+  readonly seed: number
+  readonly rows: readonly LadderRow[]
+}
+
+/** What the Lab tells the renderer unasked: the ladder as its runs progress. */
+export type LabEvent = { readonly kind: 'ladder'; readonly ladder: LadderView }
+
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {
   labPixels: v.tuple([ImageRefSchema]),
@@ -323,6 +407,11 @@ export const LAB_ARGS = {
   labGraph: v.tuple([GraphRequestSchema]),
   labStep: v.tuple([StepRequestSchema]),
   labResetModel: v.tuple([v.object({ model: labModelKind })]),
+  labWeights: v.tuple([v.object({ model: labModelKind })]),
+  labSaliency: v.tuple([SaliencyRequestSchema]),
+  labTrain: v.tuple([LabTrainRequestSchema]),
+  labStopTraining: v.tuple([]),
+  labLadder: v.tuple([]),
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
@@ -335,4 +424,9 @@ export interface LabReplies {
   labGraph: GraphReply
   labStep: StepReply
   labResetModel: LabModelStatus
+  labWeights: WeightsReply
+  labSaliency: SaliencyReply
+  labTrain: LadderView
+  labStopTraining: LadderView
+  labLadder: LadderView
 }

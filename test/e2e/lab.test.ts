@@ -201,6 +201,41 @@ describe('the Lab in a browser', () => {
     await shoot('6-step')
   })
 
+  it('7 · what the model learned: 30 hidden units as images, saliency that agrees with finite differences to 1e-3, and a trained linear model', async () => {
+    await panel('learned')
+    const learned = page.getByTestId('lab-learned')
+    await learned.getByRole('button', { name: 'simple_net', exact: true }).click()
+    await expect.poll(() => page.getByTestId('weight-images').locator('canvas').count()).toBe(30)
+    const index = learned.getByTestId('image-index')
+    await index.fill('7')
+    await index.press('Enter')
+    const rows = page.getByTestId('saliency-check').locator('tbody tr')
+    await expect.poll(() => learned.locator('.saliency strong').first().textContent()).toBe(data.labelNames[data.valid.labels[7]])
+    // the engine here: simple_net from seed 42, its predicted score with one pixel moved ±h
+    const model = createLearner(data, { ...defaultTrainingConfig('simple_net', 2), seed: 42 }).model
+    const x = imagesTensor(data.valid, [7], [1, 28, 28])
+    const sign = noGrad(() => model.forward(x).item()) > 0 ? 1 : -1
+    const score = (): number => sign * noGrad(() => model.forward(x).item())
+    for (let k = 0; k < 3; k++) {
+      const pixel = Number(await rows.nth(k).getAttribute('data-pixel'))
+      const original = x.data[pixel]
+      x.data[pixel] = original + 1e-2
+      const plus = score()
+      x.data[pixel] = original - 1e-2
+      const minus = score()
+      x.data[pixel] = original
+      expect(Math.abs((plus - minus) / 2e-2 - (await exact(rows.nth(k).getByTestId('autograd'))))).toBeLessThan(1e-3)
+    }
+    expect(await exact(page.getByTestId('saliency-worst'))).toBeLessThan(1e-3)
+    await shoot('7-learned-simple-net')
+
+    await learned.getByRole('button', { name: 'linear', exact: true }).click()
+    await learned.getByRole('button', { name: /Train linear/ }).click()
+    await expect.poll(() => page.getByTestId('learned-status').textContent(), { timeout: 60_000 }).toMatch(/trained 20 epochs in the ladder \(accuracy 0\.9\d+\)/)
+    expect(await page.getByTestId('weight-images').locator('canvas').count()).toBe(1)
+    await shoot('7-learned-linear')
+  })
+
   it('raised no console errors and no failed requests', () => {
     expect(problems).toEqual([])
   })

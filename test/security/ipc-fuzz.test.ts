@@ -39,6 +39,11 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   labGraph: [{ model: 'simple_net', image: { split: 'valid', index: 3 }, check: false }],
   labStep: [{ model: 'linear', lr: 1, batchSize: 64, steps: 1 }],
   labResetModel: [{ model: 'simple_net' }],
+  labWeights: [{ model: 'simple_net' }],
+  labSaliency: [{ model: 'linear', image: { split: 'train', index: 5 } }],
+  labTrain: [{ models: ['pixel', 'linear'], epochs: 'one' }],
+  labStopTraining: [],
+  labLadder: [],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

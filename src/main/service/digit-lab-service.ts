@@ -158,9 +158,30 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().resetModel(request.model)
   }
 
+  async labWeights(...[request]: ApiArgs<'labWeights'>): Promise<ApiReplies['labWeights']> {
+    return this.requireLab().weights(request.model)
+  }
+
+  async labSaliency(...[request]: ApiArgs<'labSaliency'>): Promise<ApiReplies['labSaliency']> {
+    return this.requireLab().saliency(request)
+  }
+
+  async labTrain(...[request]: ApiArgs<'labTrain'>): Promise<ApiReplies['labTrain']> {
+    return this.requireLab().ladder.start(request)
+  }
+
+  async labStopTraining(): Promise<ApiReplies['labStopTraining']> {
+    return this.requireLab().ladder.stop()
+  }
+
+  async labLadder(): Promise<ApiReplies['labLadder']> {
+    return this.requireLab().ladder.view
+  }
+
   /** Let go of onnxruntime's session (on quit, and in tests). */
   async close(): Promise<void> {
     this.run?.stop()
+    this.lab?.close()
     await this.model.close()
   }
 
@@ -174,7 +195,12 @@ export class DigitLabService implements ApiHandlers {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
     const result = await importDataset(source, { ...settings, onProgress })
     this.open = new OpenDataset(result)
-    this.lab = new LabSession(this.open)
+    this.lab?.close()
+    this.lab = new LabSession(this.open, {
+      emit: (ladder) => this.options.emit({ kind: 'lab', event: { kind: 'ladder', ladder } }),
+      memoryBudget: this.options.memoryBudget ?? defaultMemoryBudget(),
+      workerLimits: this.options.workerLimits ?? TRAINING_WORKER_LIMITS,
+    })
     return this.open.view
   }
 

@@ -54,6 +54,11 @@ export class LabModels {
     return model
   }
 
+  /** A kind's weights as the seed makes them (what stepping and training start from). */
+  initial(kind: LabModelKind): Module {
+    return this.#create(kind).module
+  }
+
   status(kind: LabModelKind): LabModelStatus {
     const model = this.get(kind)
     const classes = this.dataset.labelNames.length

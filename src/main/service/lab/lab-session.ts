@@ -1,11 +1,13 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, SgdRequest, StepRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
 import { predictionGraph } from './graph'
+import { LadderRunner, type LadderOptions } from './ladder'
 import { LabModels } from './lab-models'
+import { saliency, weightImages } from './learned'
 import { ModelStepper } from './stepper'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
@@ -23,8 +25,17 @@ export class LabSession {
   /** The chapter's linear model and simple_net on this dataset, shared by the panels. */
   readonly models: LabModels
 
-  constructor(private readonly open: OpenDataset) {
+  /** The model ladder (panel 9), and the training of the Lab's models. */
+  readonly ladder: LadderRunner
+
+  constructor(private readonly open: OpenDataset, options: LadderOptions) {
     this.models = new LabModels(open.dataset)
+    this.ladder = new LadderRunner(open.dataset, this.models, options)
+  }
+
+  /** Stop the ladder's runs (another dataset is opening, or the app is closing). */
+  close(): void {
+    this.ladder.stop()
   }
 
   private get dataset() {
@@ -86,6 +97,16 @@ export class LabSession {
     for (const row of rows) perClass[this.dataset.train.labels[row]]++
     const first = Array.from(rows.subarray(0, 16), (index) => this.image({ split: 'train', index }))
     return { ...last, model: this.models.status(request.model), images: { size: rows.length, perClass, first }, milliseconds: performance.now() - started }
+  }
+
+  weights(kind: LabModelKind): LabReplies['labWeights'] {
+    return { ...weightImages(this.dataset, this.models.get(kind), this.models.initial(kind)), model: this.models.status(kind) }
+  }
+
+  saliency(request: SaliencyRequest): LabReplies['labSaliency'] {
+    splitOf(this.dataset, request.image)
+    const model = this.models.get(request.model)
+    return { ...saliency(this.dataset, model, request.image), image: this.image(request.image), model: this.models.status(request.model) }
   }
 
   resetModel(kind: LabModelKind): LabReplies['labResetModel'] {

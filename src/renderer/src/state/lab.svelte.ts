@@ -1,5 +1,5 @@
 import type { DatasetView } from '../../../shared/datasets'
-import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabModelKind, type LabModelStatus, type LabReplies, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
+import { DERIVATIVE_DOMAIN, type DerivativeFunction, type ImageRef, type LabEvent, type LabModelKind, type LabModelStatus, type LabReplies, type LabTrainRequest, type LadderKind, type LadderView, type LrRegime, type Quadratic, type SgdStep } from '../../../shared/lab'
 import { defaultTrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
 
@@ -10,6 +10,7 @@ export const LAB_PANELS = [
   { id: 'sgd', number: 3, title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
   { id: 'derivative', number: 4, title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
   { id: 'step', number: 6, title: 'Step the model', hint: 'Step the real model: one mini-batch at a time on your data' },
+  { id: 'learned', number: 7, title: 'What it learned', hint: 'What the model learned: weights as images, and saliency' },
   { id: 'graph', number: 8, title: 'Autograd graph', hint: 'The autograd graph of one prediction, and Check gradients' },
 ] as const
 
@@ -223,6 +224,72 @@ class StepPanel {
   }
 }
 
+/** The model ladder and the Lab's training runs, as main reports them. */
+class LadderState {
+  #entry = $state.raw<{ readonly view: DatasetView | null; readonly ladder: LadderView } | null>(null)
+  error = $state<string | null>(null)
+
+  readonly view = $derived(this.#entry && this.#entry.view === dataset.view ? this.#entry.ladder : null)
+  readonly running = $derived(this.view?.running ?? false)
+
+  /** Ask main how the ladder stands (after a reload, or on first showing it). */
+  async load(): Promise<void> {
+    await this.#ask(() => window.api.labLadder())
+  }
+
+  /** Train these models, one after another. */
+  start(models: readonly LadderKind[], epochs: LabTrainRequest['epochs']): Promise<void> {
+    return this.#ask(() => window.api.labTrain({ models: [...models], epochs }))
+  }
+
+  stop(): Promise<void> {
+    return this.#ask(() => window.api.labStopTraining())
+  }
+
+  row(kind: LadderKind) {
+    return this.view?.rows.find((row) => row.kind === kind) ?? null
+  }
+
+  receive(ladder: LadderView): void {
+    this.#entry = { view: dataset.view, ladder }
+  }
+
+  async #ask(call: () => Promise<LadderView>): Promise<void> {
+    this.error = null
+    try {
+      this.receive(await call())
+    } catch (error) {
+      this.error = message(error)
+    }
+  }
+}
+
+/** Panel 7: a Lab model's weights as images, and the saliency of one image. */
+class LearnedPanel {
+  model = $state<LabModelKind>('linear')
+  /** Show what training changed (the weights minus the seed's) instead of the weights. */
+  showChange = $state(true)
+  readonly choice = new ImageChoice()
+  readonly weights = new LabRequest<LabReplies['labWeights']>()
+  readonly saliency = new LabRequest<LabReplies['labSaliency']>()
+
+  /** Show the model's weights and the chosen image's saliency again (the model may have changed). */
+  refresh(): void {
+    void this.weights.run(() => window.api.labWeights({ model: this.model }))
+    void this.pick(this.choice.ref)
+  }
+
+  pick(ref: ImageRef): Promise<unknown> {
+    this.choice.ref = ref
+    return this.saliency.run(() => window.api.labSaliency({ model: this.model, image: ref }))
+  }
+
+  use(model: LabModelKind): void {
+    this.model = model
+    this.refresh()
+  }
+}
+
 /** Which panel shows, and each panel's state. */
 class Lab {
   panel = $state<LabPanelId>('pixels')
@@ -232,6 +299,16 @@ class Lab {
   readonly derivative = new DerivativePanel()
   readonly graph = new GraphPanel()
   readonly step = new StepPanel()
+  readonly learned = new LearnedPanel()
+  readonly ladder = new LadderState()
+
+  /** An event from main: the ladder moved; a Lab model it just trained is shown afresh. */
+  receive(event: LabEvent): void {
+    const before = this.ladder.view
+    this.ladder.receive(event.ladder)
+    const finished = event.ladder.rows.filter((row) => row.status !== 'training' && before?.rows.find((old) => old.kind === row.kind)?.status === 'training')
+    if (finished.some((row) => row.kind === this.learned.model)) this.learned.refresh()
+  }
 }
 
 export const lab = new Lab()

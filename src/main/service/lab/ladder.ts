@@ -1,0 +1,138 @@
+import type { ResourceLimits } from 'node:worker_threads'
+import type { DigitDataset } from '../../engine/data/dataset'
+import { estimateTrainingMemory } from '../../engine/learner/memory'
+import { validateConfig } from '../../engine/learner/recipe'
+import { classMeans } from '../../engine/models/pixel-similarity'
+import { LADDER_KINDS, type LabTrainRequest, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
+import { defaultTrainingConfig, type TrainingConfig, type TrainingEvent } from '../../../shared/training'
+import { checkMemoryBudget } from '../memory-budget'
+import { throttle } from '../throttle'
+import { TrainingRun } from '../training-run'
+import { LAB_SEED, type LabModels } from './lab-models'
+import { baselineAccuracy } from './pixels'
+
+export interface LadderOptions {
+  /** Tell the renderer how the ladder stands. */
+  readonly emit: (ladder: LadderView) => void
+  readonly memoryBudget: number
+  readonly workerLimits: ResourceLimits
+}
+
+const PIXEL_RECIPE = 'the mean image of each class, nearest by L1; nothing trained'
+
+/** A run's settings in a line: "SGD lr 1, 20 epochs, batch 256, mnist_loss". */
+function recipeOf(config: TrainingConfig): string {
+  const epochs = `${config.epochs} ${config.epochs === 1 ? 'epoch' : 'epochs'}`
+  const extras = [config.schedule === 'one-cycle' ? 'one-cycle' : '', config.weightDecay > 0 ? `wd ${config.weightDecay}` : ''].filter(Boolean)
+  return [`${config.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${config.lr}`, epochs, `batch ${config.batchSize}`, config.loss === 'mnist' ? 'mnist_loss' : 'cross-entropy', ...extras].join(', ')
+}
+
+const emptyRow = (kind: LadderKind): LadderRow => ({ kind, status: 'not run', recipe: '', parameters: null, seconds: null, accuracy: null, epochs: 0, epochsDone: 0, progress: null, message: '' })
+
+/**
+ * Panel 9: pixel similarity → linear → simple_net → CNN → ResNet-18 on the same split and seed,
+ * one after another — pixel similarity in main (nothing to train), every other in a training
+ * worker — each row filled as its run finishes. Trained linear and simple_net models become the
+ * Lab's, for the panels that look inside them.
+ */
+export class LadderRunner {
+  readonly #rows = new Map<LadderKind, LadderRow>(LADDER_KINDS.map((kind) => [kind, emptyRow(kind)]))
+  #running = false
+  #stopping = false
+  #run: TrainingRun | null = null
+
+  constructor(private readonly dataset: DigitDataset, private readonly models: LabModels, private readonly options: LadderOptions) {}
+
+  get view(): LadderView {
+    return { running: this.#running, seed: LAB_SEED, rows: LADDER_KINDS.map((kind) => this.#rows.get(kind)!) }
+  }
+
+  /** The config a rung trains with: the app's default for the kind (the chapter's where it has one), the Lab's seed. */
+  configOf(kind: Exclude<LadderKind, 'pixel'>, epochs: LabTrainRequest['epochs']): TrainingConfig {
+    const config = { ...defaultTrainingConfig(kind, this.dataset.labelNames.length), seed: LAB_SEED }
+    return epochs === 'one' ? { ...config, epochs: 1 } : config
+  }
+
+  /** Queue the requested rungs, refusing up front any that cannot run or would not fit in memory. */
+  start(request: LabTrainRequest): LadderView {
+    if (this.#running) throw new Error('the ladder is training; stop it before starting again')
+    const kinds = LADDER_KINDS.filter((kind) => request.models.includes(kind))
+    const plans = kinds.map((kind) => {
+      if (kind === 'pixel') return { kind, config: null, parameters: 0, recipe: PIXEL_RECIPE }
+      const config = this.configOf(kind, request.epochs)
+      validateConfig(config, this.dataset)
+      const estimate = estimateTrainingMemory(this.dataset, config)
+      checkMemoryBudget(estimate, this.options.memoryBudget)
+      return { kind, config, parameters: estimate.gradients / 4, recipe: recipeOf(config) }
+    })
+    for (const plan of plans) this.#set(plan.kind, { ...emptyRow(plan.kind), status: 'queued', recipe: plan.recipe, parameters: plan.parameters, epochs: plan.config?.epochs ?? 0 }, false)
+    this.#running = true
+    this.#stopping = false
+    void this.#runAll(plans)
+    this.#emit()
+    return this.view
+  }
+
+  /** Stop the run in progress (it keeps what it learned) and every queued one. */
+  stop(): LadderView {
+    if (this.#running) {
+      this.#stopping = true
+      this.#run?.stop()
+    }
+    return this.view
+  }
+
+  async #runAll(plans: readonly { kind: LadderKind; config: TrainingConfig | null }[]): Promise<void> {
+    for (const { kind, config } of plans) {
+      if (this.#stopping) {
+        this.#set(kind, { ...this.#rows.get(kind)!, status: 'not run', message: 'stopped before it started' })
+        continue
+      }
+      this.#set(kind, { ...this.#rows.get(kind)!, status: 'training', progress: 0 })
+      if (config) await this.#train(kind as Exclude<LadderKind, 'pixel'>, config)
+      else await this.#pixel()
+    }
+    this.#running = false
+    this.#run = null
+    this.#emit()
+  }
+
+  async #pixel(): Promise<void> {
+    const started = performance.now()
+    const { train, labelNames, height, width } = this.dataset
+    const baseline = await baselineAccuracy(this.dataset, classMeans(train, labelNames.length, height * width), 'l1')
+    this.#set('pixel', { ...this.#rows.get('pixel')!, status: 'done', accuracy: baseline.accuracy, seconds: (performance.now() - started) / 1000, progress: null })
+  }
+
+  async #train(kind: Exclude<LadderKind, 'pixel'>, config: TrainingConfig): Promise<void> {
+    const started = performance.now()
+    const last: { accuracy: number | null } = { accuracy: null }
+    const progress = throttle<TrainingEvent>((event) => {
+      if (event.kind !== 'progress') return
+      const done = (event.epoch - (event.epochs - config.epochs) + (event.batch + 1) / event.batches) / config.epochs
+      this.#set(kind, { ...this.#rows.get(kind)!, progress: Math.min(1, done), epochsDone: event.epoch - (event.epochs - config.epochs) })
+    }, 4, () => false)
+    this.#run = new TrainingRun(this.dataset, config, (event) => {
+      if (event.kind === 'epoch') last.accuracy = Object.values(event.record.metrics)[0] ?? null
+      else progress(event)
+    }, this.options.workerLimits)
+    const outcome = await this.#run.outcome
+    const { accuracy } = last
+    const seconds = (performance.now() - started) / 1000
+    const status = outcome.status === 'completed' ? 'done' : outcome.status === 'crashed' ? 'failed' : outcome.status
+    this.#set(kind, { ...this.#rows.get(kind)!, status, seconds, accuracy, epochsDone: outcome.epochsDone, progress: null, message: outcome.status === 'completed' ? '' : outcome.message })
+    if ((kind === 'linear' || kind === 'simple_net') && outcome.state && outcome.epochsDone > 0) {
+      const how = `trained ${outcome.epochsDone} ${outcome.epochsDone === 1 ? 'epoch' : 'epochs'} in the ladder${accuracy === null ? '' : ` (accuracy ${accuracy.toFixed(4)})`}`
+      this.models.adopt(kind, outcome.state, how)
+    }
+  }
+
+  #set(kind: LadderKind, row: LadderRow, emit = true): void {
+    this.#rows.set(kind, row)
+    if (emit) this.#emit()
+  }
+
+  #emit(): void {
+    this.options.emit(this.view)
+  }
+}
