@@ -3,6 +3,7 @@ import type { DigitDataset, ImageSplit } from '../src/main/engine/data/dataset'
 import { createLearner, fitFromConfig } from '../src/main/engine/learner/recipe'
 import { defaultTrainingConfig, type TrainingConfig } from '../src/shared/training'
 import type { ModelKind } from '../src/shared/models'
+import { setSparseGemm } from '../src/main/engine/kernels'
 import { useThreads } from './threads'
 import { peakRssMb } from './timing'
 import type { Result, TorchRequest } from './workload'
@@ -15,6 +16,8 @@ export interface TrainingCase {
   readonly data: BuiltinDatasetName
   readonly threads: number
   readonly config: TrainingConfig
+  /** Products never skip zeros (ours only): every GEMM does the dense arithmetic PyTorch does. */
+  readonly dense?: boolean
 }
 
 /**
@@ -23,11 +26,12 @@ export interface TrainingCase {
  */
 export function trainingCase(
   workload: string, kind: ModelKind, data: BuiltinDatasetName, threads: number,
-  options: { readonly case?: string; readonly label: string; readonly changes?: Partial<TrainingConfig> },
+  options: { readonly case?: string; readonly label: string; readonly changes?: Partial<TrainingConfig>; readonly dense?: boolean },
 ): TrainingCase {
   const classes = data === 'mnist-sample' ? 2 : 10
   const config = { ...defaultTrainingConfig(kind, classes), ...options.changes }
-  return { workload, case: options.case ?? `bs${config.batchSize}`, label: options.label, data, threads, config }
+  const name = options.case ?? `bs${config.batchSize}${options.dense ? ' dense' : ''}`
+  return { workload, case: name, label: options.label, data, threads, config, dense: options.dense }
 }
 
 const datasets = new Map<BuiltinDatasetName, DigitDataset>()
@@ -67,6 +71,7 @@ export async function runTraining(cases: readonly TrainingCase[]): Promise<Resul
   const results: Result[] = []
   for (const c of cases) {
     await useThreads(c.threads)
+    setSparseGemm(!c.dense)
     const data = dataset(c.data)
     const sample = { ...data, train: spread(data.train, WARM_UP.train), valid: spread(data.valid, WARM_UP.valid) }
     await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
@@ -79,12 +84,16 @@ export async function runTraining(cases: readonly TrainingCase[]): Promise<Resul
     })
   }
   await useThreads(1)
+  setSparseGemm(true)
   return results
 }
 
-/** The same cases for torch_training.py (one request per PyTorch thread count, so our thread count is dropped). */
+/**
+ * The same cases for torch_training.py (one request per PyTorch thread count, so our thread count is dropped;
+ * PyTorch always does the dense arithmetic, so our dense-only cases have no counterpart).
+ */
 export function torchTraining(workload: string, cases: readonly TrainingCase[]): TorchRequest {
-  const unique = cases.filter((c, i) => cases.findIndex((d) => d.case === c.case) === i)
+  const unique = cases.filter((c, i) => !c.dense && cases.findIndex((d) => d.case === c.case) === i)
   return {
     workload,
     runner: 'training',
