@@ -10,6 +10,7 @@ export const LAB_CHANNELS = {
   labGraph: 'lab:graph',
   labStep: 'lab:step',
   labResetModel: 'lab:reset-model',
+  labNudge: 'lab:nudge',
   labWeights: 'lab:weights',
   labSaliency: 'lab:saliency',
   labTrain: 'lab:train',

@@ -315,6 +315,43 @@ export interface StepReply {
   readonly milliseconds: number
 }
 
+export const NudgeRequestSchema = v.object({
+  /** The weight to nudge: an output (class) and a pixel; null for the one the loss is most sensitive to. */
+  weight: v.nullable(v.object({ output: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)), pixel: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)) })),
+  /** How far to nudge it, each way. */
+  range: v.pipe(v.number(), v.gtValue(0), v.maxValue(100)),
+  /** The nudge to show before and after (within the range). */
+  delta: v.pipe(v.number(), v.minValue(-100), v.maxValue(100)),
+})
+export type NudgeRequest = v.InferOutput<typeof NudgeRequestSchema>
+
+/** Loss and accuracy on the validation set. */
+export interface Scores {
+  readonly loss: number
+  readonly accuracy: number
+}
+
+/** Panel 5: one weight of the linear model nudged — the loss moves smoothly, the accuracy in steps. */
+export interface NudgeReply {
+  readonly model: LabModelStatus
+  readonly lossName: 'mnist_loss' | 'cross-entropy'
+  readonly weight: { readonly output: number; readonly pixel: number; readonly name: string; readonly value: number }
+  /** ∂loss/∂weight over the validation set, by autograd. */
+  readonly gradient: number
+  /** ∂loss/∂w for every pixel of the weight's output: where a nudge matters, to pick a weight from. */
+  readonly gradientMap: readonly number[]
+  /** The validation loss and accuracy at each nudge, the weight moved by `delta` (by broadcasting every nudge at once). */
+  readonly sweep: { readonly deltas: readonly number[]; readonly loss: readonly number[]; readonly accuracy: readonly number[] }
+  /** At the requested nudge: before, and after by a real forward pass with the weight set. */
+  readonly delta: number
+  readonly before: Scores
+  readonly after: Scores
+  /** Share of the sweep's steps where the loss changed but the accuracy did not: where accuracy gives no gradient. */
+  readonly flatShare: number
+  /** One-output models: σ(z) over z, and validation predictions on it (the chapter's plot). */
+  readonly sigmoid: { readonly curve: readonly (readonly [number, number])[]; readonly predictions: readonly { readonly z: number; readonly s: number; readonly target: number }[] } | null
+}
+
 /** Panel 7: a Lab model's first-layer weights, one 28×28 image per output (linear) or hidden unit (simple_net). */
 export interface WeightsReply {
   readonly model: LabModelStatus
@@ -407,6 +444,7 @@ export const LAB_ARGS = {
   labGraph: v.tuple([GraphRequestSchema]),
   labStep: v.tuple([StepRequestSchema]),
   labResetModel: v.tuple([v.object({ model: labModelKind })]),
+  labNudge: v.tuple([NudgeRequestSchema]),
   labWeights: v.tuple([v.object({ model: labModelKind })]),
   labSaliency: v.tuple([SaliencyRequestSchema]),
   labTrain: v.tuple([LabTrainRequestSchema]),
@@ -424,6 +462,7 @@ export interface LabReplies {
   labGraph: GraphReply
   labStep: StepReply
   labResetModel: LabModelStatus
+  labNudge: NudgeReply
   labWeights: WeightsReply
   labSaliency: SaliencyReply
   labTrain: LadderView

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { importDataset } from '../../src/main/datasets'
-import { classMeans, createLearner, mnistLoss, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
+import { classMeans, createLearner, fitFromConfig, mnistLoss, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { imagesTensor } from '../../src/main/service/lab/images'
 import { rollerCoaster } from '../../src/main/service/lab/sgd'
@@ -234,6 +234,32 @@ describe('the Lab in a browser', () => {
     await expect.poll(() => page.getByTestId('learned-status').textContent(), { timeout: 60_000 }).toMatch(/trained 20 epochs in the ladder \(accuracy 0\.9\d+\)/)
     expect(await page.getByTestId('weight-images').locator('canvas').count()).toBe(1)
     await shoot('7-learned-linear')
+  })
+
+  it('5 · why not accuracy: nudging one weight of the trained linear model, loss and accuracy as the engine measures them', async () => {
+    await panel('nudge')
+    const table = page.getByTestId('nudge-table')
+    await table.waitFor()
+    expect(await page.getByTestId('lab-nudge').textContent()).toContain('trained 20 epochs in the ladder')
+    await page.getByRole('slider', { name: 'Nudge' }).fill('1.5')
+    await expect.poll(async () => Math.abs((await exact(page.getByTestId('nudge-delta'))) - 1.5)).toBeLessThan(1e-9)
+    const delta = await exact(page.getByTestId('nudge-delta'))
+    const index = Number((await page.getByTestId('nudge-weight').textContent())!.match(/\[(\d+)\]/)![1])
+    // the engine here: the same recipe trains the same weights; set the one weight and validate
+    const config = { ...defaultTrainingConfig('linear', 2), seed: 42 }
+    const learner = createLearner(data, config)
+    await fitFromConfig(learner, config)
+    const before = learner.validate()
+    expect(await exact(page.getByTestId('loss-before'))).toBeCloseTo(before.loss, 7)
+    expect(await exact(page.getByTestId('accuracy-before'))).toBeCloseTo(before.metrics.batch_accuracy, 12)
+    const weight = learner.model.namedParameters()[0][1]
+    weight.data[index] += delta
+    const after = learner.validate()
+    expect(await exact(page.getByTestId('loss-after'))).toBeCloseTo(after.loss, 7)
+    expect(await exact(page.getByTestId('accuracy-after'))).toBeCloseTo(after.metrics.batch_accuracy, 12)
+    expect(after.loss).not.toBe(before.loss)
+    expect(Number((await page.getByTestId('flat-share').textContent())!.replace('%', ''))).toBeGreaterThan(50)
+    await shoot('5-nudge')
   })
 
   it('raised no console errors and no failed requests', () => {

@@ -158,6 +158,10 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().resetModel(request.model)
   }
 
+  async labNudge(...[request]: ApiArgs<'labNudge'>): Promise<ApiReplies['labNudge']> {
+    return this.requireLab().nudge(request)
+  }
+
   async labWeights(...[request]: ApiArgs<'labWeights'>): Promise<ApiReplies['labWeights']> {
     return this.requireLab().weights(request.model)
   }

@@ -1,6 +1,6 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, NudgeRequest, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
 import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
@@ -8,6 +8,7 @@ import { predictionGraph } from './graph'
 import { LadderRunner, type LadderOptions } from './ladder'
 import { LabModels } from './lab-models'
 import { saliency, weightImages } from './learned'
+import { nudgeWeight } from './nudge'
 import { ModelStepper } from './stepper'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
@@ -97,6 +98,10 @@ export class LabSession {
     for (const row of rows) perClass[this.dataset.train.labels[row]]++
     const first = Array.from(rows.subarray(0, 16), (index) => this.image({ split: 'train', index }))
     return { ...last, model: this.models.status(request.model), images: { size: rows.length, perClass, first }, milliseconds: performance.now() - started }
+  }
+
+  nudge(request: NudgeRequest): LabReplies['labNudge'] {
+    return { ...nudgeWeight(this.dataset, this.models.get('linear'), request), model: this.models.status('linear') }
   }
 
   weights(kind: LabModelKind): LabReplies['labWeights'] {

@@ -7,11 +7,12 @@ import { dataset } from './dataset.svelte'
 export const LAB_PANELS = [
   { id: 'pixels', number: 1, title: 'Pixels', hint: 'Pixels and the ideal digit: distances to every class mean' },
   { id: 'broadcast', number: 2, title: 'Broadcasting', hint: 'Broadcasting, traced: shapes flowing through each op' },
-  { id: 'sgd', number: 3, title: 'SGD by hand', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
+  { id: 'sgd', number: 3, title: 'SGD', hint: 'SGD by hand on the roller coaster: step, and try learning rates' },
   { id: 'derivative', number: 4, title: 'Derivative', hint: 'The derivative: drag a point, see autograd’s slope and the tangent' },
-  { id: 'step', number: 6, title: 'Step the model', hint: 'Step the real model: one mini-batch at a time on your data' },
-  { id: 'learned', number: 7, title: 'What it learned', hint: 'What the model learned: weights as images, and saliency' },
-  { id: 'graph', number: 8, title: 'Autograd graph', hint: 'The autograd graph of one prediction, and Check gradients' },
+  { id: 'nudge', number: 5, title: 'Loss vs accuracy', hint: 'Why not accuracy as the loss: nudge one weight of the trained linear model' },
+  { id: 'step', number: 6, title: 'Step', hint: 'Step the real model: one mini-batch at a time on your data' },
+  { id: 'learned', number: 7, title: 'Learned', hint: 'What the model learned: weights as images, and saliency' },
+  { id: 'graph', number: 8, title: 'Graph', hint: 'The autograd graph of one prediction, and Check gradients' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -192,6 +193,46 @@ class GraphPanel {
   }
 }
 
+/** Panel 5: one weight of the Lab's linear model nudged; only the latest nudge waits while one is out. */
+class NudgePanel {
+  /** The weight chosen (an output and a pixel), or null for the steepest. */
+  weight = $state.raw<{ output: number; pixel: number } | null>(null)
+  range = $state(3)
+  delta = $state(0)
+  readonly request = new LabRequest<LabReplies['labNudge']>()
+  #waiting = false
+
+  async show(): Promise<void> {
+    if (this.request.busy) {
+      this.#waiting = true
+      return
+    }
+    const delta = Math.max(-this.range, Math.min(this.range, this.delta))
+    await this.request.run(() => window.api.labNudge({ weight: this.weight, range: this.range, delta }))
+    if (this.#waiting) {
+      this.#waiting = false
+      await this.show()
+    }
+  }
+
+  nudge(delta: number): Promise<void> {
+    this.delta = delta
+    return this.show()
+  }
+
+  pick(weight: { output: number; pixel: number } | null): Promise<void> {
+    this.weight = weight
+    this.delta = 0
+    return this.show()
+  }
+
+  setRange(range: number): Promise<void> {
+    this.range = range
+    this.delta = Math.max(-range, Math.min(range, this.delta))
+    return this.show()
+  }
+}
+
 /** Panel 6: a Lab model stepped one mini-batch at a time. */
 class StepPanel {
   model = $state<LabModelKind>('linear')
@@ -300,6 +341,7 @@ class Lab {
   readonly graph = new GraphPanel()
   readonly step = new StepPanel()
   readonly learned = new LearnedPanel()
+  readonly nudge = new NudgePanel()
   readonly ladder = new LadderState()
 
   /** An event from main: the ladder moved; a Lab model it just trained is shown afresh. */
@@ -308,6 +350,7 @@ class Lab {
     this.ladder.receive(event.ladder)
     const finished = event.ladder.rows.filter((row) => row.status !== 'training' && before?.rows.find((old) => old.kind === row.kind)?.status === 'training')
     if (finished.some((row) => row.kind === this.learned.model)) this.learned.refresh()
+    if (finished.some((row) => row.kind === 'linear')) void this.nudge.pick(null)
   }
 }
 
