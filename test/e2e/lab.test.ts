@@ -262,6 +262,32 @@ describe('the Lab in a browser', () => {
     await shoot('5-nudge')
   })
 
+  it('9 · the model ladder: rows fill as runs finish, each accuracy the one the engine gives for the same config and seed', async () => {
+    await panel('ladder')
+    const table = page.getByTestId('ladder-table')
+    await table.waitFor()
+    await page.getByLabel('Epochs').selectOption('one')
+    await page.getByTestId('ladder-run').click()
+    const row = (kind: string) => table.locator(`tr[data-kind=${kind}]`)
+    await expect.poll(() => row('simple_net').getAttribute('data-status'), { timeout: 60_000 }).toBe('done')
+    await shoot('9-ladder-running')
+    await page.getByTestId('ladder-stop').click()
+    await expect.poll(() => row('resnet18').getAttribute('data-status'), { timeout: 60_000 }).toBe('not run')
+    expect(await row('cnn').getAttribute('data-status')).toMatch(/stopped|done/)
+    // the engine here: pixel similarity's accuracy, and one epoch of the same recipes from the same seed
+    const predicted = noGrad(() => new PixelSimilarity(classMeans(data.train, 2, 784), 'l1').forward(imagesTensor(data.valid, Array.from({ length: data.valid.count }, (_, i) => i), [784])).argmax(-1))
+    const right = Array.from(predicted.data).filter((p, i) => p === data.valid.labels[i]).length / data.valid.count
+    expect(await exact(row('pixel').getByTestId('accuracy'))).toBeCloseTo(right, 12)
+    for (const kind of ['linear', 'simple_net'] as const) {
+      const config = { ...defaultTrainingConfig(kind, 2), seed: 42, epochs: 1 }
+      const learner = createLearner(data, config)
+      await fitFromConfig(learner, config)
+      expect(await exact(row(kind).getByTestId('accuracy'))).toBe(learner.recorder.epochs[0].metrics.batch_accuracy)
+      expect(Number((await row(kind).getByTestId('parameters').textContent())!.replace(/,/g, ''))).toBe(learner.model.parameterCount())
+    }
+    await shoot('9-ladder')
+  })
+
   it('raised no console errors and no failed requests', () => {
     expect(problems).toEqual([])
   })

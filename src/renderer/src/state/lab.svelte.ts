@@ -13,6 +13,7 @@ export const LAB_PANELS = [
   { id: 'step', number: 6, title: 'Step', hint: 'Step the real model: one mini-batch at a time on your data' },
   { id: 'learned', number: 7, title: 'Learned', hint: 'What the model learned: weights as images, and saliency' },
   { id: 'graph', number: 8, title: 'Graph', hint: 'The autograd graph of one prediction, and Check gradients' },
+  { id: 'ladder', number: 9, title: 'Ladder', hint: 'The model ladder: pixel similarity to ResNet-18 on the same split and seed' },
 ] as const
 
 export type LabPanelId = (typeof LAB_PANELS)[number]['id']
@@ -267,6 +268,8 @@ class StepPanel {
 
 /** The model ladder and the Lab's training runs, as main reports them. */
 class LadderState {
+  /** The chapter's epochs and settings for each model, or one epoch each. */
+  epochs = $state<LabTrainRequest['epochs']>('chapter')
   #entry = $state.raw<{ readonly view: DatasetView | null; readonly ladder: LadderView } | null>(null)
   error = $state<string | null>(null)
 
