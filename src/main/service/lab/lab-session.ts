@@ -14,6 +14,8 @@ import { splitOf } from './images'
 import { sgdByHand } from './sgd'
 import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 /**
  * The Lab on the open dataset: each panel's computation, done by the engine in main on the
  * dataset's own images. One session per open dataset; what it caches (the class means, the
@@ -21,6 +23,8 @@ import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
  */
 export class LabSession {
   #means: Tensor | null = null
+  /** The computations that give the event loop turns while they use a model run one at a time, so none sees another's half-done work. */
+  #queue: Promise<unknown> = Promise.resolve()
   #baseline: Promise<BaselineAccuracy[]> | null = null
 
   /** The chapter's linear model and simple_net on this dataset, shared by the panels. */
@@ -87,12 +91,20 @@ export class LabSession {
     return { ...predictionGraph(this.dataset, model, request.image, request.check), image: this.image(request.image), model: this.models.status(request.model) }
   }
 
-  step(request: StepRequest): LabReplies['labStep'] {
+  /** Steps on the next mini-batches, with a turn of the event loop between them (ten steps of a ten-class model take a second). */
+  step(request: StepRequest): Promise<LabReplies['labStep']> {
+    return this.#exclusive(() => this.#step(request))
+  }
+
+  async #step(request: StepRequest): Promise<LabReplies['labStep']> {
     const started = performance.now()
     const model = this.models.get(request.model)
     model.stepper ??= new ModelStepper(this.dataset, model)
     let detail = model.stepper.step(request.lr, request.batchSize)
-    for (let k = 1; k < request.steps; k++) detail = model.stepper.step(request.lr, request.batchSize)
+    for (let k = 1; k < request.steps; k++) {
+      await nextTurn()
+      detail = model.stepper.step(request.lr, request.batchSize)
+    }
     const { rows, ...last } = detail
     const perClass = this.dataset.labelNames.map(() => 0)
     for (const row of rows) perClass[this.dataset.train.labels[row]]++
@@ -100,8 +112,8 @@ export class LabSession {
     return { ...last, model: this.models.status(request.model), images: { size: rows.length, perClass, first }, milliseconds: performance.now() - started }
   }
 
-  nudge(request: NudgeRequest): LabReplies['labNudge'] {
-    return { ...nudgeWeight(this.dataset, this.models.get('linear'), request), model: this.models.status('linear') }
+  nudge(request: NudgeRequest): Promise<LabReplies['labNudge']> {
+    return this.#exclusive(async () => ({ ...(await nudgeWeight(this.dataset, this.models.get('linear'), request)), model: this.models.status('linear') }))
   }
 
   weights(kind: LabModelKind): LabReplies['labWeights'] {
@@ -117,6 +129,12 @@ export class LabSession {
   resetModel(kind: LabModelKind): LabReplies['labResetModel'] {
     this.models.reset(kind)
     return this.models.status(kind)
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work, work)
+    this.#queue = result.catch(() => undefined)
+    return result
   }
 
   /** The baseline by both distances, computed once per dataset. */

@@ -10,6 +10,10 @@ import { lossOf, splitDataset, validate, validationOutputs } from './evaluate'
 
 /** Nudges in the sweep: this many, evenly from −range to +range. */
 const SWEEP = 61
+/** Floats of nudged logits per chunk of the sweep (a turn of the event loop between chunks). */
+const CHUNK_FLOATS = 2 ** 20
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 /** Predictions drawn on the sigmoid. */
 const ON_SIGMOID = 160
 
@@ -57,8 +61,21 @@ function sweepScores(model: LabModel, logits: Tensor, targets: Tensor, pixels: T
   })
 }
 
+/** The sweep a chunk of nudges at a time, giving the event loop a turn between chunks. */
+async function sweepInChunks(model: LabModel, logits: Tensor, targets: Tensor, pixels: Tensor, output: number, deltas: Tensor): Promise<{ loss: Float32Array; accuracy: Float32Array }> {
+  const per = Math.max(1, Math.floor(CHUNK_FLOATS / logits.size))
+  const [loss, accuracy] = [new Float32Array(deltas.size), new Float32Array(deltas.size)]
+  for (let start = 0; start < deltas.size; start += per) {
+    const part = sweepScores(model, logits, targets, pixels, output, deltas.slice(start, Math.min(deltas.size, start + per)))
+    loss.set(part.loss, start)
+    accuracy.set(part.accuracy, start)
+    await nextTurn()
+  }
+  return { loss, accuracy }
+}
+
 /** Panel 5: one weight of the Lab's linear model nudged both ways; the loss and the accuracy it gives. */
-export function nudgeWeight(dataset: DigitDataset, model: LabModel, request: NudgeRequest): Omit<NudgeReply, 'model'> {
+export async function nudgeWeight(dataset: DigitDataset, model: LabModel, request: NudgeRequest): Promise<Omit<NudgeReply, 'model'>> {
   if (model.kind !== 'linear') throw new Error('the nudge panel looks at the linear model')
   const named = model.module.namedParameters()
   const [name, weight] = named[0]
@@ -73,7 +90,7 @@ export function nudgeWeight(dataset: DigitDataset, model: LabModel, request: Nud
   const valid = splitDataset(dataset, 'valid', model)
   const pixels = new Tensor(Float32Array.from({ length: valid.length }, (_, i) => dataset.valid.pixels[i * width + pixel] / 255), [valid.length])
   const deltas = arange(0, SWEEP).mul((2 * request.range) / (SWEEP - 1)).sub(request.range)
-  const swept = sweepScores(model, logits, targets, pixels, output, deltas)
+  const swept = await sweepInChunks(model, logits, targets, pixels, output, deltas)
   const delta = Math.max(-request.range, Math.min(request.range, request.delta))
   const original = weight.data[index]
   const before = validate(dataset, model)
