@@ -1,4 +1,5 @@
 import type { DigitDataset } from '../../engine/data/dataset'
+import { validateConfig } from '../../engine/learner/recipe'
 import { createModel } from '../../engine/models/zoo'
 import type { Module } from '../../engine/nn/module'
 import { Random } from '../../engine/random'
@@ -78,6 +79,8 @@ export class LabModels {
 
   #create(kind: LabModelKind): LabModel {
     const config = { ...defaultTrainingConfig(kind, this.dataset.labelNames.length), seed: LAB_SEED }
+    if (this.dataset.labelNames.length < 2) throw new Error('a model needs at least two classes to tell apart; this dataset has one')
+    validateConfig(config, this.dataset)
     const binary = config.loss === 'mnist'
     // NOTE: the same draws as createLearner: the model from the first fork of the seed's generator.
     const module = createModel(config.model, this.dataset, binary ? 1 : this.dataset.labelNames.length, new Random(config.seed).fork())
