@@ -1,7 +1,7 @@
 import { runTraining, torchTraining, trainingCase } from './training'
 import type { Workload } from './workload'
 
-const cases = [trainingCase('linear', 'linear', 'mnist-sample', 1, { label: 'linear 784→1, mnist loss, SGD lr 1, 20 epochs' })]
+const cases = [trainingCase('linear', 'linear', 'mnist-sample', 1, { label: 'linear 784→1, mnist loss, SGD lr 1, 20 epochs', warmUp: 'run' })]
 
 /** The chapter's linear model on MNIST_SAMPLE, as `digit-lab train` runs it. */
 export const linearWorkload: Workload = {

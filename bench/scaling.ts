@@ -8,6 +8,7 @@ const cases = [64, 256, 1024].flatMap((batchSize) =>
     trainingCase('scaling', 'simple_net', 'mnist-sample', threads, {
       label: `simple_net, batch ${batchSize}, ${EPOCHS} epochs`,
       changes: { batchSize, epochs: EPOCHS },
+      warmUp: 'run',
     }),
   ),
 )

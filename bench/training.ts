@@ -18,6 +18,11 @@ export interface TrainingCase {
   readonly config: TrainingConfig
   /** Products never skip zeros (ours only): every GEMM does the dense arithmetic PyTorch does. */
   readonly dense?: boolean
+  /**
+   * What runs before the timed run: the same run once (`run`, for runs of seconds), or one epoch over a small
+   * spread of the data (`sample`, the default, for runs of minutes).
+   */
+  readonly warmUp?: 'run' | 'sample'
 }
 
 /**
@@ -26,12 +31,18 @@ export interface TrainingCase {
  */
 export function trainingCase(
   workload: string, kind: ModelKind, data: BuiltinDatasetName, threads: number,
-  options: { readonly case?: string; readonly label: string; readonly changes?: Partial<TrainingConfig>; readonly dense?: boolean },
+  options: {
+    readonly case?: string
+    readonly label: string
+    readonly changes?: Partial<TrainingConfig>
+    readonly dense?: boolean
+    readonly warmUp?: 'run' | 'sample'
+  },
 ): TrainingCase {
   const classes = data === 'mnist-sample' ? 2 : 10
   const config = { ...defaultTrainingConfig(kind, classes), ...options.changes }
   const name = options.case ?? `bs${config.batchSize}${options.dense ? ' dense' : ''}`
-  return { workload, case: name, label: options.label, data, threads, config, dense: options.dense }
+  return { workload, case: name, label: options.label, data, threads, config, dense: options.dense, warmUp: options.warmUp }
 }
 
 const datasets = new Map<BuiltinDatasetName, DigitDataset>()
@@ -62,10 +73,10 @@ function spread(split: ImageSplit, count: number): ImageSplit {
 /** What the warm-up trains on: a few batches' worth of the dataset, every class included. */
 const WARM_UP = { train: 2048, valid: 512 }
 
-// NOTE: as torch_training.py: a warm-up epoch over a small spread of the data (V8 compiles the hot code on its
-// first calls, PyTorch sets up its allocator and threads), then one timed run from building the learner to the
-// last validation. Loading the dataset is not timed on either side; bench/index.ts repeats the whole in
-// rounds, interleaved with PyTorch.
+// NOTE: as torch_training.py: a warm-up, then one timed run from building the learner to the last validation.
+// V8 compiles the hot code on its first calls and the kernels' memory grows to its working size, so a run of a
+// few seconds is ~10% faster the second time (PyTorch's is not); such runs warm up on the same run. Loading the
+// dataset is not timed on either side; bench/index.ts repeats the whole in rounds, interleaved with PyTorch.
 /** Runs each case once after a warm-up, in this process. */
 export async function runTraining(cases: readonly TrainingCase[]): Promise<Result[]> {
   const results: Result[] = []
@@ -73,8 +84,11 @@ export async function runTraining(cases: readonly TrainingCase[]): Promise<Resul
     await useThreads(c.threads)
     setSparseGemm(!c.dense)
     const data = dataset(c.data)
-    const sample = { ...data, train: spread(data.train, WARM_UP.train), valid: spread(data.valid, WARM_UP.valid) }
-    await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
+    if (c.warmUp === 'run') await fit(c.config, data)
+    else {
+      const sample = { ...data, train: spread(data.train, WARM_UP.train), valid: spread(data.valid, WARM_UP.valid) }
+      await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
+    }
     const started = performance.now()
     const accuracy = await fit(c.config, data)
     const seconds = (performance.now() - started) / 1000
@@ -97,6 +111,6 @@ export function torchTraining(workload: string, cases: readonly TrainingCase[]):
   return {
     workload,
     runner: 'training',
-    cases: unique.map((c) => ({ workload: c.workload, case: c.case, label: c.label, config: { ...c.config, data: c.data } })),
+    cases: unique.map((c) => ({ workload: c.workload, case: c.case, label: c.label, warmUp: c.warmUp ?? 'sample', config: { ...c.config, data: c.data } })),
   }
 }
