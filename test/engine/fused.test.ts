@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Tensor, fromArray, mnistLoss, where } from '../../src/main/engine'
+import { Tensor, fromArray, linear, mnistLoss, where } from '../../src/main/engine'
+import { allocateKernelArray } from '../../src/main/engine/kernels'
+import { Random } from '../../src/main/engine/random'
 import { zipValues } from '../../src/main/engine/ops/elementwise'
 
 const bits = (t: Tensor): Int32Array => new Int32Array(t.data.slice().buffer)
@@ -63,5 +65,23 @@ describe('the arithmetic ops’ plain loops', () => {
       expect(out.shape).toEqual(expected.shape)
       expect(bits(out)).toEqual(bits(expected))
     }), { numRuns: 200 })
+  })
+})
+
+describe('linear on a batch of mostly-zero inputs', () => {
+  it('gives the same output and gradients when its input lives in the kernels’ memory (its nonzeros indexed once)', () => {
+    const random = new Random(3)
+    const [n, inputs, outputs] = [256, 784, 30]
+    const pixels = Float32Array.from({ length: n * inputs }, () => (random.uniform() < 0.2 ? random.uniform() : 0))
+    const run = (data: Float32Array): Int32Array[] => {
+      const weight = new Tensor(Float32Array.from({ length: outputs * inputs }, (_, i) => Math.sin(i)), [outputs, inputs]).requiresGrad_()
+      const bias = new Tensor(new Float32Array(outputs).fill(0.1), [outputs]).requiresGrad_()
+      const out = linear(new Tensor(data, [n, inputs]), weight, bias)
+      out.mul(out).mean().backward()
+      return [bits(out), bits(weight.grad!), bits(bias.grad!)]
+    }
+    const pinned = allocateKernelArray(n * inputs)
+    pinned.set(pixels)
+    expect(run(pinned)).toEqual(run(pixels))
   })
 })

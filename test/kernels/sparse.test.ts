@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
-import { gemmWasm, setSparseGemm, type GemmArgs } from '../../src/main/engine/kernels'
+import { allocateKernelArray, gemmWasm, indexNonzerosWasm, setSparseGemm, type GemmArgs } from '../../src/main/engine/kernels'
 import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
 
@@ -92,6 +92,43 @@ describe.runIf(gemmWasm !== null)('a GEMM with a mostly-zero operand', () => {
     setGemmThreads(2)
     await gemmThreadsReady()
     products.forEach((args, i) => expect(run(args, true)).toEqual(expected[i]))
+  })
+
+  it('gives the same bits with an index of the sparse operand’s nonzeros, and ignores one of another array', async () => {
+    const random = new Random(8)
+    const [rows, cols] = [300, 784]
+    const x = allocateKernelArray(rows * cols)
+    x.set(sparseArray(rows * cols, 0.2, random))
+    const index = indexNonzerosWasm!(x, rows, cols)!
+    expect(index).not.toBeNull()
+    const w = sparseArray(30 * cols, 1, random)
+    const g = sparseArray(rows * 30, 1, random)
+    const other = sparseArray(rows * cols, 0.2, random)
+    const products: GemmArgs[] = [
+      { a: x, b: w, c: new Float32Array(rows * 30), m: rows, n: 30, k: cols, transA: false, transB: true, accumulate: false },
+      { a: g, b: x, c: new Float32Array(30 * cols), m: 30, n: cols, k: rows, transA: true, transB: false, accumulate: true },
+      { a: x.subarray(cols * 40), b: w, c: new Float32Array((rows - 40) * 30), m: rows - 40, n: 30, k: cols, transA: false, transB: true, accumulate: false },
+      { a: other, b: w, c: new Float32Array(rows * 30), m: rows, n: 30, k: cols, transA: false, transB: true, accumulate: false },
+    ]
+    const expected = products.map((args) => run(args, false))
+    products.forEach((args, i) => expect(run({ ...args, index }, true), `product ${i}`).toEqual(expected[i]))
+    setGemmThreads(2)
+    await gemmThreadsReady()
+    products.forEach((args, i) => expect(run({ ...args, index }, true), `product ${i} on two threads`).toEqual(expected[i]))
+    index.release()
+    index.release()
+    products.forEach((args, i) => expect(run({ ...args, index }, true), `product ${i} after release`).toEqual(expected[i]))
+  })
+
+  it('indexes only a large, mostly-zero matrix in the kernels’ memory', () => {
+    const random = new Random(9)
+    const dense = allocateKernelArray(100 * 784)
+    dense.set(sparseArray(100 * 784, 0.9, random))
+    const plain = sparseArray(100 * 784, 0.1, random)
+    const small = allocateKernelArray(10 * 10)
+    expect(indexNonzerosWasm!(dense, 100, 784)).toBeNull()
+    expect(indexNonzerosWasm!(plain, 100, 784)).toBeNull()
+    expect(indexNonzerosWasm!(small, 10, 10)).toBeNull()
   })
 
   it('carries a NaN in the sparse operand into C, as the packed kernel does', () => {

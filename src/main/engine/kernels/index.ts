@@ -1,7 +1,7 @@
 import { col2imReference, im2colReference, type Col2im, type Im2col } from './conv'
 import { gatherUnitReference, type GatherUnit } from './images'
-import { gemmReference, type Gemm } from './matmul'
-import { gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, setGemmThreads } from './wasm'
+import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
+import { gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -9,6 +9,7 @@ export interface Kernels {
   im2col: Im2col
   col2im: Col2im
   gatherUnit: GatherUnit
+  indexNonzeros: IndexNonzeros
 }
 
 /** The plain TypeScript kernels every fast one is tested against. */
@@ -17,6 +18,8 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   im2col: im2colReference,
   col2im: col2imReference,
   gatherUnit: gatherUnitReference,
+  // The plain GEMM needs no index: it skips zeros as it meets them.
+  indexNonzeros: () => null,
 })
 
 /** The fastest kernels this runtime runs: WebAssembly SIMD where available, else the reference. */
@@ -26,6 +29,7 @@ export const fastKernels: Readonly<Kernels> = Object.freeze({
   im2col: im2colReference,
   col2im: col2imReference,
   gatherUnit: gatherUnitWasm ?? gatherUnitReference,
+  indexNonzeros: indexNonzerosWasm ?? (() => null),
 })
 
 /** The kernels in use; they start as the fast set. */
@@ -57,10 +61,10 @@ export function threadsReady(): Promise<void> {
   return gemmThreadsReady()
 }
 
-export { gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm }
+export { gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
 export { allocateKernelArray, kernelBytes, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
-export type { Gemm, GemmArgs } from './matmul'
+export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col } from './conv'

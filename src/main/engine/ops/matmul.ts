@@ -1,14 +1,14 @@
-import { record } from '../autograd'
-import { kernels } from '../kernels'
+import { isGradEnabled, record } from '../autograd'
+import { kernels, type NonzeroIndex } from '../kernels'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
 
-function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean, index: NonzeroIndex | null = null): Tensor {
   const m = transA ? a.shape[1] : a.shape[0]
   const k = transA ? a.shape[0] : a.shape[1]
   const n = transB ? b.shape[0] : b.shape[1]
   const c = new Float32Array(m * n)
-  kernels.gemm({ a: a.data, b: b.data, c, m, n, k, transA, transB, accumulate: false })
+  kernels.gemm({ a: a.data, b: b.data, c, m, n, k, transA, transB, accumulate: false, index })
   return new Tensor(c, [m, n])
 }
 
@@ -46,18 +46,26 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new Error(`linear: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected (${weight.shape[0]},))`)
   }
-  const out = product(x, weight, false, true)
+  // An input that needs no gradient (a batch of pixels) is multiplied twice, by the weights and, for their
+  // gradient, by the output's: where its nonzeros are is found once, and freed after that second product.
+  const needsWeightGradient = isGradEnabled() && weight.requiresGrad && !x.requiresGrad
+  const index = needsWeightGradient ? kernels.indexNonzeros(x.data, x.shape[0], x.shape[1]) : null
+  const out = product(x, weight, false, true, index)
   if (bias) {
     const [rows, cols] = out.shape
     const [values, b] = [out.data, bias.data]
     for (let i = 0, at = 0; i < rows; i++) for (let j = 0; j < cols; j++, at++) values[at] += b[j]
   }
   const inputs = bias ? [x, weight, bias] : [x, weight]
-  return record(out, 'Gemm', inputs, (g) => [
-    x.requiresGrad ? product(g, weight, false, false) : null,
-    weight.requiresGrad ? product(g, x, true, false) : null,
-    bias?.requiresGrad ? columnSums(g) : null,
-  ])
+  return record(out, 'Gemm', inputs, (g) => {
+    const gradients = [
+      x.requiresGrad ? product(g, weight, false, false) : null,
+      weight.requiresGrad ? product(g, x, true, false, index) : null,
+      bias?.requiresGrad ? columnSums(g) : null,
+    ]
+    index?.release()
+    return gradients
+  })
 }
 
 /** The sums of a matrix's columns, each in float64 in row order: `g.sum(0)`'s bits, without its general walk. */

@@ -2,10 +2,12 @@
 import { MR, NR, TILE_BYTES, kernel4x8, kernelEdge } from './microkernel.as'
 import { packA, packB } from './pack.as'
 import { axpyRows, dotRows } from './gemv.as'
-import { mostlyZeros, sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } from './sparse.as'
+import { indexedRow, mostlyZeros } from './nonzeros.as'
+import { sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } from './sparse.as'
 
 export { gemmChunks } from './parallel.as'
 export { bytesToUnit, gatherToUnit } from './images.as'
+export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's
@@ -32,7 +34,7 @@ export function workspaceBytes(): usize {
  */
 export function gemm(
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, sparse: bool, work: usize,
+  m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, sparse: bool, index: usize, work: usize,
 ): void {
   if (m <= 0 || n <= 0) return
   if (k <= 0) {
@@ -51,13 +53,13 @@ export function gemm(
     else axpyRows(b, k, n, a, c, accumulate)
     return
   }
-  const path = sparse ? sparsePath(a, lda, b, ldb, m, n, k, transA, transB) : DENSE
+  const path = sparse ? sparsePath(a, lda, b, ldb, m, n, k, transA, transB, index) : DENSE
   if (path == ROWS_OF_A) {
-    sparseRowsTimes(a, lda, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k, KC, accumulate, work)
+    sparseRowsTimes(a, lda, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k, KC, accumulate, index, work)
     return
   }
   if (path == ROWS_OF_B) {
-    timesSparseRows(a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, m, n, k, KC, accumulate, work)
+    timesSparseRows(a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, m, n, k, KC, accumulate, index, work)
     return
   }
   blocked(a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, transB ? ldb : 1, c, <usize>ldc << 2, m, n, k, accumulate, work)
@@ -68,12 +70,22 @@ const DENSE = 0, ROWS_OF_A = 1, ROWS_OF_B = 2
 
 /**
  * The path `gemm` takes for a product that is not a vector one, with `sparse` on: rows of A or of B that are
- * stored unstransposed and mostly zeros (judged on a sample of rows), when the workspace holds what it needs.
+ * stored untransposed and mostly zeros (judged on a sample of rows, or known from an index of that operand),
+ * when the workspace holds what it needs.
  */
-export function sparsePath(a: usize, lda: i32, b: usize, ldb: i32, m: i32, n: i32, k: i32, transA: bool, transB: bool): i32 {
-  if (!transA && sparseRowsBytes(n, k, KC) <= workspaceBytes() && mostlyZeros(a, <usize>lda << 2, m, k)) return ROWS_OF_A
-  if (!transB && timesSparseBytes(KC) <= workspaceBytes() && mostlyZeros(b, <usize>ldb << 2, k, n)) return ROWS_OF_B
+export function sparsePath(a: usize, lda: i32, b: usize, ldb: i32, m: i32, n: i32, k: i32, transA: bool, transB: bool, index: usize): i32 {
+  if (!transA && sparseRowsBytes(n, k, KC) <= workspaceBytes()) {
+    if (indexedRow(index, a, lda, m, k, KC) >= 0 || mostlyZeros(a, <usize>lda << 2, m, k)) return ROWS_OF_A
+  }
+  if (!transB && timesSparseBytes(KC) <= workspaceBytes()) {
+    if (indexedRow(index, b, ldb, k, n, KC) >= 0 || mostlyZeros(b, <usize>ldb << 2, k, n)) return ROWS_OF_B
+  }
   return DENSE
+}
+
+/** The column blocks an index must use to serve `gemm` (its kc). */
+export function indexBlock(): i32 {
+  return KC
 }
 
 function blocked(

@@ -1,7 +1,8 @@
-import type { Gemm, GemmArgs } from '../matmul'
+import type { Gemm, GemmArgs, IndexNonzeros } from '../matmul'
 import type { GatherUnit } from '../images'
 import { HelperPool, type Job } from './helpers'
 import { createGatherUnit } from './images'
+import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { loadGemmModule, type GemmModule, type GemmOperands } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
 
@@ -47,8 +48,9 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
     if (!layout.heap.holds(b)) memory.set(b.length === k * n ? b : b.subarray(0, k * n), bAt / 4)
     const out = c.length === m * n ? c : c.subarray(0, m * n)
     if (accumulate && !inPlaceC) memory.set(out, cAt / 4)
-    const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, +sparse]
-    const skipsZeros = threads > 1 && sparse && wasm.exports.sparsePath(aAt, transA ? m : k, bAt, transB ? k : n, m, n, k, +transA, +transB) !== 0
+    const index = sparse ? indexAddress(gemmArgs.index, a, b) : 0
+    const operands: GemmOperands = [aAt, transA ? m : k, bAt, transB ? k : n, cAt, n, m, n, k, +transA, +transB, +accumulate, +sparse, index]
+    const skipsZeros = threads > 1 && sparse && wasm.exports.sparsePath(aAt, transA ? m : k, bAt, transB ? k : n, m, n, k, +transA, +transB, index) !== 0
     const job = plan(m, n, k, threads, skipsZeros)
     const helpers = job ? pool.available(threads - 1) : 0
     if (job && helpers > 0) pool.run(wasm.exports, { ...job, operands }, helpers)
@@ -71,6 +73,9 @@ let sparse = true
 
 /** The WebAssembly SIMD GEMM (blocked, packed, 4×8 register tiles); null where the runtime lacks SIMD. */
 export const gemmWasm: Gemm | null = wasm && layout && pool ? createGemm(wasm, layout, pool) : null
+
+/** Finds where a mostly-zero matrix's nonzeros are, for the GEMMs that follow; null where WebAssembly SIMD is missing. */
+export const indexNonzerosWasm: IndexNonzeros | null = wasm && layout ? createIndexNonzeros(wasm, layout) : null
 
 /** The batch gather on WebAssembly SIMD; null where the runtime lacks it. */
 export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUnit(wasm, layout) : null

@@ -20,7 +20,7 @@ interface WasmApi {
 /** gemm's arguments before its workspace: operands (byte offsets), row strides (floats), sizes and flags (0 or 1). */
 export type GemmOperands = [
   a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-  m: number, n: number, k: number, transA: number, transB: number, accumulate: number, sparse: number,
+  m: number, n: number, k: number, transA: number, transB: number, accumulate: number, sparse: number, index: number,
 ]
 
 /** What `gemm.as.ts` exports; pointers are byte offsets into the memory. */
@@ -29,7 +29,14 @@ export interface GemmExports {
   workspaceBytes(): number
   gemm(...args: [...GemmOperands, work: number]): void
   /** 0 when gemm would take the packed kernel, else the zero-skipping path it would take (see sparse.as.ts). */
-  sparsePath(a: number, lda: number, b: number, ldb: number, m: number, n: number, k: number, transA: number, transB: number): number
+  sparsePath(a: number, lda: number, b: number, ldb: number, m: number, n: number, k: number, transA: number, transB: number, index: number): number
+  /** Whether rows×cols floats at `base` are mostly zeros, from a sample of rows (see nonzeros.as.ts). */
+  mostlyZeros(base: number, rowBytes: number, rows: number, cols: number): number
+  /** Bytes an index of a rows×cols matrix takes, and the column blocks gemm needs it in. */
+  rowsIndexBytes(rows: number, cols: number, kc: number): number
+  indexBlock(): number
+  /** Writes the index of the rows×cols matrix at `base` (rows `ld` floats apart) at `index`. */
+  indexRows(base: number, ld: number, rows: number, cols: number, kc: number, index: number): void
   /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
   gemmChunks(job: number, work: number): void
   /** out[i] = src[i] / 255 for `count` bytes at `src`, floats at `out` (see images.as.ts). */

@@ -1,8 +1,8 @@
 // AssemblyScript. One GEMM shared by several threads: each grabs chunks of C's rows (or columns) in turn.
 import { gemm } from './gemm.as'
 
-// A job is 17 int32s in shared memory, written by the thread that posts it (see `Job` in helpers.ts):
-// next chunk, chunks, chunk size, along rows, then gemm's a, lda, b, ldb, c, ldc, m, n, k, transA, transB, accumulate, sparse.
+// A job is 18 int32s in shared memory, written by the thread that posts it (see `Job` in helpers.ts):
+// next chunk, chunks, chunk size, along rows, then gemm's a, lda, b, ldb, c, ldc, m, n, k, transA, transB, accumulate, sparse, index.
 const NEXT = 0
 const CHUNKS = 4
 const CHUNK = 8
@@ -25,15 +25,16 @@ export function gemmChunks(job: usize, work: usize): void {
   const transA = load<i32>(job, ARGS + 36) != 0, transB = load<i32>(job, ARGS + 40) != 0
   const accumulate = load<i32>(job, ARGS + 44) != 0
   const sparse = load<i32>(job, ARGS + 48) != 0
+  const index = load<usize>(job, ARGS + 52)
   for (let i = atomic.add<i32>(job + NEXT, 1); i < chunks; i = atomic.add<i32>(job + NEXT, 1)) {
     const start = i * chunk
     const size = i == chunks - 1 ? (alongRows ? m : n) - start : chunk
     if (alongRows) {
       const aAt = a + (<usize>start * (transA ? 1 : <usize>lda) << 2)
-      gemm(aAt, lda, b, ldb, c + (<usize>start * <usize>ldc << 2), ldc, size, n, k, transA, transB, accumulate, sparse, work)
+      gemm(aAt, lda, b, ldb, c + (<usize>start * <usize>ldc << 2), ldc, size, n, k, transA, transB, accumulate, sparse, index, work)
     } else {
       const bAt = b + (<usize>start * (transB ? <usize>ldb : 1) << 2)
-      gemm(a, lda, bAt, ldb, c + (<usize>start << 2), ldc, m, size, k, transA, transB, accumulate, sparse, work)
+      gemm(a, lda, bAt, ldb, c + (<usize>start << 2), ldc, m, size, k, transA, transB, accumulate, sparse, index, work)
     }
   }
 }

@@ -3,84 +3,15 @@
 // `kc` steps, each block summed from zero and then added to C — and the zero terms are skipped: they only add
 // ±0, which changes no sum. So C equals the dense result bit for bit whenever the other operand is finite
 // (a zero times an infinity would have given NaN there).
+import { compact, indexedCount, indexedPositions, indexedRow } from './nonzeros.as'
 import { packLines4 } from './pack.as'
 
 /** Columns (or rows) of C one pass computes: 8 f32x4 registers. */
 const NB: i32 = 32
 /** Columns of C one pass of `timesSparseRows` accumulates (NB floats each) in the workspace. */
 const NQ: i32 = 8192
-/** Below this fraction of nonzeros (in sixteenths) the sparse paths beat the packed kernel. */
-const DENSITY_SIXTEENTHS: i32 = 6
 
 const ZERO = f32x4.splat(0)
-
-@inline function nonzeroMask(at: usize): i32 {
-  return i32x4.bitmask(f32x4.ne(v128.load(at), ZERO))
-}
-
-/**
- * Writes the positions p in [from, to) where row[p] ≠ 0 to `out` as i32s, in order, and returns how many: four
- * at a time without branches (a branch per value mispredicts on images), sixteen zeros skipped at once.
- */
-function compact(row: usize, from: i32, to: i32, out: usize): i32 {
-  let count = 0
-  let p = from
-  for (; p + 16 <= to; p += 16) {
-    const at = row + (<usize>p << 2)
-    const v0 = v128.load(at), v1 = v128.load(at, 16), v2 = v128.load(at, 32), v3 = v128.load(at, 48)
-    if (!v128.any_true(v128.or(v128.or(v0, v1), v128.or(v2, v3)))) continue
-    count = compact4(i32x4.bitmask(f32x4.ne(v0, ZERO)), p, out, count)
-    count = compact4(i32x4.bitmask(f32x4.ne(v1, ZERO)), p + 4, out, count)
-    count = compact4(i32x4.bitmask(f32x4.ne(v2, ZERO)), p + 8, out, count)
-    count = compact4(i32x4.bitmask(f32x4.ne(v3, ZERO)), p + 12, out, count)
-  }
-  for (; p < to; p++) {
-    store<i32>(out + (<usize>count << 2), p)
-    count += i32(load<f32>(row + (<usize>p << 2)) != 0)
-  }
-  return count
-}
-
-/** For each 4-bit mask, the byte shuffle that moves the i32 lanes whose bits are set to the front, in order. */
-const COMPRESS = memory.data<u8>([
-  128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-  4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 4, 5, 6, 7, 128, 128, 128, 128, 128, 128, 128, 128,
-  8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
-  4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 128, 128, 128, 128,
-  12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
-  4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 128, 128, 128, 128,
-  8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128, 128, 128, 128, 128,
-  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
-  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 128, 128, 128, 128,
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-], 16)
-
-/** Appends p + l for each bit l of `mask` at `out[count…]` (one store of all four); returns the new count. */
-@inline function compact4(mask: i32, p: i32, out: usize, count: i32): i32 {
-  const lanes = i32x4.add(i32x4.splat(p), i32x4(0, 1, 2, 3))
-  v128.store(out + (<usize>count << 2), i8x16.swizzle(lanes, v128.load(COMPRESS + (<usize>mask << 4))))
-  return count + popcnt(mask)
-}
-
-/** Whether rows×cols floats (rows `rowBytes` apart) are mostly zeros, judged on up to 16 rows spread over them. */
-export function mostlyZeros(base: usize, rowBytes: usize, rows: i32, cols: i32): bool {
-  const sample = min(rows, 16)
-  let nonzeros = 0
-  for (let s = 0; s < sample; s++) {
-    const row = base + <usize>(s * rows / sample) * rowBytes
-    let p = 0
-    for (; p + 4 <= cols; p += 4) nonzeros += popcnt(nonzeroMask(row + (<usize>p << 2)))
-    for (; p < cols; p++) if (load<f32>(row + (<usize>p << 2)) != 0) nonzeros++
-  }
-  return nonzeros * 16 < DENSITY_SIXTEENTHS * sample * cols
-}
-
 /** Bytes of workspace `sparseRowsTimes` needs; it fits when this is at most `workspaceBytes()`. */
 export function sparseRowsBytes(n: i32, k: i32, kc: i32): usize {
   return (<usize>(n + NB - 1) / NB) * NB * <usize>k * 4 + <usize>(kc + 4) * 4 + NB * 4
@@ -152,8 +83,10 @@ function storeColumns(columns: usize, c: usize, ldc: i32, height: i32, q0: i32, 
  */
 export function sparseRowsTimes(
   a: usize, lda: i32, b: usize, bRowStride: i32, bColStride: i32, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, kc: i32, accumulate: bool, work: usize,
+  m: i32, n: i32, k: i32, kc: i32, accumulate: bool, index: usize, work: usize,
 ): void {
+  // With an index of A (see nonzeros.as.ts), its rows' nonzeros are read from there instead of found again.
+  const first = indexedRow(index, a, lda, m, k, kc)
   const tile = work
   const positions = work + NB * 4
   // compact() stores four lanes at a time, so the positions may run up to 3 past the last one counted
@@ -168,13 +101,14 @@ export function sparseRowsTimes(
   }
   for (let i = 0; i < m; i++) {
     const row = a + ((<usize>i * <usize>lda) << 2)
+    let listed = first < 0 ? positions : indexedPositions(index, first + i)
     for (let p0 = 0; p0 < k; p0 += kc) {
-      const count = compact(row, p0, min(k, p0 + kc), positions)
+      const count = first < 0 ? compact(row, p0, min(k, p0 + kc), positions) : indexedCount(index, first + i, p0 / kc)
       for (let j = 0; j < panels; j++) {
         const panel = packed + <usize>j * panelBytes
         let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO, c4 = ZERO, c5 = ZERO, c6 = ZERO, c7 = ZERO
         for (let t = 0; t < count; t++) {
-          const q = load<i32>(positions + (<usize>t << 2))
+          const q = load<i32>(listed + (<usize>t << 2))
           const x = v128.load_splat<f32>(row + (<usize>q << 2))
           const bp = panel + <usize>q * NB * 4
           c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)))
@@ -191,6 +125,7 @@ export function sparseRowsTimes(
         const out = c + ((<usize>i * <usize>ldc + <usize>(j * NB)) << 2)
         storeTile(tile, out, min(NB, n - j * NB), accumulate || p0 > 0)
       }
+      if (first >= 0) listed += <usize>count << 2
     }
   }
 }
@@ -202,8 +137,10 @@ export function sparseRowsTimes(
  */
 export function timesSparseRows(
   a: usize, aRowStride: i32, aColStride: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  m: i32, n: i32, k: i32, kc: i32, accumulate: bool, work: usize,
+  m: i32, n: i32, k: i32, kc: i32, accumulate: bool, index: usize, work: usize,
 ): void {
+  // With an index of B (see nonzeros.as.ts) covering whole rows, each row's nonzeros are read from there.
+  const first = n <= NQ ? indexedRow(index, b, ldb, k, n, kc) : -1
   const packed = work
   const columns = work + <usize>kc * NB * 4
   const positions = columns + <usize>NQ * NB * 4
@@ -220,9 +157,10 @@ export function timesSparseRows(
           const a0 = v128.load(ap), a1 = v128.load(ap, 16), a2 = v128.load(ap, 32), a3 = v128.load(ap, 48)
           const a4 = v128.load(ap, 64), a5 = v128.load(ap, 80), a6 = v128.load(ap, 96), a7 = v128.load(ap, 112)
           const row = b + ((<usize>(p0 + p) * <usize>ldb) << 2)
-          const count = compact(row, q0, q1, positions)
+          const count = first < 0 ? compact(row, q0, q1, positions) : indexedCount(index, first + p0 + p, -1)
+          const listed = first < 0 ? positions : indexedPositions(index, first + p0 + p)
           for (let t = 0; t < count; t++) {
-            const j = load<i32>(positions + (<usize>t << 2))
+            const j = load<i32>(listed + (<usize>t << 2))
             const x = v128.load_splat<f32>(row + (<usize>j << 2))
             const at = columns + <usize>(j - q0) * NB * 4
             v128.store(at, f32x4.add(v128.load(at), f32x4.mul(x, a0)))
