@@ -69,9 +69,9 @@ const ms = (seconds: number | undefined): string => (seconds === undefined ? '' 
 
 export function resultsTable(results: readonly Result[]): string {
   return table(
-    ['workload', 'case', 'what', 'engine', 'threads', 'best ms', 'median ms', 'GFLOPS', 'images/s', 'accuracy', 'peak RSS MB'],
+    ['workload', 'case', 'what', 'engine', 'threads', 'best ms', 'median ms', 'CPU ms', 'GFLOPS', 'images/s', 'accuracy', 'peak RSS MB'],
     results.map((r) => [
-      r.workload, r.case, r.label ?? '', r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds),
+      r.workload, r.case, r.label ?? '', r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds), ms(r.cpuSeconds),
       fixed(r.gflops, 1), fixed(r.imagesPerSecond, 0), fixed(r.accuracy, 4), r.peakRssMb === undefined ? '' : String(r.peakRssMb),
     ]),
   )

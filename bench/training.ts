@@ -89,11 +89,12 @@ export async function runTraining(cases: readonly TrainingCase[]): Promise<Resul
       const sample = { ...data, train: spread(data.train, WARM_UP.train), valid: spread(data.valid, WARM_UP.valid) }
       await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
     }
-    const started = performance.now()
+    const [started, cpu] = [performance.now(), process.cpuUsage()]
     const accuracy = await fit(c.config, data)
     const seconds = (performance.now() - started) / 1000
+    const { user, system } = process.cpuUsage(cpu)
     results.push({
-      workload: c.workload, case: c.case, label: c.label, engine: 'ours', threads: c.threads, seconds,
+      workload: c.workload, case: c.case, label: c.label, engine: 'ours', threads: c.threads, seconds, cpuSeconds: (user + system) / 1e6,
       imagesPerSecond: (c.config.epochs * data.train.count) / seconds, accuracy, peakRssMb: peakRssMb(),
     })
   }

@@ -11,6 +11,8 @@ export interface Result {
   /** Best wall-clock seconds of one run (the least disturbed by other processes). */
   readonly seconds: number
   readonly medianSeconds?: number
+  /** CPU seconds the process spent in the best run (all its threads): steadier than wall time on a shared machine. */
+  readonly cpuSeconds?: number
   readonly runs?: number
   readonly gflops?: number
   readonly imagesPerSecond?: number
