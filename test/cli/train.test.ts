@@ -57,6 +57,14 @@ describe('digit-lab train', () => {
     expect(await main(['train', '--data', 'mnist', '--loss', 'mnist', '--epochs', '1'])).toBe(1)
     expect(await main(['train', '--data', 'no-such-dataset'])).toBe(1)
   })
+
+  it('refuses a run larger than --memory-limit before training, saying what would fit', async () => {
+    const { stream, lines } = capture()
+    const refused = runTrain(['--model', 'resnet18', '--bs', '512', '--memory-limit', '300', '--json'], stream)
+    await expect(refused).rejects.toThrow(/would need about .* more than the 300 MB Digit Lab allows itself: lower the batch size to \d+ or less/)
+    expect(lines).toEqual([])
+    expect(await main(['train', '--memory-limit', '-5'])).toBe(2)
+  })
 })
 
 describe('the digit-lab bin', () => {

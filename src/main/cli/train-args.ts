@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { MAX_THREADS } from '../engine/kernels'
+import { defaultMemoryBudget } from '../service/memory-budget'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
 import { SCHEDULE_KINDS, defaultTrainingConfig } from '../../shared/training'
@@ -13,9 +14,10 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
                        [--augment] [--clip N] [--lr-find] [--interpret]
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
-                       [--project run.digitlab] [--resume run.digitlab]
+                       [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
---threads: how many cores to compute on (default: all, up to ${MAX_THREADS}); the results are the same bits for any count.`
+--threads: how many cores to compute on (default: all, up to ${MAX_THREADS}); the results are the same bits for any count.
+--memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
 /** What `train` was asked to do. */
 export interface TrainRequest {
@@ -37,6 +39,8 @@ export interface TrainRequest {
   readonly json: boolean
   /** How many threads the engine computes on. */
   readonly threads: number
+  /** The most memory, in bytes, a run may plan to use; larger runs are refused before they start. */
+  readonly memoryBudget: number
 }
 
 /** Every core the machine has, as far as the engine takes them. */
@@ -81,12 +85,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         export: { type: 'string' },
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
+        'memory-limit': { type: 'string' },
       },
     }))
   } catch (error) {
     throw new UsageError((error as Error).message, TRAIN_USAGE)
   }
   const u = TRAIN_USAGE
+  const memoryLimitMb = numberOption('memory-limit', values['memory-limit'], u, (n) => n > 0 && Number.isFinite(n))
   const hidden = values.hidden?.split(',').map((width) => numberOption('hidden', width, u, isPositiveCount)!)
   const channels = values.channels?.split(',').map((width) => numberOption('channels', width, u, isPositiveCount)!)
   const overrides: Partial<{ -readonly [K in keyof TrainingConfig]: TrainingConfig[K] }> = {
@@ -121,6 +127,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     export: values.export === undefined ? undefined : userPath(values.export),
     json: values.json!,
     threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),
+    memoryBudget: memoryLimitMb === undefined ? defaultMemoryBudget() : memoryLimitMb * 2 ** 20,
   }
 }
 

@@ -5,6 +5,8 @@ import { openProject, resumeLearner, saveProject } from '../storage/project-stat
 import type { DigitDataset } from '../engine/data/dataset'
 import { setThreads } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
+import { estimateTrainingMemory } from '../engine/learner/memory'
+import { checkMemoryBudget } from '../service/memory-budget'
 import type { Learner } from '../engine/learner/learner'
 import { perClassAccuracy, predictClasses } from '../engine/learner/predictions'
 import type { ExportResult } from '../onnx/export'
@@ -81,6 +83,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   const dataset = await openDataset(reference.source, reference.split ?? {})
   // A resumed run keeps its project's config; only the number of epochs to train now is the user's.
   const config = project ? { ...project.config, epochs: request.overrides.epochs ?? project.config.epochs } : resolveTrainingConfig(request, dataset.labelNames.length)
+  checkMemoryBudget(estimateTrainingMemory(dataset, config), request.memoryBudget)
   const print = (line: string): void => void out.write(`${line}\n`)
   const bar = new ProgressBar()
   const started = performance.now()
