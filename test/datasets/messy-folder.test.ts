@@ -64,7 +64,7 @@ const BAD: Record<string, RegExp> = {
   '3/Thumbs.db': /^system file/,
   '3/._light.png': /resource-fork/,
   '3/notes.txt': /^not an image file \(\.txt\)$/,
-  '3/old.bmp': /BMP/,
+  '3/old.bmp': /^corrupt BMP: unknown header size 0$/,
   '3/bomb.png': /^image too large: 20000×20000 pixels is over the 4096×4096 limit/,
   '3/huge.png': /^file too large for a digit image/,
   '3/fifo.png': /^not a regular file \(a FIFO\)$/,

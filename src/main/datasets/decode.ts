@@ -1,6 +1,8 @@
 import { close, constants, open, read } from 'node:fs'
 import { promisify } from 'node:util'
-import sharp, { type OutputInfo } from 'sharp'
+import sharp, { type Sharp } from 'sharp'
+import { decodeBmp, isBmp } from './bmp'
+import { ImageError } from './image-error'
 import { decodeGrayPng } from './png-fast'
 import { IMAGE_SIDE, padToSquare, toGray, toMnistPolarity } from './pixels'
 import type { Polarity, ResizeMode } from './types'
@@ -27,34 +29,36 @@ export interface DecodedImage {
   readonly inverted: boolean
 }
 
-/** Why an image could not be imported; `message` is the one-line reason shown to people. */
-export class ImageError extends Error {
-  override readonly name = 'ImageError'
-}
+export { ImageError }
 
 const FIT = { letterbox: 'inside', stretch: 'fill', crop: 'cover' } as const
 
 /**
  * Decode any image sharp reads (first frame of an animation, any bit depth, palette, alpha, EXIF
- * orientation) into 28×28 MNIST polarity. The whole image goes through one sharp pipeline (resize
- * included); gray conversion, alpha, polarity and the letterbox bars are then a few loops over 784 bytes.
- * A plain 28×28 grayscale PNG (MNIST's own format) takes a checked fast path with the same result.
+ * orientation), or a BMP, into 28×28 MNIST polarity. The whole image goes through one sharp pipeline
+ * (resize included); gray conversion, alpha, polarity and the letterbox bars are then a few loops over
+ * 784 bytes. A plain 28×28 grayscale PNG (MNIST's own format) takes a checked fast path with the same
+ * result; a BMP, which sharp cannot read, is decoded here and resized by sharp as raw pixels.
  */
 export async function decodeImage(bytes: Buffer, settings: DecodeSettings): Promise<DecodedImage> {
   if (bytes.length === 0) throw new ImageError('empty file (0 bytes)')
   const simple = decodeGrayPng(bytes, IMAGE_SIDE)
   if (simple) return fromRaw(simple, IMAGE_SIDE, IMAGE_SIDE, 1, settings.polarity)
-  let output: { data: Buffer; info: OutputInfo }
+  if (isBmp(bytes)) {
+    const { data, width, height } = decodeBmp(bytes, MAX_INPUT_PIXELS)
+    return resized(sharp(data, { raw: { width, height, channels: 4 } }), settings)
+  }
   try {
     // NOTE: sharp throws synchronously on some inputs (an empty buffer), so it is built inside the try.
-    output = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, autoOrient: true })
-      .resize(IMAGE_SIDE, IMAGE_SIDE, { fit: FIT[settings.resize] })
-      .raw()
-      .toBuffer({ resolveWithObject: true })
+    return await resized(sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, autoOrient: true }), settings)
   } catch (error) {
     throw new ImageError(await explainDecodeError(bytes, error))
   }
-  const { data, info } = output
+}
+
+/** An image sharp has open, brought to at most 28×28 by the chosen fit, then to gray MNIST polarity. */
+async function resized(image: Sharp, settings: DecodeSettings): Promise<DecodedImage> {
+  const { data, info } = await image.resize(IMAGE_SIDE, IMAGE_SIDE, { fit: FIT[settings.resize] }).raw().toBuffer({ resolveWithObject: true })
   return fromRaw(data, info.width, info.height, info.channels, settings.polarity)
 }
 
@@ -71,12 +75,7 @@ function fromRaw(data: Uint8Array, width: number, height: number, channels: numb
  */
 export function normalizeGray(gray: Uint8Array, width: number, height: number, settings: DecodeSettings): DecodedImage | Promise<DecodedImage> {
   if (width === IMAGE_SIDE && height === IMAGE_SIDE) return fromRaw(gray, width, height, 1, settings.polarity)
-  return sharp(gray, { raw: { width, height, channels: 1 } })
-    .resize(IMAGE_SIDE, IMAGE_SIDE, { fit: FIT[settings.resize] })
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .then(({ data, info }) => fromRaw(data, info.width, info.height, info.channels, settings.polarity))
+  return resized(sharp(gray, { raw: { width, height, channels: 1 } }), settings)
 }
 
 async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string> {
@@ -88,10 +87,7 @@ async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string
       .catch(() => 'its declared size')
     return `image too large: ${size} is over the ${Math.sqrt(MAX_INPUT_PIXELS)}×${Math.sqrt(MAX_INPUT_PIXELS)} limit (refused before decoding)`
   }
-  if (/unsupported image format/i.test(message)) {
-    if (bytes[0] === 0x42 && bytes[1] === 0x4d) return 'BMP file: this build of sharp cannot read BMP; save it as PNG'
-    return 'not an image sharp can read (unknown format)'
-  }
+  if (/unsupported image format/i.test(message)) return 'not an image sharp can read (unknown format)'
   return `corrupt or truncated image: ${libvipsDetail(error)}`
 }
 
