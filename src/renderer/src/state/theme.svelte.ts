@@ -33,16 +33,52 @@ const DARK: CanvasColours = {
   warn: '#e8b15a',
 }
 
-/** The system's colour scheme, followed live. */
+/** The themes a person can choose; `system` follows the system's colour scheme live. */
+export const THEME_CHOICES = ['system', 'light', 'dark'] as const
+export type ThemeChoice = (typeof THEME_CHOICES)[number]
+
+const STORAGE_KEY = 'digit-lab.theme'
+
+function storedChoice(): ThemeChoice {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY)
+    return THEME_CHOICES.find((choice) => choice === stored) ?? 'system'
+  } catch {
+    return 'system'
+  }
+}
+
+/** The theme: the person's choice, kept in localStorage across reloads and launches, or the system's. */
 class Theme {
-  readonly #dark = new MediaQuery('(prefers-color-scheme: dark)', false)
+  readonly #systemDark = new MediaQuery('(prefers-color-scheme: dark)', false)
+  #choice = $state<ThemeChoice>('system')
+
+  constructor() {
+    this.choose(storedChoice())
+  }
+
+  get choice(): ThemeChoice {
+    return this.#choice
+  }
 
   get dark(): boolean {
-    return this.#dark.current
+    return this.#choice === 'system' ? this.#systemDark.current : this.#choice === 'dark'
   }
 
   get colours(): CanvasColours {
     return this.dark ? DARK : LIGHT
+  }
+
+  /** Use `choice` from now on, here and in every later session; the CSS reads it from `<html data-theme>`. */
+  choose(choice: ThemeChoice): void {
+    this.#choice = choice
+    if (choice === 'system') delete document.documentElement.dataset.theme
+    else document.documentElement.dataset.theme = choice
+    try {
+      localStorage.setItem(STORAGE_KEY, choice)
+    } catch {
+      // Storage may be off (a private window): the choice then lasts this session only.
+    }
   }
 }
 
