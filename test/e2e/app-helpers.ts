@@ -51,3 +51,9 @@ export async function takeLongTasks(page: Page): Promise<number[]> {
     return durations.splice(0, durations.length)
   })
 }
+
+/** The Data view's class table as rows of [class, train, valid]. */
+export async function classCounts(page: Page): Promise<string[][]> {
+  const rows = await page.getByTestId('class-counts').locator('tbody tr, tfoot tr').all()
+  return Promise.all(rows.map(async (row) => (await row.locator('th, td').allTextContents()).map((text) => text.trim())))
+}

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { buildApp, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
+import { buildApp, classCounts, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -42,11 +42,6 @@ describe('Digit Lab in a browser', () => {
     await page.keyboard.press(String(index + 1))
     await page.locator('nav button[aria-current=page]', { hasText: new RegExp(VIEWS[index], 'i') }).waitFor()
   }
-  /** The class table as rows of [class, train, valid]. */
-  const classCounts = async () => {
-    const rows = await page.getByTestId('class-counts').locator('tbody tr, tfoot tr').all()
-    return Promise.all(rows.map(async (row) => (await row.locator('th, td').allTextContents()).map((text) => text.trim())))
-  }
 
   beforeAll(async () => {
     const rendererDir = await buildApp()
@@ -78,7 +73,7 @@ describe('Digit Lab in a browser', () => {
   it('opens MNIST 3 vs 7: counts per class and split, thumbnails, one image as a shaded pixel table', async () => {
     await page.getByRole('button', { name: /MNIST 3 vs 7/ }).click()
     await page.getByTestId('class-counts').waitFor()
-    expect(await classCounts()).toEqual([['3', '6,131', '1,010'], ['7', '6,265', '1,028'], ['All', '12,396', '2,038']])
+    expect(await classCounts(page)).toEqual([['3', '6,131', '1,010'], ['7', '6,265', '1,028'], ['All', '12,396', '2,038']])
     expect(await page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
 
     const rows = page.getByTestId('thumbnail-grid').locator('canvas')
@@ -219,7 +214,7 @@ describe('Digit Lab in a browser', () => {
     await page.getByLabel('Folder path').fill(folder)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
     await expect.poll(() => page.getByTestId('status-dataset').textContent()).toMatch(new RegExp(`^${folder.split('/').pop()}\\b`))
-    expect(await classCounts()).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
+    expect(await classCounts(page)).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
     expect(await page.getByTestId('skipped-files').textContent()).toMatch(/scribble\.png.*/)
     await shoot('data-folder-light')
     expect(problems, problems.join('\n')).toEqual([])

@@ -14,4 +14,4 @@ const service = new DigitLabService({ version, emit: (event) => broadcast(event)
 const server = await startWebServer(service, rendererDir, Number(values.port))
 broadcast = server.broadcast
 process.stdout.write(`Digit Lab is running at ${server.url}\n`)
-process.once('SIGINT', () => void server.close().then(() => process.exit(0)))
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().then(() => process.exit(0)))

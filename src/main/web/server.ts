@@ -6,6 +6,8 @@ import type { ApiHandlers, AppEvent } from '../../shared/api'
 import { dispatch } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { readStaticFile } from './static-files'
+import { handleUpload, TOKEN_HEADER } from './upload-route'
+import { UploadStore } from './upload-store'
 
 /** A request from the browser: call `name` with `args`; the reply carries the same `id`. */
 interface SocketRequest {
@@ -28,8 +30,8 @@ export interface WebServer {
   close(): Promise<void>
 }
 
-function sameToken(given: string | null, token: string): boolean {
-  if (!given) return false
+function sameToken(given: string | string[] | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false
   const [a, b] = [Buffer.from(given), Buffer.from(token)]
   return a.length === b.length && timingSafeEqual(a, b)
 }
@@ -47,12 +49,18 @@ function parseRequest(data: unknown): SocketRequest | null {
 
 /**
  * Browser mode: the built renderer over HTTP and the api over a WebSocket, on 127.0.0.1 only. The
- * socket answers only a page from this server that presents the per-launch token.
+ * socket, and the folder uploads (`upload-route.ts`), answer only a page from this server that
+ * presents the per-launch token.
  */
-export async function startWebServer(handlers: ApiHandlers, rendererDir: string, port = 0): Promise<WebServer> {
+export async function startWebServer(handlers: ApiHandlers, rendererDir: string, port = 0, uploads = new UploadStore()): Promise<WebServer> {
   const token = randomBytes(24).toString('base64url')
   const sockets = new Set<WebSocket>()
+  let origin = ''
   const server: Server = createServer((request, response) => {
+    const url = URL.canParse(request.url ?? '/', origin) ? new URL(request.url ?? '/', origin) : null
+    if (!url) return void response.writeHead(400).end()
+    const authorized = request.headers.origin === origin && sameToken(request.headers[TOKEN_HEADER], token)
+    if (handleUpload(request, response, url, uploads, authorized)) return
     if (request.method !== 'GET') return void response.writeHead(405).end()
     void readStaticFile(rendererDir, request.url ?? '/').then((file) => {
       if (!file) return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
@@ -62,7 +70,7 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
   })
   const upgrades = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 })
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? '/', origin)
@@ -91,11 +99,10 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
       const text = JSON.stringify({ event } satisfies SocketReply)
       for (const ws of sockets) ws.send(text)
     },
-    close: () =>
-      new Promise((resolve) => {
-        for (const ws of sockets) ws.terminate()
-        upgrades.close()
-        server.close(() => resolve())
-      }),
+    close: async () => {
+      for (const ws of sockets) ws.terminate()
+      upgrades.close()
+      await Promise.all([uploads.close(), new Promise<void>((resolve) => server.close(() => resolve()))])
+    },
   }
 }

@@ -1,4 +1,5 @@
 import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
+import { uploadFolder, type FolderFile } from '../api/folder-upload'
 import { hasDialogs } from '../lib/platform'
 
 /** The built-in samples, as the Data view offers them. */
@@ -7,10 +8,17 @@ export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: str
   { id: 'mnist', title: 'MNIST 0–9', detail: '10 digits · 70,000 images' },
 ]
 
+/** Files of a browser-mode folder upload sent so far (before the import proper). */
+export interface UploadProgress {
+  readonly phase: 'upload'
+  readonly done: number
+  readonly total: number
+}
+
 /** What an import is doing, while it runs. */
 export interface ImportActivity {
   readonly source: string
-  readonly progress: ImportProgressEvent | null
+  readonly progress: ImportProgressEvent | UploadProgress | null
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
@@ -37,6 +45,24 @@ class DatasetState {
       return Promise.resolve()
     }
     return this.#open(trimmed, () => window.api.openFolder(trimmed, {}))
+  }
+
+  /**
+   * Browser mode: upload a chosen or dropped folder's files to Digit Lab on this machine, then
+   * import the copy there like any folder (layout, progress and skipped files alike).
+   */
+  uploadFolder(files: readonly FolderFile[]): Promise<void> {
+    if (files.length === 0) {
+      this.error = 'That folder holds no files.'
+      return Promise.resolve()
+    }
+    const name = files[0].path.split('/')[0]
+    return this.#open(name, async () => {
+      const path = await uploadFolder(files, (done, total) => {
+        if (this.importing) this.importing = { ...this.importing, progress: { phase: 'upload', done, total } }
+      })
+      return window.api.openFolder(path, {})
+    })
   }
 
   /** Choose a folder in the native dialog (the desktop app's) and open it. */

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, mkdtemp, open, readdir, realpath, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, sep } from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+
+/** How much one upload may hold. */
+export interface UploadLimits {
+  readonly files: number
+  /** One file's bytes (a pixel CSV may be large; the importer caps it at 1 GB). */
+  readonly fileBytes: number
+  readonly totalBytes: number
+}
+
+/** Room for all of MNIST as single files, or a pixel CSV as large as the importer reads. */
+export const UPLOAD_LIMITS: UploadLimits = { files: 100_000, fileBytes: 1024 ** 3, totalBytes: 2 * 1024 ** 3 }
+
+/** A refused upload request: its message is for the person, its status for HTTP. */
+export class UploadError extends Error {
+  override readonly name = 'UploadError'
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message)
+  }
+}
+
+/** What the page says it will send, before it sends anything. */
+export interface UploadPlan {
+  readonly files: number
+  readonly bytes: number
+}
+
+interface Upload {
+  readonly id: string
+  /** The private temporary folder the files are written into. */
+  readonly root: string
+  readonly plan: UploadPlan
+  files: number
+  bytes: number
+  finished: boolean
+}
+
+const MAX_DEPTH = 32
+/** A size for people: bytes, KB or MB, whichever reads best. */
+const sized = (bytes: number): string => (bytes < 10_000 ? `${bytes} bytes` : bytes < 10 * 2 ** 20 ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / 2 ** 20)} MB`)
+
+/**
+ * The parts of a relative path a page sent, or an UploadError saying why it cannot be written:
+ * absolute paths, `..`, `.`, empty parts, backslashes, NUL and overlong names are refused.
+ */
+export function uploadPathParts(path: string): string[] {
+  const shown = JSON.stringify(path.slice(0, 200))
+  if (path.length === 0) throw new UploadError('a file came without a path')
+  if (path.includes('\0')) throw new UploadError(`${shown}: a path may not hold a NUL character`)
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw new UploadError(`${shown}: an absolute path cannot be uploaded, only paths inside the folder`)
+  if (path.includes('\\')) throw new UploadError(`${shown}: a path may not hold a backslash`)
+  const parts = path.split('/')
+  if (parts.some((part) => part === '..')) throw new UploadError(`${shown}: ".." would climb out of the uploaded folder`)
+  if (parts.some((part) => part === '' || part === '.')) throw new UploadError(`${shown}: a path may not have empty or "." parts`)
+  if (parts.length > MAX_DEPTH) throw new UploadError(`${shown}: folders nested over ${MAX_DEPTH} deep`)
+  if (parts.some((part) => Buffer.byteLength(part) > 255)) throw new UploadError(`${shown}: a name over 255 bytes`)
+  return parts
+}
+
+/** Count the bytes going through, failing past `size`. */
+function exactly(size: number, path: string): Transform {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      done(seen > size ? new UploadError(`${path}: more bytes arrived than announced (${size})`) : null, chunk)
+    },
+    flush(done) {
+      done(seen < size ? new UploadError(`${path}: the upload ended after ${seen} of ${size} bytes`) : null)
+    },
+  })
+}
+
+/** Why writing a file failed, for the person. */
+function writeProblem(error: unknown, path: string): UploadError {
+  if (error instanceof UploadError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EEXIST') return new UploadError(`${path} was uploaded twice, or is both a file and a folder`, 409)
+  if (code === 'ENOTDIR') return new UploadError(`${path}: a part of its path is a file, not a folder`, 409)
+  if (code === 'ELOOP') return new UploadError(`${path}: a symbolic link is in the way; uploads write only regular files`, 409)
+  return new UploadError(`${path} could not be written: ${error instanceof Error ? error.message : String(error)}`, 500)
+}
+
+/**
+ * Browser mode's folder uploads: each into a fresh private temporary folder (mode 0700), file by
+ * file as a stream, so memory stays bounded whatever the folder's size. Only regular files are
+ * created, never through a symbolic link; one upload is kept at a time, and a new one or `close`
+ * removes the last.
+ */
+export class UploadStore {
+  #current: Upload | null = null
+
+  constructor(
+    private readonly limits: UploadLimits = UPLOAD_LIMITS,
+    private readonly parent: string = tmpdir(),
+  ) {}
+
+  /** Start an upload of `plan.files` files, `plan.bytes` bytes in all, replacing the last one; returns its id. */
+  async begin(plan: UploadPlan): Promise<string> {
+    const { limits } = this
+    if (!Number.isSafeInteger(plan.files) || !Number.isSafeInteger(plan.bytes) || plan.files < 0 || plan.bytes < 0) throw new UploadError('an upload announces its number of files and bytes')
+    if (plan.files === 0) throw new UploadError('the folder holds no files')
+    if (plan.files > limits.files) throw new UploadError(`the folder holds ${plan.files.toLocaleString('en')} files; an upload takes at most ${limits.files.toLocaleString('en')}`, 413)
+    if (plan.bytes > limits.totalBytes) throw new UploadError(`the folder holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
+    await this.close()
+    const root = await realpath(await mkdtemp(join(this.parent, 'digit-lab-upload-')))
+    const upload: Upload = { id: randomBytes(12).toString('base64url'), root, plan, files: 0, bytes: 0, finished: false }
+    this.#current = upload
+    return upload.id
+  }
+
+  /** Write one file of upload `id` at relative `path` from `body`, which must carry exactly `size` bytes. */
+  async write(id: string, path: string, size: number, body: Readable): Promise<void> {
+    const upload = this.#open(id)
+    const parts = uploadPathParts(path)
+    if (!Number.isSafeInteger(size) || size < 0) throw new UploadError(`${path}: its size must be announced`, 411)
+    if (size > this.limits.fileBytes) throw new UploadError(`${path} is ${sized(size)}; a file may be at most ${sized(this.limits.fileBytes)}`, 413)
+    // Counted before the first await, so files written side by side cannot pass the limits together.
+    if (upload.files + 1 > upload.plan.files) throw new UploadError(`more files arrived than the ${upload.plan.files} announced`, 413)
+    if (upload.bytes + size > upload.plan.bytes) throw new UploadError(`more bytes arrived than the ${sized(upload.plan.bytes)} announced`, 413)
+    upload.files += 1
+    upload.bytes += size
+    const folder = join(upload.root, ...parts.slice(0, -1))
+    const target = join(folder, parts[parts.length - 1])
+    let created = false
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 })
+      const real = await realpath(folder)
+      if (real !== upload.root && !real.startsWith(upload.root + sep)) throw new UploadError(`${path}: its folder leads out of the upload through a symbolic link`)
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+      const file = await open(target, flags, 0o600)
+      created = true
+      await pipeline(body, exactly(size, path), file.createWriteStream())
+    } catch (error) {
+      upload.files -= 1
+      upload.bytes -= size
+      // Only a file this call created is removed: never one that was in the way.
+      if (created) await rm(target, { force: true })
+      throw writeProblem(error, path)
+    }
+  }
+
+  /** End upload `id` once every announced file has arrived: the folder (or single file) to import. */
+  async finish(id: string): Promise<string> {
+    const upload = this.#open(id)
+    if (upload.files < upload.plan.files) throw new UploadError(`only ${upload.files} of the ${upload.plan.files} announced files arrived`)
+    upload.finished = true
+    const entries = await readdir(upload.root)
+    return entries.length === 1 ? join(upload.root, entries[0]) : upload.root
+  }
+
+  /** Remove the upload's folder (a new upload replaces it; the server calls this on shutdown). */
+  async close(): Promise<void> {
+    const last = this.#current
+    this.#current = null
+    if (last) await rm(last.root, { recursive: true, force: true })
+  }
+
+  #open(id: string): Upload {
+    const upload = this.#current
+    if (!upload || upload.id !== id) throw new UploadError('this upload is over: another one replaced it, or the app restarted', 404)
+    if (upload.finished) throw new UploadError('this upload is finished; start another to send more files', 409)
+    return upload
+  }
+}

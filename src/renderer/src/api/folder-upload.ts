@@ -1,0 +1,40 @@
+/** A file to upload and its path inside the folder (the folder's own name first, as `webkitRelativePath` gives it). */
+export interface FolderFile {
+  readonly path: string
+  readonly file: File
+}
+
+/** Files sent side by side: enough to hide each request's round trip, few enough to keep memory small. */
+const PARALLEL = 4
+
+const TOKEN_HEADER = 'x-digit-lab-token'
+
+async function post<T>(url: string, init: RequestInit, token: string): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { ...init.headers, [TOKEN_HEADER]: token }, cache: 'no-store' })
+  const body = (await response.json().catch(() => ({ error: `the upload failed (HTTP ${response.status})` }))) as T & { error?: string }
+  if (!response.ok) throw new Error(body.error ?? `the upload failed (HTTP ${response.status})`)
+  return body
+}
+
+/**
+ * Browser mode: send a folder's files to Digit Lab on this machine, one streamed request per file
+ * (never the whole folder in memory), into a fresh temporary folder there; resolves to the path the
+ * importer should open. `onProgress` hears the files sent so far.
+ */
+export async function uploadFolder(files: readonly FolderFile[], onProgress: (done: number, total: number) => void): Promise<string> {
+  const token = new URLSearchParams(window.location.search).get('token') ?? ''
+  const bytes = files.reduce((sum, entry) => sum + entry.file.size, 0)
+  const { id } = await post<{ id: string }>('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes }) }, token)
+  let next = 0
+  let done = 0
+  onProgress(0, files.length)
+  const sender = async (): Promise<void> => {
+    while (next < files.length) {
+      const entry = files[next++]
+      await post(`/upload/${id}?${new URLSearchParams({ path: entry.path })}`, { method: 'PUT', body: entry.file }, token)
+      onProgress(++done, files.length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, files.length) }, sender))
+  return (await post<{ path: string }>(`/upload/${id}/done`, { method: 'POST' }, token)).path
+}

@@ -1,0 +1,35 @@
+import type { FolderFile } from '../api/folder-upload'
+
+/** The entries of a dropped directory, all of them (`readEntries` hands them out a batch at a time). */
+async function children(directory: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+  const reader = directory.createReader()
+  const all: FileSystemEntry[] = []
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject))
+    if (batch.length === 0) return all
+    all.push(...batch)
+  }
+}
+
+const fileOf = (entry: FileSystemFileEntry): Promise<File> => new Promise((resolve, reject) => entry.file(resolve, reject))
+
+/**
+ * Every file under what was dropped, with its path from the dropped item's own name
+ * (`digits/3/a.png`), as a folder input's `webkitRelativePath` gives it. The entries must be taken
+ * from the drop event while it runs; walking them may take longer.
+ */
+export async function droppedFiles(entries: readonly FileSystemEntry[]): Promise<FolderFile[]> {
+  const found: FolderFile[] = []
+  const pending = [...entries]
+  while (pending.length > 0) {
+    const entry = pending.pop()!
+    if (entry.isDirectory) pending.push(...(await children(entry as FileSystemDirectoryEntry)))
+    else if (entry.isFile) found.push({ path: entry.fullPath.replace(/^\/+/, ''), file: await fileOf(entry as FileSystemFileEntry) })
+  }
+  return found
+}
+
+/** The files a folder input (`webkitdirectory`) chose, with their paths inside it. */
+export function chosenFiles(list: FileList): FolderFile[] {
+  return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file }))
+}

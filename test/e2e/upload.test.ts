@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { buildApp, classCounts, writeDigitFolder } from './app-helpers'
+import { launchChromium, openPage } from './browser'
+
+const ARTIFACTS = 'test-artifacts'
+
+/** Browser mode's own ways in: a folder uploaded from the browser, and a theme that outlasts a reload. */
+describe('Digit Lab in a browser: folder upload and theme', () => {
+  let server: WebServer
+  let service: DigitLabService
+  let browser: Browser
+  let page: Page
+  let problems: string[]
+
+
+  beforeAll(async () => {
+    const rendererDir = await buildApp()
+    let broadcast: WebServer['broadcast'] = () => {}
+    service = new DigitLabService({ version: 'e2e-upload', emit: (event) => broadcast(event) })
+    server = await startWebServer(service, rendererDir)
+    broadcast = server.broadcast
+    browser = await launchChromium()
+    ;({ page, problems } = await openPage(browser, server.url, 'light'))
+    await page.getByText('Engine ready').waitFor()
+    mkdirSync(ARTIFACTS, { recursive: true })
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await service?.close()
+    await server?.close()
+  })
+
+  it('uploads a folder of PNGs chosen in the browser: its counts, and the corrupt file it skipped', async () => {
+    const folder = await writeDigitFolder(10)
+    const name = folder.split('/').pop()!
+    await page.getByLabel('Folder to upload').setInputFiles(folder)
+    await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${name}\\b`))
+    expect(await classCounts(page)).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
+    expect(await page.getByTestId('skipped-files').textContent()).toMatch(/scribble\.png/)
+    expect(await page.getByTestId('grid-count').textContent()).toBe('16 images')
+    await page.screenshot({ path: `${ARTIFACTS}/data-uploaded-folder-light.png` })
+
+    // The copy the importer read sits in a private temporary folder, removed by the next upload.
+    const source = (await service.currentDataset())!.source
+    expect(source).toMatch(new RegExp(`digit-lab-upload-[^/]+/${name}$`))
+    expect((await readdir(source)).sort()).toEqual(['0', '1'])
+    const again = await writeDigitFolder(6)
+    await page.getByLabel('Folder to upload').setInputFiles(again)
+    await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${again.split('/').pop()}\\b`))
+    await expect(readdir(source)).rejects.toThrow(/ENOENT/)
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+
+  it('keeps the theme the person chose across a reload, whatever the system prefers', async () => {
+    // Text run in the page: these tests compile without the DOM's types.
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')
+    const lightBackground = await background()
+    await page.getByRole('radio', { name: 'Dark' }).click()
+    const darkBackground = await background()
+    expect(darkBackground).not.toBe(lightBackground)
+    await page.reload()
+    await page.getByText('Engine ready').waitFor()
+    expect(await page.getByRole('radio', { name: 'Dark' }).getAttribute('aria-checked')).toBe('true')
+    expect(await background(), 'dark after a reload, though the system is light').toBe(darkBackground)
+    await page.screenshot({ path: `${ARTIFACTS}/theme-dark-chosen.png` })
+
+    await page.getByRole('radio', { name: 'System' }).click()
+    expect(await background()).toBe(lightBackground)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    expect(await background(), 'System follows the system again').toBe(darkBackground)
+    await page.getByRole('radio', { name: 'Light' }).click()
+    await page.reload()
+    await page.getByText('Engine ready').waitFor()
+    expect(await background(), 'light after a reload, though the system is dark').toBe(lightBackground)
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+})

@@ -1,0 +1,96 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { TOKEN_HEADER } from '../../src/main/web/upload-route'
+import { UploadStore } from '../../src/main/web/upload-store'
+import { writeDigitFolder } from '../e2e/app-helpers'
+
+/** Every file under `root`, by relative path. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true })
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))).sort()
+}
+
+/** The upload over HTTP, as the page sends it: token and origin checked, then into the folder importer. */
+describe('folder uploads over the browser-mode server', () => {
+  let server: WebServer
+  let service: DigitLabService
+  let parent: string
+  let origin: string
+
+  const send = (path: string, init: RequestInit = {}, headers: Record<string, string> = { origin, [TOKEN_HEADER]: server.token }) =>
+    fetch(`${origin}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } })
+  const json = async (response: Response): Promise<Record<string, string>> => (await response.json()) as Record<string, string>
+
+  beforeAll(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'digit-lab-upload-route-'))
+    service = new DigitLabService({ version: 'test', emit: () => undefined })
+    server = await startWebServer(service, await mkdtemp(join(tmpdir(), 'digit-lab-no-renderer-')), 0, new UploadStore({ files: 100, fileBytes: 4096, totalBytes: 65536 }, parent))
+    origin = new URL(server.url).origin
+  })
+
+  afterAll(async () => {
+    await service?.close()
+    await server?.close()
+  })
+
+  it('refuses a page without the token, or from another origin, before writing anything', async () => {
+    const plan = { method: 'POST', body: JSON.stringify({ files: 1, bytes: 1 }) }
+    const refused: Record<string, string>[] = [{ origin }, { origin, [TOKEN_HEADER]: 'wrong' }, { origin: 'http://evil.example', [TOKEN_HEADER]: server.token }, { [TOKEN_HEADER]: server.token }]
+    for (const headers of refused) {
+      const response = await send('/upload', plan, headers)
+      expect(response.status).toBe(403)
+      expect((await json(response)).error).toMatch(/not a page of this Digit Lab/)
+    }
+    expect((await send('/upload?token=' + server.token, plan, { origin })).status).toBe(403)
+    expect(await readdir(parent)).toEqual([])
+  })
+
+  it('uploads a folder of PNGs file by file, and the importer opens it: counts, layout, the corrupt file skipped', async () => {
+    const folder = await writeDigitFolder(5)
+    const name = folder.split('/').pop()!
+    const files = await filesUnder(folder)
+    const bytes = (await Promise.all(files.map((file) => readFile(join(folder, file))))).reduce((sum, data) => sum + data.length, 0)
+    const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes }) }))
+    for (const file of files) {
+      const response = await send(`/upload/${id}?${new URLSearchParams({ path: `${name}/${file}` })}`, { method: 'PUT', body: await readFile(join(folder, file)) })
+      expect(response.status, await response.clone().text()).toBe(200)
+    }
+    const { path } = await json(await send(`/upload/${id}/done`, { method: 'POST' }))
+    expect(path.startsWith(parent)).toBe(true)
+    expect(path.endsWith(`/${name}`)).toBe(true)
+    expect(await filesUnder(path)).toEqual(files)
+
+    const view = await service.openFolder(path, {})
+    expect(view.name).toBe(name)
+    expect(view.classes.map((c) => [c.label, c.train + c.valid])).toEqual([['0', 5], ['1', 5]])
+    expect(view.skipped.map((s) => s.file)).toEqual(['1/scribble.png'])
+  })
+
+  it('answers a hostile path or an over-limit file with a clear message, and keeps serving', async () => {
+    const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 3, bytes: 9000 }) }))
+    const put = (path: string, body: Uint8Array) => send(`/upload/${id}?${new URLSearchParams({ path })}`, { method: 'PUT', body })
+    const climbing = await put('digits/../../../outside.png', new Uint8Array(4))
+    expect(climbing.status).toBe(400)
+    expect((await json(climbing)).error).toMatch(/would climb out/)
+    const big = await put('digits/big.png', new Uint8Array(5000))
+    expect(big.status).toBe(413)
+    expect((await json(big)).error).toMatch(/digits\/big\.png is 5000 bytes; a file may be at most 4096 bytes/)
+    const tooMany = await send('/upload', { method: 'POST', body: JSON.stringify({ files: 101, bytes: 1 }) })
+    expect((await json(tooMany)).error).toMatch(/holds 101 files; an upload takes at most 100/)
+    expect((await send('/upload/not-an-upload/done', { method: 'POST' })).status).toBe(404)
+    expect((await send('/upload', { method: 'GET' })).status).toBe(405)
+    expect(await readdir(join(parent, '..'))).not.toContain('outside.png')
+  })
+
+  it('removes the upload folder when the server closes', async () => {
+    const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 1, bytes: 1 }) }))
+    expect((await send(`/upload/${id}?path=a.png`, { method: 'PUT', body: new Uint8Array(1) })).status).toBe(200)
+    expect(await readdir(parent)).toHaveLength(1)
+    await server.close()
+    expect(await readdir(parent)).toEqual([])
+  })
+})
