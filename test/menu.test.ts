@@ -40,8 +40,8 @@ describe('the application menu', () => {
 
   it('sends each File and Help command to the renderer', () => {
     const { template, sent } = build('linux')
-    for (const label of ['Open Folder…', 'Open Model…', 'Export Model…', 'About Digit Lab']) click(labelled(template, label))
-    expect(sent).toEqual(['open-folder', 'open-model', 'export-model', 'about'])
+    for (const label of ['Open Folder…', 'Open Model…', 'Open Project…', 'Save Project…', 'Export Model…', 'About Digit Lab']) click(labelled(template, label))
+    expect(sent).toEqual(['open-folder', 'open-model', 'open-project', 'save-project', 'export-model', 'about'])
   })
 
   it('shows every view of the sidebar, in its order, with Ctrl/⌘ and its number', () => {

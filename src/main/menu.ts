@@ -24,7 +24,7 @@ const THEMES: readonly { readonly source: ThemeSource; readonly label: string }[
 ]
 
 /**
- * The application menu: File (open a folder or a model, export, quit), Edit (so text fields keep
+ * The application menu: File (open a folder or a model, save and open projects, export, quit), Edit (so text fields keep
  * copy and paste on a Mac), View (each view, the theme) and Help. A pure function of its options,
  * so it is tested without Electron; `Menu.buildFromTemplate` turns it into the real menu.
  */
@@ -37,6 +37,10 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
     submenu: [
       { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-folder') },
       { label: 'Open Model…', accelerator: 'CmdOrCtrl+Shift+O', click: () => send('open-model') },
+      { type: 'separator' },
+      // NOTE: Ctrl/⌘+O is Open Folder's, so Open Project has none.
+      { label: 'Open Project…', click: () => send('open-project') },
+      { label: 'Save Project…', accelerator: 'CmdOrCtrl+S', click: () => send('save-project') },
       { type: 'separator' },
       { label: 'Export Model…', accelerator: 'CmdOrCtrl+E', click: () => send('export-model') },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: 'Quit' } as const]),

@@ -20,6 +20,14 @@ import {
   type ModelView,
 } from './inference'
 import { LAB_ARGS, type LabEvent, type LabReplies } from './lab'
+import {
+  ContinueTrainingRequestSchema,
+  OpenProjectPathSchema,
+  SaveProjectRequestSchema,
+  type OpenedProjectReply,
+  type ProjectView,
+  type SaveProjectReply,
+} from './projects'
 import type { MenuCommand } from './menu'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
@@ -58,6 +66,10 @@ export const API_ARGS = {
   classify: v.tuple([DigitImageSchema]),
   exportOnnx: v.tuple([ExportRequestSchema]),
   pickPath: v.tuple([PathPurposeSchema]),
+  saveProject: v.tuple([SaveProjectRequestSchema]),
+  openProject: v.tuple([OpenProjectPathSchema]),
+  currentProject: v.tuple([]),
+  continueTraining: v.tuple([ContinueTrainingRequestSchema]),
   ...LAB_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
@@ -82,6 +94,14 @@ export interface ApiReplies extends LabReplies {
   exportOnnx: ExportReply
   /** A path chosen in a native dialog; null when cancelled or where there is none (browser mode). */
   pickPath: string | null
+  /** The project (the last run, or the project opened) written to a file, or its bytes for a download. */
+  saveProject: SaveProjectReply
+  /** A project file opened: its model for Draw and Export, its history for Train, its data reopened when it can be. */
+  openProject: OpenedProjectReply
+  /** The project held now, with its history (a reloaded page finds it again), or null. */
+  currentProject: Omit<OpenedProjectReply, 'dataset' | 'model'> | null
+  /** More epochs of the project held, from where it stopped: a run like any other, whose events continue its curves. */
+  continueTraining: RunStarted
 }
 
 /** The arguments of an api function, as its schema outputs them. */
@@ -95,6 +115,8 @@ export type AppEvent =
   /** An application-menu item the person chose (Electron only). */
   | { readonly kind: 'menu'; readonly command: MenuCommand }
   | { readonly kind: 'lab'; readonly event: LabEvent }
+  /** The project held changed: a run left one, one was opened or saved. */
+  | { readonly kind: 'project'; readonly project: ProjectView | null }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

@@ -21,6 +21,10 @@ export const API_CHANNELS = {
   classify: 'model:classify',
   exportOnnx: 'model:export-onnx',
   pickPath: 'dialog:pick-path',
+  saveProject: 'project:save',
+  openProject: 'project:open',
+  currentProject: 'project:current',
+  continueTraining: 'project:continue-training',
   ...LAB_CHANNELS,
 } as const
 

@@ -10,7 +10,7 @@ export const MENU_VIEWS = [
 export type MenuView = (typeof MENU_VIEWS)[number]['id']
 
 /** What an application-menu item asks the renderer to do (Quit and the theme stay in main). */
-export type MenuCommand = 'open-folder' | 'open-model' | 'export-model' | 'about' | `show:${MenuView}`
+export type MenuCommand = 'open-folder' | 'open-model' | 'export-model' | 'save-project' | 'open-project' | 'about' | `show:${MenuView}`
 
 /** The view a `show:` command names, or null for any other command. */
 export function menuView(command: MenuCommand): MenuView | null {

@@ -1,48 +1,11 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/ipc/dispatch'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
-import type { AppEvent } from '../../src/shared/api'
 import { defaultTrainingConfig } from '../../src/shared/training'
-
-/** Resolves once an event matching `found` has been emitted. */
-function eventually(events: AppEvent[], found: (event: AppEvent) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const wait = setInterval(() => events.some(found) && (clearInterval(wait), resolve()), 20)
-  })
-}
-
-const finished = (event: AppEvent): boolean => event.kind === 'training' && event.event.kind === 'finished'
-const modelReady = (event: AppEvent): boolean => event.kind === 'model'
-
-function service() {
-  const events: AppEvent[] = []
-  return { service: new DigitLabService({ version: 'test', emit: (event) => events.push(event) }), events }
-}
-
-/** A folder with 12 small PNG digits per class in `<label>/` folders (a bar for "1", a ring for "0"), plus one broken file. */
-async function digitFolder(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'digit-lab-service-'))
-  for (const label of ['0', '1']) {
-    await mkdir(join(root, label))
-    for (let i = 0; i < 12; i++) {
-      const pixels = Buffer.alloc(28 * 28)
-      for (let y = 4; y < 24; y++) {
-        for (let x = 4; x < 24; x++) {
-          const r = Math.hypot(x - 14, y - 14)
-          const ink = label === '1' ? Math.abs(x - 14 - (i % 3)) < 2 : Math.abs(r - 7 - (i % 2)) < 1.5
-          if (ink) pixels[y * 28 + x] = 255
-        }
-      }
-      await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(root, label, `${i}.png`))
-    }
-  }
-  await writeFile(join(root, '1', 'broken.png'), 'not a png')
-  return root
-}
+import { digitFolder, eventually, finished, modelReady, service } from './service-helpers'
 
 describe('DigitLabService', () => {
   it('opens the built-in sample and pages its images, by class', async () => {

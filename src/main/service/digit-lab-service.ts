@@ -1,18 +1,22 @@
+import { existsSync } from 'node:fs'
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
 import type { RunTask, TrainingConfig, TrainingEvent } from '../../shared/training'
-import { importDataset, type ImportProgress } from '../datasets'
+import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { validateConfig } from '../engine/learner/recipe'
+import type { LearnerSnapshot } from '../storage/learner-snapshot'
+import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
 import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { throttle } from './throttle'
 import { ModelSession } from './model-session'
+import { ProjectSession } from './project-session'
 import { TrainedModel } from './trained-model'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
-import type { PathPurpose } from '../../shared/inference'
+import type { ModelView, PathPurpose } from '../../shared/inference'
 import type { InterpretationView } from '../../shared/interpretation'
 
 export interface ServiceOptions {
@@ -31,6 +35,11 @@ export interface ServiceOptions {
    */
   readonly writeOnlyPickedPaths?: boolean
 }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** Paths chosen in a save dialog, which `writeOnlyPickedPaths` lets the service write. */
+const SAVE_PURPOSES: readonly PathPurpose[] = ['export-onnx', 'save-project']
 
 /** The share of validation images on the diagonal of the confusion matrix. */
 function accuracyOf(view: InterpretationView | null): number | null {
@@ -56,6 +65,8 @@ export class DigitLabService implements ApiHandlers {
   private readonly model = new ModelSession()
   /** Paths the user chose in a save dialog: the only ones written to when `writeOnlyPickedPaths`. */
   private readonly pickedForWriting = new Set<string>()
+  /** The project Save writes and "Continue training" trains on: the last run's, or one opened. */
+  private readonly projects = new ProjectSession(() => this.open, (project) => this.options.emit({ kind: 'project', project }))
 
   constructor(private readonly options: ServiceOptions) {}
 
@@ -118,16 +129,40 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async exportOnnx(...[request]: ApiArgs<'exportOnnx'>): Promise<ApiReplies['exportOnnx']> {
-    if (request.path && this.options.writeOnlyPickedPaths && !this.pickedForWriting.has(request.path)) {
-      throw new Error('choose where to save the model with the Export dialog')
-    }
+    this.checkWritable(request.path, 'choose where to save the model with the Export dialog')
     return this.model.export(request)
   }
 
   async pickPath(...[purpose]: ApiArgs<'pickPath'>): Promise<ApiReplies['pickPath']> {
     const path = this.options.pickPath ? await this.options.pickPath(purpose) : null
-    if (path && purpose === 'export-onnx') this.pickedForWriting.add(path)
+    if (path && SAVE_PURPOSES.includes(purpose)) this.pickedForWriting.add(path)
     return path
+  }
+
+  async saveProject(...[request]: ApiArgs<'saveProject'>): Promise<ApiReplies['saveProject']> {
+    this.checkWritable(request.path, 'choose where to save the project with the Save dialog')
+    return this.projects.save(request.path)
+  }
+
+  /** Open a project: its history for Train, and — when its data is open or opens again — its model and "Continue training". */
+  async openProject(...[path]: ApiArgs<'openProject'>): Promise<ApiReplies['openProject']> {
+    if (this.run) throw new Error('a training run is in progress; stop it before opening a project')
+    const { project, data } = await this.projects.open(path, (manifest) => this.projectData(manifest))
+    const recorded = project.history.epochs.at(-1)
+    const accuracy = recorded ? (Object.values(recorded.metrics)[0] ?? null) : null
+    const model = data ? await this.adoptModel(project.config, data, project.modelState, project.training.epochsDone, async () => accuracy) : null
+    return { project: this.projects.view!, history: this.projects.history!, dataset: this.open?.view ?? null, model }
+  }
+
+  async currentProject(): Promise<ApiReplies['currentProject']> {
+    const project = this.projects.view
+    return project ? { project, history: this.projects.history! } : null
+  }
+
+  async continueTraining(...[request]: ApiArgs<'continueTraining'>): Promise<ApiReplies['continueTraining']> {
+    if (this.run) throw new Error('a training run is in progress; stop it before starting another')
+    const { snapshot, config } = this.projects.continuation(request.epochs)
+    return { runId: this.launch(config, 'train', snapshot).runId }
   }
 
   async labPixels(...[image]: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {
@@ -196,59 +231,106 @@ export class DigitLabService implements ApiHandlers {
 
   private async openSource(source: string, settings: ApiArgs<'openFolder'>[1]): Promise<ApiReplies['openFolder']> {
     if (this.run) throw new Error('a training run is in progress; stop it before opening another dataset')
+    this.useDataset(await this.importSource(source, settings))
+    return this.open!.view
+  }
+
+  /** Import a built-in or a folder (with progress events), without making it the open dataset yet. */
+  private async importSource(source: string, settings: ApiArgs<'openFolder'>[1]): Promise<OpenDataset> {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
     const result = await importDataset(source, { ...settings, onProgress })
-    this.open = new OpenDataset(result)
+    const split = isBuiltinDataset(source) ? null : { seed: settings.seed ?? DEFAULT_SEED, validPercent: settings.validPercent ?? DEFAULT_VALID_PERCENT }
+    return new OpenDataset(result, { source: result.plan.source, split })
+  }
+
+  /**
+   * The data a project was trained on: the open dataset if it is the same, else its built-in or
+   * folder opened again — or, when that folder is gone or holds other images now, why not.
+   */
+  private async projectData(manifest: ProjectManifest): Promise<{ data: OpenDataset | null; problem: string | null }> {
+    const { source, split, fingerprint } = manifest.dataset
+    if (this.open?.fingerprint === fingerprint) return { data: this.open, problem: null }
+    const builtin = isBuiltinDataset(source)
+    if (!builtin && !existsSync(source)) {
+      return { data: null, problem: `the folder ${source} this project was trained on is gone; put it back and open the project again to continue training` }
+    }
+    let data: OpenDataset
+    try {
+      data = await this.importSource(source, split ?? {})
+    } catch (error) {
+      return { data: null, problem: `the data this project was trained on (${source}) could not be opened: ${message(error)}` }
+    }
+    if (data.fingerprint !== fingerprint) {
+      return { data: null, problem: `${builtin ? 'the built-in' : 'the folder'} ${source} is not the data this project was trained on any more (its images or labels changed); continuing needs the original data` }
+    }
+    this.useDataset(data)
+    return { data, problem: null }
+  }
+
+  /** Make `open` the open dataset, with a Lab session on it. */
+  private useDataset(open: OpenDataset): void {
+    this.open = open
     this.lab?.close()
     this.lab = new LabSession(this.open, {
       emit: (ladder) => this.options.emit({ kind: 'lab', event: { kind: 'ladder', ladder } }),
       memoryBudget: this.options.memoryBudget ?? defaultMemoryBudget(),
       workerLimits: this.options.workerLimits ?? TRAINING_WORKER_LIMITS,
     })
-    return this.open.view
+    this.projects.refresh()
+  }
+
+  /** Refuse a path the user did not choose in a save dialog, where only those may be written. */
+  private checkWritable(path: string | undefined, refusal: string): void {
+    if (path && this.options.writeOnlyPickedPaths && !this.pickedForWriting.has(path)) throw new Error(refusal)
   }
 
   /**
    * Start a worker on the open dataset — after checking the config and the memory it would need,
    * so a refusal comes with its reason before any thread starts. Its events go to the renderer
    * tagged with the run; `finished` waits until a trained model is ready for Draw and Export.
+   * With `resume`, the run continues that snapshot and what it leaves becomes the project.
    */
-  private launch(config: TrainingConfig, task: RunTask): { runId: number; outcome: Promise<RunOutcome> } {
+  private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot): { runId: number; outcome: Promise<RunOutcome> } {
     if (this.run) throw new Error('a training run is in progress; stop it before starting another')
-    const { dataset } = this.requireDataset()
+    const open = this.requireDataset()
+    const { dataset } = open
     validateConfig(config, dataset)
     checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
     const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
-    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.options.workerLimits ?? TRAINING_WORKER_LIMITS, task)
+    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.options.workerLimits ?? TRAINING_WORKER_LIMITS, task, resume)
     this.run = run
     const outcome = run.outcome.then((result) => {
       if (task === 'train') {
         this.lastOutcome = result
         this.lastInterpretation = run.interpretation
+        if (result.snapshot) this.projects.adoptRun(result.snapshot, open, resume !== undefined)
       }
       this.run = null
       emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation })
       // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
-      if (result.state) void this.adoptModel(config, result, run.interpretation)
+      if (result.state) {
+        const recorded = result.validation ? (Object.values(result.validation.metrics)[0] ?? null) : null
+        void this.adoptModel(config, open, result.state, result.epochsDone, async () => recorded ?? accuracyOf(await run.interpretation))
+      }
       return result
     })
     return { runId, outcome }
   }
 
   /**
-   * Rebuild the run's model in main and hand it to Draw and Export, with its accuracy (the last
-   * epoch's, or else the interpretation's); a model that cannot be prepared is reported as none.
+   * Rebuild a model in main from its weights and hand it to Draw and Export, with its accuracy (a
+   * run's last epoch's, or else its interpretation's); a model that cannot be prepared is reported as none.
    */
-  private async adoptModel(config: TrainingConfig, outcome: RunOutcome, interpretation: Promise<InterpretationView | null>): Promise<void> {
-    const open = this.requireDataset()
+  private async adoptModel(config: TrainingConfig, open: OpenDataset, state: Record<string, Float32Array>, epochs: number, accuracy: () => Promise<number | null>): Promise<ModelView | null> {
     try {
-      const recorded = outcome.validation ? (Object.values(outcome.validation.metrics)[0] ?? null) : null
-      const accuracy = recorded ?? accuracyOf(await interpretation)
-      const trained = TrainedModel.fromState(config, open.dataset, open.view.source, outcome.state!, outcome.epochsDone, accuracy)
-      this.options.emit({ kind: 'model', model: await this.model.useTrained(trained) })
+      const trained = TrainedModel.fromState(config, open.dataset, open.view.source, state, epochs, await accuracy())
+      const model = await this.model.useTrained(trained)
+      this.options.emit({ kind: 'model', model })
+      return model
     } catch (error) {
-      this.options.emit({ kind: 'model', model: null, problem: `the model could not be prepared for drawing and export: ${error instanceof Error ? error.message : String(error)}` })
+      this.options.emit({ kind: 'model', model: null, problem: `the model could not be prepared for drawing and export: ${message(error)}` })
+      return null
     }
   }
 

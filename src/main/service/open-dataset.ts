@@ -2,21 +2,25 @@ import type { DatasetView, ImagePage, ImagePageRequest, ImageView } from '../../
 import type { ImportResult } from '../datasets'
 import { summarizeDataset } from '../datasets/summary'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
+import { datasetFingerprint } from '../storage/project'
+import type { DatasetReference } from '../storage/project-manifest'
 import { shareDataset } from './shared-dataset'
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 /**
  * The dataset the app has open: its pixels in shared memory (ready for any training worker), the
- * view the Data panel shows, and pages of images for the thumbnail grid.
+ * view the Data panel shows, pages of images for the thumbnail grid, and how a project names it.
  */
 export class OpenDataset {
   readonly dataset: DigitDataset
   readonly view: DatasetView
   private readonly sources: ImportResult['sources']
   private readonly rowsByClass = new Map<string, Int32Array>()
+  private hash: string | null = null
 
-  constructor(result: ImportResult) {
+  /** `reference`: what a project saved from it opens again (a built-in name, or the folder and its split). */
+  constructor(result: ImportResult, readonly reference: DatasetReference) {
     this.dataset = shareDataset(result.dataset)
     this.sources = result.sources
     const summary = summarizeDataset(this.dataset, 0)
@@ -40,6 +44,12 @@ export class OpenDataset {
       inverted: result.inverted,
       seconds: result.seconds,
     }
+  }
+
+  /** The SHA-256 of its pixels, labels and label names, which a project records (computed once). */
+  get fingerprint(): string {
+    this.hash ??= datasetFingerprint(this.dataset)
+    return this.hash
   }
 
   /** A page of images of one split (of one class, if given), in dataset order. */

@@ -2,6 +2,7 @@ import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { DigitDataset } from '../engine/data/dataset'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
 import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
+import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { FromWorker, ToWorker } from '../worker/protocol'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
@@ -14,9 +15,9 @@ import { shareDataset } from './shared-dataset'
 export const TRAINING_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 }
 
 /**
- * How a run ended and what it left: the weights as they stood and, when its last epoch finished
- * (or it trains none), their validation — all absent after a crash, or after a finder sweep,
- * which leaves its curve instead.
+ * How a run ended and what it left: the weights as they stood (and the whole snapshot a project
+ * saves and a later run continues from) and, when its last epoch finished (or it trains none),
+ * their validation — all absent after a crash, or after a finder sweep, which leaves its curve instead.
  */
 export interface RunOutcome {
   readonly status: RunStatus
@@ -24,12 +25,13 @@ export interface RunOutcome {
   readonly epochsDone: number
   readonly state: Record<string, Float32Array> | null
   readonly batchLosses: readonly number[]
+  readonly snapshot: LearnerSnapshot | null
   readonly validation: ValidationSummary | null
   readonly lrFind: LrFindResult | null
 }
 
 const crashed = (message: string): RunOutcome => ({
-  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], validation: null, lrFind: null,
+  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, lrFind: null,
 })
 
 function outcomeOf(message: Exclude<FromWorker, { type: 'event' | 'interpreted' }>): RunOutcome {
@@ -40,8 +42,10 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'event' | 'interpreted' 
       const status = message.result.stopReason === 'stopped' ? 'stopped' : 'completed'
       return { ...crashed(''), status, message: `learning-rate finder: ${message.result.suggestion.description}`, lrFind: message.result }
     }
-    case 'result':
-      return { ...message, lrFind: null }
+    case 'result': {
+      const { status, message: text, epochsDone, snapshot, validation } = message
+      return { status, message: text, epochsDone, state: snapshot.modelState, batchLosses: snapshot.history.batchLosses, snapshot, validation, lrFind: null }
+    }
   }
 }
 
@@ -63,6 +67,7 @@ export class TrainingRun {
     onEvent: (event: TrainingEvent) => void,
     limits: ResourceLimits = TRAINING_WORKER_LIMITS,
     task: RunTask = 'train',
+    resume?: LearnerSnapshot,
   ) {
     this.worker = spawnWorker('training-worker', { resourceLimits: limits })
     let interpreted: (view: InterpretationView | null) => void = () => {}
@@ -87,7 +92,8 @@ export class TrainingRun {
       this.worker.on('error', (error) => (finish(crashed(`the training worker crashed: ${error.message}`)), done(null)))
       this.worker.on('exit', (code) => (finish(crashed(`the training worker exited unexpectedly (code ${code})`)), done(null)))
     })
-    this.post({ type: 'start', task, dataset: shareDataset(dataset), config })
+    // NOTE: a snapshot to resume is copied, not transferred: the caller keeps it, so a run that crashes loses nothing.
+    this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}) })
   }
 
   /** Ask the run to stop after the batch in progress. */

@@ -1,9 +1,10 @@
 import type { DigitDataset } from '../engine/data/dataset'
 import type { Learner, LearnerCallback } from '../engine/learner/learner'
-import { createLearner } from '../engine/learner/recipe'
 import { PRODUCER, PRODUCER_VERSION } from '../onnx/metadata'
 import type { TrainingConfig } from '../../shared/training'
-import { datasetFingerprint, readProject, writeProject, type ProjectHistory } from './project'
+import { removeStaleTemporaries } from './atomic-write'
+import { restoreLearner, snapshotLearner, type LearnerSnapshot } from './learner-snapshot'
+import { datasetFingerprint, readProject, writeProject, type ProjectData } from './project'
 import { PROJECT_FORMAT, PROJECT_VERSION, type DatasetReference, type ProjectManifest } from './project-manifest'
 import type { StoredTensor } from './safetensors'
 
@@ -16,33 +17,69 @@ export interface ProjectSource {
 }
 
 /** A reopened project, ready to rebuild its learner from. */
-export interface OpenedProject {
+export interface OpenedProject extends LearnerSnapshot {
   readonly manifest: ProjectManifest
-  readonly config: TrainingConfig
-  readonly modelState: Record<string, Float32Array>
-  readonly optimizerState: Record<string, Float32Array[] | number>
-  readonly history: ProjectHistory
 }
 
 const f32 = (data: Float32Array, shape: readonly number[] = [data.length]): StoredTensor => ({ dtype: 'F32', shape, data })
 const f64 = (values: readonly number[]): StoredTensor => ({ dtype: 'F64', shape: [values.length], data: Float64Array.from(values) })
 
-/** The learner's tensors: weights (`model.*`), optimizer buffers (`optimizer.<key>.<i>`), history (`history.*`). */
-function learnerTensors(learner: Learner): { tensors: Map<string, StoredTensor>; optimizer: Pick<ProjectManifest['optimizer'], 'scalars' | 'buffers'> } {
+/** The snapshot's tensors: weights (`model.*`), optimizer buffers (`optimizer.<key>.<i>`), history (`history.*`). */
+function snapshotTensors(snapshot: LearnerSnapshot): { tensors: Map<string, StoredTensor>; optimizer: Pick<ProjectManifest['optimizer'], 'scalars' | 'buffers'> } {
   const tensors = new Map<string, StoredTensor>()
-  for (const [name, tensor] of [...learner.model.namedParameters(), ...learner.model.namedBuffers()]) tensors.set(`model.${name}`, f32(tensor.data.slice(), tensor.shape))
+  for (const [name, data] of Object.entries(snapshot.modelState)) tensors.set(`model.${name}`, f32(data, snapshot.modelShapes[name]))
   const scalars: Record<string, number> = {}
   const buffers: Record<string, number> = {}
-  for (const [key, value] of Object.entries(learner.opt.state())) {
+  for (const [key, value] of Object.entries(snapshot.optimizerState)) {
     if (typeof value === 'number') scalars[key] = value
     else {
       buffers[key] = value.length
       value.forEach((buffer, i) => tensors.set(`optimizer.${key}.${i}`, f32(buffer)))
     }
   }
-  tensors.set('history.batch_losses', f64(learner.recorder.batchLosses))
-  tensors.set('history.learning_rates', f64(learner.recorder.learningRates))
+  tensors.set('history.batch_losses', f64(snapshot.history.batchLosses))
+  tensors.set('history.learning_rates', f64(snapshot.history.learningRates))
   return { tensors, optimizer: { scalars, buffers } }
+}
+
+/** How a project records the data it was trained on: where to open it again, its shape, and its fingerprint. */
+export function datasetEntry(dataset: DigitDataset, reference: DatasetReference, fingerprint = datasetFingerprint(dataset)): ProjectManifest['dataset'] {
+  return {
+    source: reference.source,
+    split: reference.split,
+    name: dataset.name,
+    labelNames: [...dataset.labelNames],
+    height: dataset.height,
+    width: dataset.width,
+    counts: { train: dataset.train.count, valid: dataset.valid.count },
+    fingerprint,
+  }
+}
+
+/** A snapshot of a run and the entry of the data it was trained on, as the contents of a project file. */
+export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset']): ProjectData {
+  const { tensors, optimizer } = snapshotTensors(snapshot)
+  const manifest: ProjectManifest = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    producer: { name: PRODUCER, version: PRODUCER_VERSION },
+    savedAt: new Date().toISOString(),
+    dataset,
+    config: snapshot.config,
+    training: { ...snapshot.training, epochs: snapshot.history.epochs },
+    optimizer: { kind: snapshot.config.optimizer, ...optimizer },
+    tensors: {},
+  }
+  return { manifest, tensors }
+}
+
+/**
+ * Save a snapshot of a run as a project, to one file, atomically. Hidden temporaries an earlier
+ * save left beside it (a hard kill mid-write; they are never read) are removed first.
+ */
+export async function saveSnapshot(path: string, snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset']): Promise<number> {
+  await removeStaleTemporaries(path)
+  return writeProject(path, snapshotProject(snapshot, dataset))
 }
 
 /**
@@ -51,38 +88,12 @@ function learnerTensors(learner: Learner): { tensors: Map<string, StoredTensor>;
  * Saved between epochs, reopening and training on gives the losses of a run never interrupted.
  */
 export async function saveProject(path: string, source: ProjectSource): Promise<number> {
-  const { learner, config, dataset, reference } = source
-  const { tensors, optimizer } = learnerTensors(learner)
-  const manifest: Omit<ProjectManifest, 'tensors'> = {
-    format: PROJECT_FORMAT,
-    version: PROJECT_VERSION,
-    producer: { name: PRODUCER, version: PRODUCER_VERSION },
-    savedAt: new Date().toISOString(),
-    dataset: {
-      ...reference,
-      name: dataset.name,
-      labelNames: [...dataset.labelNames],
-      height: dataset.height,
-      width: dataset.width,
-      counts: { train: dataset.train.count, valid: dataset.valid.count },
-      fingerprint: datasetFingerprint(dataset),
-    },
-    config,
-    training: {
-      epochsDone: learner.epochsDone,
-      batchesDone: learner.recorder.batchLosses.length,
-      lr: learner.opt.lr,
-      momentum: learner.opt.momentum,
-      trainLoader: learner.dls.train.state(),
-      epochs: learner.recorder.epochs.map((record) => ({ ...record, metrics: { ...record.metrics } })),
-    },
-    optimizer: { kind: config.optimizer, ...optimizer },
-  }
-  return writeProject(path, { manifest: { ...manifest, tensors: {} }, tensors })
+  return saveSnapshot(path, snapshotLearner(source.learner, source.config), datasetEntry(source.dataset, source.reference))
 }
 
 /** Read a project and sort its tensors back into weights, optimizer state and history. */
 export async function openProject(path: string): Promise<OpenedProject> {
+  await removeStaleTemporaries(path)
   const { manifest, tensors } = await readProject(path)
   const series = (name: string): number[] => {
     const tensor = tensors.get(name)
@@ -90,7 +101,12 @@ export async function openProject(path: string): Promise<OpenedProject> {
     return Array.from(tensor.data)
   }
   const modelState: Record<string, Float32Array> = {}
-  for (const [name, tensor] of tensors) if (name.startsWith('model.') && tensor.dtype === 'F32') modelState[name.slice('model.'.length)] = tensor.data
+  const modelShapes: Record<string, readonly number[]> = {}
+  for (const [name, tensor] of tensors) {
+    if (!name.startsWith('model.') || tensor.dtype !== 'F32') continue
+    modelState[name.slice('model.'.length)] = tensor.data
+    modelShapes[name.slice('model.'.length)] = tensor.shape
+  }
   const optimizerState: Record<string, Float32Array[] | number> = { ...manifest.optimizer.scalars }
   for (const [key, length] of Object.entries(manifest.optimizer.buffers)) {
     optimizerState[key] = Array.from({ length }, (_, i) => {
@@ -101,16 +117,13 @@ export async function openProject(path: string): Promise<OpenedProject> {
   }
   const history = { batchLosses: series('history.batch_losses'), learningRates: series('history.learning_rates'), epochs: manifest.training.epochs }
   if (history.batchLosses.length !== history.learningRates.length) throw new Error(`${path} is damaged: its loss and learning-rate histories differ in length`)
-  return { manifest, config: manifest.config, modelState, optimizerState, history }
+  return { manifest, config: manifest.config, modelState, modelShapes, optimizerState, history, training: manifest.training }
 }
 
-/** Every optimizer buffer list has one entry per parameter, of its size (or empty: momentum not started). */
-function checkOptimizerState(learner: Learner, state: OpenedProject['optimizerState']): void {
-  const params = learner.opt.params
-  for (const [key, value] of Object.entries(state)) {
-    if (typeof value === 'number') continue
-    const fits = value.length === params.length && value.every((buffer, i) => buffer.length === 0 || buffer.length === params[i].size)
-    if (!fits) throw new Error(`the project's optimizer state "${key}" does not fit the model's ${params.length} parameters`)
+/** A dataset that is not the one a project was trained on is refused, with what to do instead. */
+export function checkProjectData(manifest: ProjectManifest, fingerprint: string): void {
+  if (fingerprint !== manifest.dataset.fingerprint) {
+    throw new Error(`the data at ${manifest.dataset.source} is not the data this project was trained on (its images or labels changed); open the original data to continue`)
   }
 }
 
@@ -120,19 +133,6 @@ function checkOptimizerState(learner: Learner, state: OpenedProject['optimizerSt
  * with. `fit(n)` then continues the run; the recorder's curves continue where they stopped.
  */
 export function resumeLearner(project: OpenedProject, dataset: DigitDataset, callbacks: readonly LearnerCallback[] = []): Learner {
-  const { manifest } = project
-  if (datasetFingerprint(dataset) !== manifest.dataset.fingerprint) {
-    throw new Error(`the data at ${manifest.dataset.source} is not the data this project was trained on (its images or labels changed); open the original data to continue`)
-  }
-  const learner = createLearner(dataset, project.config, callbacks)
-  learner.model.loadStateDict(project.modelState)
-  checkOptimizerState(learner, project.optimizerState)
-  learner.opt.loadState(project.optimizerState)
-  learner.opt.lr = manifest.training.lr
-  if (manifest.training.momentum !== undefined) learner.opt.momentum = manifest.training.momentum
-  learner.dls.train.loadState(manifest.training.trainLoader)
-  const { recorder } = learner
-  for (let i = 0; i < project.history.batchLosses.length; i++) recorder.recordBatch(project.history.batchLosses[i], project.history.learningRates[i])
-  for (const record of project.history.epochs) recorder.recordEpoch(record)
-  return learner
+  checkProjectData(project.manifest, datasetFingerprint(dataset))
+  return restoreLearner({ ...project, training: project.manifest.training }, dataset, callbacks)
 }

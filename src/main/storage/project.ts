@@ -35,18 +35,23 @@ function projectChecksum(manifest: string, data: Uint8Array): string {
 }
 
 /**
- * Write a project as one file, atomically (temporary file, fsync, rename): a safetensors container
- * whose metadata holds the JSON manifest and a checksum over the manifest and every tensor byte.
+ * The bytes of a project file: a safetensors container whose metadata holds the JSON manifest
+ * (with the index of its tensors) and a checksum over the manifest and every tensor byte.
  * See docs/PROJECT_FORMAT.md.
  */
-export async function writeProject(path: string, project: ProjectData): Promise<number> {
+export function encodeProject(project: ProjectData): Uint8Array {
   const index = Object.fromEntries([...project.tensors].map(([name, t]) => [name, { dtype: t.dtype, shape: [...t.shape] }]))
   const manifest = JSON.stringify({ ...project.manifest, tensors: index })
-  const bytes = encodeSafetensors(project.tensors, (data) => ({
+  return encodeSafetensors(project.tensors, (data) => ({
     [KEY.format]: PROJECT_FORMAT,
     [KEY.manifest]: manifest,
     [KEY.checksum]: projectChecksum(manifest, data),
   }))
+}
+
+/** Write a project as one file, atomically (temporary file, fsync, rename); its size in bytes. */
+export async function writeProject(path: string, project: ProjectData): Promise<number> {
+  const bytes = encodeProject(project)
   await writeFileAtomic(path, bytes)
   return bytes.length
 }

@@ -1,13 +1,21 @@
 import type { DigitDataset } from '../engine/data/dataset'
+import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
 import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 
-/** Messages the service sends a training worker. The dataset's pixels live in shared memory. */
+/**
+ * Messages the service sends a training worker. The dataset's pixels live in shared memory; a
+ * `resume` snapshot (transferred) continues that run for `config.epochs` more epochs.
+ */
 export type ToWorker =
-  | { readonly type: 'start'; readonly task: RunTask; readonly dataset: DigitDataset; readonly config: TrainingConfig }
+  | { readonly type: 'start'; readonly task: RunTask; readonly dataset: DigitDataset; readonly config: TrainingConfig; readonly resume?: LearnerSnapshot }
   | { readonly type: 'stop' }
 
-/** Messages a training worker sends back: events as they happen, then one result (and, after training, where the model is wrong). */
+/**
+ * Messages a training worker sends back: events as they happen, then one result — with the
+ * snapshot a project saves and a later run continues from, its buffers transferred — and, after
+ * training, where the model is wrong.
+ */
 export type FromWorker =
   | { readonly type: 'event'; readonly event: TrainingEvent }
   | {
@@ -15,8 +23,7 @@ export type FromWorker =
       readonly status: Exclude<RunStatus, 'crashed'>
       readonly message: string
       readonly epochsDone: number
-      readonly state: Record<string, Float32Array>
-      readonly batchLosses: number[]
+      readonly snapshot: LearnerSnapshot
       readonly validation: ValidationSummary | null
     }
   | { readonly type: 'interpreted'; readonly interpretation: InterpretationView }

@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os'
 import { parentPort } from 'node:worker_threads'
+import { MAX_THREADS, setThreads, threadsReady } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { Interpretation } from '../engine/learner/interpretation'
 import { TrainingDivergedError, type BatchProgress, type Learner } from '../engine/learner/learner'
 import { lrFind } from '../engine/learner/lr-find'
+import { restoreLearner, snapshotBuffers, snapshotLearner } from '../storage/learner-snapshot'
 import type { InterpretationView } from '../../shared/interpretation'
-import type { TrainingEvent } from '../../shared/training'
+import type { EpochRecord, TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from './protocol'
 
 /** At most this many progress events a second, so the UI stays smooth however fast batches run. */
@@ -74,13 +77,15 @@ async function findLearningRate(message: Extract<ToWorker, { type: 'start' }>): 
   send({ type: 'lr-found', result })
 }
 
+/** Train `config.epochs` epochs — of a new learner, or more of the run a `resume` snapshot holds. */
 async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  const learner = createLearner(message.dataset, message.config, [
+  const callbacks = [
     { afterBatch: progressReporter(message.config.epochs) },
-    { afterEpoch: (record) => emit({ kind: 'epoch', record }) },
-  ])
+    { afterEpoch: (record: EpochRecord) => emit({ kind: 'epoch', record }) },
+  ]
+  const learner = message.resume ? restoreLearner({ ...message.resume, config: message.config }, message.dataset, callbacks) : createLearner(message.dataset, message.config, callbacks)
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
-  let text = `trained ${message.config.epochs} epochs`
+  let text = message.resume ? `trained ${message.config.epochs} more epochs (${message.config.epochs + message.resume.training.epochsDone} in all)` : `trained ${message.config.epochs} epochs`
   try {
     const result = await fitFromConfig(learner, message.config, stop.signal)
     if (!result.completed) {
@@ -96,15 +101,23 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   // is validated first, one that stopped part-way is not — its interpretation, next, says how it does.
   const last = learner.recorder.last
   const validation = status !== 'completed' ? null : last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
-  const state = learner.model.stateDict()
-  send(
-    { type: 'result', status, message: text, epochsDone: learner.epochsDone, state, batchLosses: learner.recorder.batchLosses, validation },
-    Object.values(state).map((v) => v.buffer as ArrayBuffer),
-  )
+  const snapshot = snapshotLearner(learner, message.config)
+  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, snapshot, validation }, snapshotBuffers(snapshot))
   send({ type: 'interpreted', interpretation: interpret(learner, message.dataset.labelNames) })
+}
+
+/** The threads a run computes on: as many as it asks for (all by default), never more than this computer's cores. */
+function trainingThreads(requested: number | undefined, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(requested ?? cores, cores, MAX_THREADS))
+}
+
+/** Start the engine's helper threads for this run (its products are then shared; the bits stay the same). */
+async function useThreads(requested: number | undefined): Promise<void> {
+  setThreads(trainingThreads(requested))
+  await threadsReady()
 }
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
-  else void (message.task === 'lr-find' ? findLearningRate(message) : train(message)).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+  else void useThreads(message.config.threads).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
 })

@@ -14,6 +14,7 @@ export const SHORTCUTS = {
   stop: { key: 'Escape', label: 'Esc' },
   undo: { key: 'z', mod: true, label: 'Z' },
   clear: { key: 'Delete', label: 'Delete' },
+  save: { key: 's', mod: true, label: 'S' },
 } as const satisfies Record<string, Shortcut>
 
 /** A shortcut as people read it: "Ctrl+Enter", "⌘Enter". */

@@ -1,6 +1,7 @@
 import { menuView, type MenuCommand } from '../../../shared/menu'
 import { dataset } from './dataset.svelte'
 import { exporter, model } from './model.svelte'
+import { project } from './project.svelte'
 import { shell } from './shell.svelte'
 
 /** Do what an application-menu item asks, in the view it belongs to. */
@@ -22,6 +23,14 @@ export function runMenuCommand(command: MenuCommand): void {
     case 'export-model':
       shell.view = 'export'
       void exporter.export()
+      break
+    case 'save-project':
+      shell.view = 'export'
+      void project.save()
+      break
+    case 'open-project':
+      shell.view = 'export'
+      void project.open('')
       break
     case 'about':
       shell.aboutOpen = true

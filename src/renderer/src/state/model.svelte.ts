@@ -1,9 +1,9 @@
 import type { Classification, ExportReply, ModelView } from '../../../shared/inference'
+import { download } from '../lib/download'
 import { encodeBase64 } from '../lib/pixels'
 import { hasDialogs } from '../lib/platform'
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
 
 /**
  * The model Draw classifies with and Export writes, as main holds it: the one the last run left,
@@ -112,18 +112,6 @@ class Exporter {
       this.busy = false
     }
   }
-}
-
-/** Hand bytes to the browser as a file download. */
-function download(base64: string, fileName: string): void {
-  const binary = atob(base64)
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  link.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 export const exporter = new Exporter()

@@ -1,3 +1,4 @@
+import type { ProjectHistoryView } from '../../../shared/projects'
 import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent } from '../../../shared/training'
 import { LossSeries } from './loss-series.svelte'
 
@@ -54,6 +55,38 @@ class TrainingState {
       this.phase = 'idle'
       this.error = error instanceof Error ? error.message : String(error)
     }
+  }
+
+  /**
+   * Train `epochs` more epochs of the project main holds (the last run, or one opened): the chart
+   * and the epoch table go on from where they stand rather than start again.
+   */
+  async continueRun(epochs: number, config: TrainingConfig): Promise<void> {
+    if (this.active) return
+    const before = this.phase
+    this.runId = null
+    this.config = { ...config, epochs }
+    this.progress = null
+    this.outcome = null
+    this.error = null
+    this.phase = 'starting'
+    try {
+      const { runId } = await window.api.continueTraining({ epochs })
+      this.runId ??= runId
+      if (this.phase === 'starting') this.phase = 'running'
+    } catch (error) {
+      this.phase = before
+      this.error = error instanceof Error ? error.message : String(error)
+    }
+  }
+
+  /** Show a project's history (one opened, or held by main when the page loads) as the run's curves and table. */
+  showHistory(history: ProjectHistoryView, config: TrainingConfig): void {
+    if (this.active) return
+    this.#reset(config)
+    this.losses.push(history.batchLosses)
+    this.epochs = history.epochs.map((record, i) => ({ record, atBatch: history.epochEnds[i] ?? this.losses.count }))
+    this.phase = 'idle'
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,132 @@
+import { basename } from 'node:path'
+import { encodeProject } from '../storage/project'
+import type { LearnerSnapshot } from '../storage/learner-snapshot'
+import type { ProjectManifest } from '../storage/project-manifest'
+import { datasetEntry, openProject, saveSnapshot, snapshotProject, type OpenedProject } from '../storage/project-state'
+import { PROJECT_EXTENSION, type ProjectHistoryView, type ProjectView, type SaveProjectReply } from '../../shared/projects'
+import type { TrainingConfig } from '../../shared/training'
+import type { OpenDataset } from './open-dataset'
+
+/** The run a project holds: its snapshot, the entry of the data it trained on, and where it was saved. */
+interface Held {
+  readonly snapshot: LearnerSnapshot
+  readonly dataset: ProjectManifest['dataset']
+  readonly path: string | null
+  /** Why its data could not be opened when the project was (gone, changed), or null. */
+  readonly problem: string | null
+}
+
+/** What continuing the project needs: its snapshot, the config of N more epochs, and its data. */
+export interface Continuation {
+  readonly snapshot: LearnerSnapshot
+  readonly config: TrainingConfig
+  readonly data: OpenDataset
+}
+
+/**
+ * The project Digit Lab holds — the last training run, or a project file opened — which Save
+ * writes and "Continue training" trains on from where it stopped. Saves run one at a time.
+ */
+export class ProjectSession {
+  private held: Held | null = null
+  private saving = false
+
+  /** `currentData`: the dataset open now; `changed`: told whenever the held project changes. */
+  constructor(
+    private readonly currentData: () => OpenDataset | null,
+    private readonly changed: (view: ProjectView | null) => void,
+  ) {}
+
+  get snapshot(): LearnerSnapshot | null {
+    return this.held?.snapshot ?? null
+  }
+
+  /** The project as the app shows it; it can continue while its own data is the dataset open. */
+  get view(): ProjectView | null {
+    const held = this.held
+    if (!held) return null
+    const { config, training } = held.snapshot
+    const pixel = config.model.kind === 'pixel'
+    const continuable = !pixel && this.ownData() !== null
+    const problem = pixel
+      ? 'pixel similarity learns nothing by gradient descent: there is nothing to continue'
+      : continuable ? null : (held.problem ?? `open its data (${held.dataset.source}) to continue training`)
+    return { path: held.path, config, epochsDone: training.epochsDone, dataset: { name: held.dataset.name, source: held.dataset.source }, continuable, problem }
+  }
+
+  /** Its loss curve and epoch table, with where each epoch ended (every epoch a full pass of the training split). */
+  get history(): ProjectHistoryView | null {
+    if (!this.held) return null
+    const { snapshot, dataset } = this.held
+    const perEpoch = Math.ceil(dataset.counts.train / snapshot.config.batchSize)
+    const batches = snapshot.history.batchLosses.length
+    return {
+      batchLosses: snapshot.history.batchLosses,
+      epochs: snapshot.history.epochs,
+      epochEnds: snapshot.history.epochs.map((_, i) => Math.min(batches, (i + 1) * perEpoch)),
+    }
+  }
+
+  /** A run ended and left `snapshot`, trained on `data`; a run that continued the project keeps its file. */
+  adoptRun(snapshot: LearnerSnapshot, data: OpenDataset, continued: boolean): void {
+    const path = continued ? (this.held?.path ?? null) : null
+    this.hold({ snapshot, dataset: datasetEntry(data.dataset, data.reference, data.fingerprint), path, problem: null })
+  }
+
+  /** Write the project to `path` (atomically), or return its bytes for a download when there is none. */
+  async save(path: string | undefined): Promise<SaveProjectReply> {
+    const held = this.held
+    if (!held) throw new Error('no project to save yet: train a model, or open a project')
+    if (this.saving) throw new Error('a save is in progress; wait for it to finish')
+    this.saving = true
+    try {
+      const epochsDone = held.snapshot.training.epochsDone
+      if (!path) {
+        const bytes = encodeProject(snapshotProject(held.snapshot, held.dataset))
+        const fileName = `${held.snapshot.config.model.kind}-${held.dataset.name}-${epochsDone}-epochs.${PROJECT_EXTENSION}`
+        return { path: null, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), fileName, bytes: bytes.length, epochsDone }
+      }
+      const bytes = await saveSnapshot(path, held.snapshot, held.dataset)
+      if (this.held === held) this.hold({ ...held, path })
+      return { path, base64: null, fileName: basename(path), bytes, epochsDone }
+    } finally {
+      this.saving = false
+    }
+  }
+
+  /**
+   * Read a project file and hold it. `findData` opens (or finds open) the data it was trained on,
+   * or says why it cannot; the project is held either way, its history shown.
+   */
+  async open(path: string, findData: (manifest: ProjectManifest) => Promise<{ data: OpenDataset | null; problem: string | null }>): Promise<{ project: OpenedProject; data: OpenDataset | null }> {
+    const project = await openProject(path)
+    const { data, problem } = await findData(project.manifest)
+    this.hold({ snapshot: project, dataset: project.manifest.dataset, path, problem })
+    return { project, data }
+  }
+
+  /** The snapshot, config and data to train `epochs` more epochs of the project, or why not. */
+  continuation(epochs: number): Continuation {
+    const view = this.view
+    if (!this.held || !view) throw new Error('no project to continue: train a model, or open a project')
+    const data = this.ownData()
+    if (!view.continuable || !data) throw new Error(view.problem ?? 'this project cannot continue')
+    return { snapshot: this.held.snapshot, config: { ...this.held.snapshot.config, epochs }, data }
+  }
+
+  /** Tell the app the project's view again (the open dataset changed, so may whether it can continue). */
+  refresh(): void {
+    if (this.held) this.changed(this.view)
+  }
+
+  /** The open dataset, when it is the project's own data (the same fingerprint). */
+  private ownData(): OpenDataset | null {
+    const open = this.currentData()
+    return open && this.held && open.fingerprint === this.held.dataset.fingerprint ? open : null
+  }
+
+  private hold(held: Held): void {
+    this.held = held
+    this.changed(this.view)
+  }
+}

@@ -1,0 +1,100 @@
+import type { ProjectView, SaveProjectReply } from '../../../shared/projects'
+import { download } from '../lib/download'
+import { hasDialogs } from '../lib/platform'
+import { dataset } from './dataset.svelte'
+import { model } from './model.svelte'
+import { training } from './training.svelte'
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/**
+ * The project main holds — the last run, or a project file opened — and saving, opening and
+ * continuing it. Desktop: native dialogs; browser: a download, and a typed path to open.
+ */
+class ProjectState {
+  view = $state.raw<ProjectView | null>(null)
+  busy = $state<'saving' | 'opening' | null>(null)
+  error = $state<string | null>(null)
+  /** The last save, for as long as the project saved is the one held. */
+  saved = $state.raw<SaveProjectReply | null>(null)
+  /** Epochs "Continue training" adds. */
+  moreEpochs = $state(1)
+
+  /** Why "Continue training" cannot run now, or null when it can. */
+  readonly continueBlocker = $derived.by((): string | null => {
+    if (!this.view) return 'Train a model or open a project first.'
+    if (!this.view.continuable) return this.view.problem
+    if (training.active) return 'A run is in progress.'
+    if (dataset.importing) return 'Wait for the import to finish.'
+    if (!Number.isInteger(this.moreEpochs) || this.moreEpochs < 1 || this.moreEpochs > 10_000) return 'Choose 1 to 10,000 more epochs.'
+    return null
+  })
+
+  /** Ask main which project it holds (once, at startup): a reloaded page shows its curves again. */
+  async load(): Promise<void> {
+    try {
+      const held = await window.api.currentProject()
+      this.view = held?.project ?? null
+      if (held && training.phase === 'idle' && training.epochs.length === 0) training.showHistory(held.history, held.project.config)
+    } catch (error) {
+      this.error = message(error)
+    }
+  }
+
+  receive(view: ProjectView | null): void {
+    if (view?.path !== this.view?.path || view?.epochsDone !== this.view?.epochsDone) this.saved = null
+    this.view = view
+  }
+
+  /** Desktop: ask where, write there. Browser: the bytes come back and download. */
+  async save(): Promise<void> {
+    if (this.busy || !this.view) return
+    let path: string | undefined
+    if (hasDialogs()) {
+      path = (await window.api.pickPath('save-project')) ?? undefined
+      if (!path) return
+    }
+    await this.#work('saving', async () => {
+      const reply = await window.api.saveProject({ path })
+      if (reply.base64) download(reply.base64, reply.fileName)
+      this.saved = reply
+    })
+  }
+
+  /** Open a project file: from a native dialog in the desktop app, else the path typed. */
+  async open(typedPath: string): Promise<void> {
+    if (this.busy) return
+    const path = hasDialogs() ? await window.api.pickPath('open-project') : typedPath.trim()
+    if (!path) {
+      if (!hasDialogs()) this.error = 'Type or paste the path of a .digitlab project first.'
+      return
+    }
+    await this.#work('opening', async () => {
+      const reply = await window.api.openProject(path)
+      this.view = reply.project
+      this.saved = null
+      if (reply.dataset) dataset.view = reply.dataset
+      if (reply.model) model.receive(reply.model)
+      training.showHistory(reply.history, reply.project.config)
+    })
+  }
+
+  /** Train `moreEpochs` more epochs of the project, its curves going on. */
+  continueTraining(): void {
+    if (this.continueBlocker === null && this.view) void training.continueRun(this.moreEpochs, this.view.config)
+  }
+
+  async #work(what: 'saving' | 'opening', work: () => Promise<void>): Promise<void> {
+    this.busy = what
+    this.error = null
+    try {
+      await work()
+    } catch (error) {
+      this.error = message(error)
+    } finally {
+      this.busy = null
+    }
+  }
+}
+
+export const project = new ProjectState()
