@@ -94,3 +94,34 @@ export const col2imReference: Col2im = (cols, g, dx) => {
     }
   }
 }
+
+/**
+ * out[b][a][p] = src[a][b][p] + add[a]: an (outer, inner, plane) array as (inner, outer, plane), e.g. the GEMM's
+ * (channels, batch·positions) product as NCHW with each channel's bias added, or an NCHW gradient as the GEMM's
+ * layout (`add` null: a plain copy).
+ */
+export type SwapAxes = (src: Float32Array, outer: number, inner: number, plane: number, out: Float32Array, add: Float32Array | null) => void
+
+/** out[r] = the sum of row r of a rows × columns matrix (summed in float64, left to right). */
+export type SumRows = (values: Float32Array, rows: number, columns: number, out: Float32Array) => void
+
+export const swapAxesReference: SwapAxes = (src, outer, inner, plane, out, add) => {
+  for (let a = 0; a < outer; a++) {
+    const bias = add ? add[a] : 0
+    for (let b = 0; b < inner; b++) {
+      const from = (a * inner + b) * plane
+      const to = (b * outer + a) * plane
+      // NOTE: a loop, not subarray/set: deep layers have planes of 1–16 values, where a call per plane dominates.
+      if (add) for (let p = 0; p < plane; p++) out[to + p] = src[from + p] + bias
+      else for (let p = 0; p < plane; p++) out[to + p] = src[from + p]
+    }
+  }
+}
+
+export const sumRowsReference: SumRows = (values, rows, columns, out) => {
+  for (let r = 0; r < rows; r++) {
+    let total = 0
+    for (let p = r * columns; p < (r + 1) * columns; p++) total += values[p]
+    out[r] = total
+  }
+}

@@ -1,13 +1,15 @@
-import { col2imReference, im2colReference, type Col2im, type Im2col } from './conv'
+import { col2imReference, im2colReference, sumRowsReference, swapAxesReference, type Col2im, type Im2col, type SumRows, type SwapAxes } from './conv'
 import { gatherUnitReference, type GatherUnit } from './images'
 import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
-import { gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, setGemmThreads } from './wasm'
+import { convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, scratchArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
   gemm: Gemm
   im2col: Im2col
   col2im: Col2im
+  swapAxes: SwapAxes
+  sumRows: SumRows
   gatherUnit: GatherUnit
   indexNonzeros: IndexNonzeros
 }
@@ -17,6 +19,8 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   gemm: gemmReference,
   im2col: im2colReference,
   col2im: col2imReference,
+  swapAxes: swapAxesReference,
+  sumRows: sumRowsReference,
   gatherUnit: gatherUnitReference,
   // The plain GEMM needs no index: it skips zeros as it meets them.
   indexNonzeros: () => null,
@@ -25,9 +29,10 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
 /** The fastest kernels this runtime runs: WebAssembly SIMD where available, else the reference. */
 export const fastKernels: Readonly<Kernels> = Object.freeze({
   gemm: gemmWasm ?? gemmReference,
-  // NOTE: the plain loops are the fast path too until a WebAssembly version lands behind this boundary.
-  im2col: im2colReference,
-  col2im: col2imReference,
+  im2col: convKernelsWasm?.im2col ?? im2colReference,
+  col2im: convKernelsWasm?.col2im ?? col2imReference,
+  swapAxes: convKernelsWasm?.swapAxes ?? swapAxesReference,
+  sumRows: convKernelsWasm?.sumRows ?? sumRowsReference,
   gatherUnit: gatherUnitWasm ?? gatherUnitReference,
   indexNonzeros: indexNonzerosWasm ?? (() => null),
 })
@@ -61,10 +66,18 @@ export function threadsReady(): Promise<void> {
   return gemmThreadsReady()
 }
 
-export { gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
+/**
+ * The array of `slot`, `length` long, reused call after call for an op's intermediates (not zeroed; in the
+ * kernels' memory where WebAssembly runs, so they use it in place). Any later call may overwrite it.
+ */
+export function scratchArray(slot: string, length: number): Float32Array {
+  return scratchArrays.get(slot, length)
+}
+
+export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
 export { allocateKernelArray, kernelBytes, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
-export type { Col2im, ConvGeometry, Im2col } from './conv'
+export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'

@@ -1,5 +1,5 @@
 import { record } from '../autograd'
-import { kernels, type ConvGeometry } from '../kernels'
+import { kernels, scratchArray, type ConvGeometry } from '../kernels'
 import { validRange } from '../kernels/conv'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
@@ -33,31 +33,6 @@ export function convGeometry(op: string, input: readonly number[], kernel: Pair,
     throw new Error(`${op}: a ${kernelH}×${kernelW} window does not fit the ${height}×${width} input padded by ${padH}×${padW}`)
   }
   return { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW }
-}
-
-/** (N, C, P) ↔ (C, N·P): the batch-major NCHW layout and the channel-major layout the GEMM works in. */
-function swapBatchAndChannels(src: Float32Array, outer: number, inner: number, plane: number, out: Float32Array): Float32Array {
-  for (let a = 0; a < outer; a++) {
-    for (let b = 0; b < inner; b++) {
-      const from = (a * inner + b) * plane
-      const to = (b * outer + a) * plane
-      // NOTE: a loop, not subarray/set: deep layers have planes of 1–16 values, where a call per plane dominates.
-      for (let p = 0; p < plane; p++) out[to + p] = src[from + p]
-    }
-  }
-  return out
-}
-
-/**
- * Buffers for a conv's intermediates that never outlive one call (the GEMM's product, the
- * reordered gradient, the columns' gradient), reused across calls: ops run one at a time, and
- * allocating megabytes of zeroed memory per call showed up as page faults and garbage collection.
- */
-const scratch = { product: new Float32Array(0), gradient: new Float32Array(0) }
-
-function scratchBuffer(slot: keyof typeof scratch, size: number): Float32Array {
-  if (scratch[slot].length < size) scratch[slot] = new Float32Array(size)
-  return scratch[slot].subarray(0, size)
 }
 
 function checkConvInputs(x: Tensor, weight: Tensor, bias: Tensor | null): void {
@@ -99,38 +74,20 @@ function moveWindow(full: Float32Array, window: Float32Array, fullShape: readonl
   const [, , kernelH, kernelW] = fullShape
   const planes = fullShape[0] * fullShape[1]
   for (let p = 0, w = 0; p < planes; p++) {
-    for (let i = 0; i < g.kernelH; i++) {
-      for (let j = 0, f = (p * kernelH + rowLo + i) * kernelW + colLo; j < g.kernelW; j++, w++, f++) {
-        if (toWindow) window[w] = full[f]
-        else full[f] = window[w]
-      }
+    for (let i = 0; i < g.kernelH; i++, w += g.kernelW) {
+      const f = (p * kernelH + rowLo + i) * kernelW + colLo
+      if (toWindow) for (let j = 0; j < g.kernelW; j++) window[w + j] = full[f + j]
+      else for (let j = 0; j < g.kernelW; j++) full[f + j] = window[w + j]
     }
   }
-}
-
-function addBias(out: Float32Array, bias: Float32Array, batch: number, positions: number): void {
-  const channels = bias.length
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const from = (n * channels + c) * positions
-      for (let p = from; p < from + positions; p++) out[p] += bias[c]
-    }
-  }
-}
-
-/** Σ over each row of a (rows, columns) matrix, in float64. */
-function rowSums(values: Float32Array, rows: number, columns: number): Float32Array {
-  const sums = new Float32Array(rows)
-  for (let r = 0; r < rows; r++) {
-    let total = 0
-    for (let p = r * columns; p < (r + 1) * columns; p++) total += values[p]
-    sums[r] = total
-  }
-  return sums
 }
 
 // y = W ⋆ x + b as one GEMM: Y(oc, n·p) = W(oc, c·kh·kw) · cols(c·kh·kw, n·p), cols = im2col(x)
 // d: dW = dY · colsᵀ,  db = Σ_{n,p} dY,  dx = col2im(Wᵀ · dY)
+// NOTE: the columns, the product and the reordered gradient live in scratch arrays in the kernels' memory, reused
+// by every conv: the GEMM reads and writes them in place, and nothing the size of the columns is allocated per
+// call. The backward unfolds x again rather than keep each conv's columns (up to 9× its input) until then:
+// im2col is a memory pass, far cheaper than the products beside it.
 /** 2-D cross-correlation over NCHW input (ONNX `Conv`, groups 1, dilation 1), as `F.conv2d`. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
   checkConvInputs(x, weight, bias)
@@ -143,31 +100,39 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (cropped) moveWindow(weight.data, w, weight.shape, g, rowLo, colLo, true)
   const positions = g.outH * g.outW
   const columns = g.batch * positions
-  const cols = new Float32Array(depth * columns)
-  kernels.im2col(x.data, g, cols)
-  const product = scratchBuffer('product', outC * columns)
-  kernels.gemm({ a: w, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
-  const out = swapBatchAndChannels(product, outC, g.batch, positions, new Float32Array(product.length))
-  if (bias) addBias(out, bias.data, g.batch, positions)
+  const unfold = (): Float32Array => {
+    const cols = scratchArray('conv columns', depth * columns)
+    kernels.im2col(x.data, g, cols)
+    return cols
+  }
+  const product = scratchArray('conv product', outC * columns)
+  kernels.gemm({ a: w, b: unfold(), c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
+  const out = new Float32Array(product.length)
+  kernels.swapAxes(product, outC, g.batch, positions, out, bias?.data ?? null)
   const inputs = bias ? [x, weight, bias] : [x, weight]
   return record(new Tensor(out, [g.batch, outC, g.outH, g.outW]), 'Conv', inputs, (grad) => {
-    const dy = swapBatchAndChannels(grad.data, g.batch, outC, positions, scratchBuffer('gradient', grad.size))
+    const dy = scratchArray('conv gradient', grad.size)
+    kernels.swapAxes(grad.data, g.batch, outC, positions, dy, null)
     let dWeight: Tensor | null = null
     if (weight.requiresGrad) {
       const dw = new Float32Array(outC * depth)
-      kernels.gemm({ a: dy, b: cols, c: dw, m: outC, n: depth, k: columns, transA: false, transB: true, accumulate: false })
+      kernels.gemm({ a: dy, b: unfold(), c: dw, m: outC, n: depth, k: columns, transA: false, transB: true, accumulate: false })
       const dFull = cropped ? new Float32Array(weight.size) : dw
       if (cropped) moveWindow(dFull, dw, weight.shape, g, rowLo, colLo, false)
       dWeight = new Tensor(dFull, weight.shape)
     }
-    const dBias = bias?.requiresGrad ? new Tensor(rowSums(dy, outC, columns), bias.shape) : null
+    let dBias: Tensor | null = null
+    if (bias?.requiresGrad) {
+      dBias = new Tensor(new Float32Array(outC), bias.shape)
+      kernels.sumRows(dy, outC, columns, dBias.data)
+    }
     let dx: Tensor | null = null
     if (x.requiresGrad) {
-      const dcols = scratchBuffer('product', depth * columns)
+      const dcols = scratchArray('conv columns', depth * columns)
       kernels.gemm({ a: w, b: dy, c: dcols, m: depth, n: columns, k: outC, transA: true, transB: false, accumulate: false })
-      const dxData = new Float32Array(x.size)
+      const dxData = scratchArray('conv input gradient', x.size).fill(0)
       kernels.col2im(dcols, g, dxData)
-      dx = new Tensor(dxData, x.shape)
+      dx = new Tensor(dxData.slice(), x.shape)
     }
     return [dx, dWeight, dBias]
   })

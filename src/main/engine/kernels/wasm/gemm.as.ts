@@ -7,6 +7,7 @@ import { sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } f
 
 export { gemmChunks } from './parallel.as'
 export { bytesToUnit, gatherToUnit } from './images.as'
+export { col2im, im2col, sumRows, swapAxes } from './conv.as'
 export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel

@@ -2,6 +2,8 @@ import type { Gemm, GemmArgs, IndexNonzeros } from '../matmul'
 import type { GatherUnit } from '../images'
 import { HelperPool, type Job } from './helpers'
 import { createGatherUnit } from './images'
+import { createConvKernels, type ConvKernels } from './conv'
+import { ScratchArrays } from './scratch'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { loadGemmModule, type GemmModule, type GemmOperands } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
@@ -79,6 +81,12 @@ export const indexNonzerosWasm: IndexNonzeros | null = wasm && layout ? createIn
 
 /** The batch gather on WebAssembly SIMD; null where the runtime lacks it. */
 export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUnit(wasm, layout) : null
+
+/** The conv path's memory passes on WebAssembly SIMD; null where the runtime lacks it. */
+export const convKernelsWasm: ConvKernels | null = wasm && layout ? createConvKernels(wasm, layout) : null
+
+/** Reused arrays for an op's intermediates, in the kernels' memory where WebAssembly runs (see `ScratchArrays`). */
+export const scratchArrays = new ScratchArrays(wasm?.memory ?? null, layout?.heap ?? null)
 
 /**
  * A zeroed Float32Array in the kernels' own memory, which they read and write without copying: for large

@@ -1,0 +1,154 @@
+// AssemblyScript. A convolution's memory passes around its GEMM: unfolding the input's windows into columns
+// (im2col), folding columns back (col2im), swapping the two leading axes of a 3-D array (NCHW ⇄ the GEMM's
+// channel-major layout, with the bias added on the way) and row sums. Each walks its arrays in the order
+// conv.ts's reference does and does the same float operations in that order, so the bits are the reference's.
+
+/** The first output position whose window tap `tap` lands inside the input, at most `out` (none does then). */
+@inline function firstInside(tap: i32, out: i32, stride: i32, pad: i32): i32 {
+  const before = pad - tap
+  return before <= 0 ? 0 : min(out, (before + stride - 1) / stride)
+}
+
+/** One past the last output position whose tap lands inside an input of `size`, at least `lo`. */
+@inline function endInside(tap: i32, size: i32, out: i32, stride: i32, pad: i32, lo: i32): i32 {
+  const last = size - 1 + pad - tap
+  return last < 0 ? lo : max(lo, min(out, last / stride + 1))
+}
+
+/** `count` floats at `to` from every `stride`-th float at `from`; four at a time where the stride is 1 or 2. */
+@inline function gather(to: usize, from: usize, count: i32, stride: i32): void {
+  let o = 0
+  if (stride == 1) {
+    for (; o + 4 <= count; o += 4) v128.store(to + (<usize>o << 2), v128.load(from + (<usize>o << 2)))
+  } else if (stride == 2) {
+    // Reads floats 2o…2o+7 and keeps the even ones; 2o+7 must stay inside the row: o + 5 ≤ count.
+    for (; o + 5 <= count; o += 4) {
+      const at = from + (<usize>o << 3)
+      v128.store(to + (<usize>o << 2), v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6))
+    }
+  }
+  for (; o < count; o++) store<f32>(to + (<usize>o << 2), load<f32>(from + (<usize>(o * stride) << 2)))
+}
+
+/** One image's plane of one (c, i, j) row of columns, unfolded from the plane at `image` into `target`. */
+@inline function unfoldPlane(
+  image: usize, target: usize, width: i32, outH: i32, outW: i32, i: i32, j: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
+  ohLo: i32, ohHi: i32, owLo: i32, owHi: i32,
+): void {
+  memory.fill(target, 0, <usize>(ohLo * outW) << 2)
+  for (let oh = ohLo; oh < ohHi; oh++) {
+    const to = target + (<usize>(oh * outW) << 2)
+    // NOTE: `from` may point before the plane (left padding); only offsets ≥ owLo are read.
+    const from = image + (<usize>((oh * strideH - padH + i) * width - padW + j) << 2)
+    for (let ow = 0; ow < owLo; ow++) store<f32>(to + (<usize>ow << 2), 0)
+    gather(to + (<usize>owLo << 2), from + (<usize>(owLo * strideW) << 2), owHi - owLo, strideW)
+    for (let ow = owHi; ow < outW; ow++) store<f32>(to + (<usize>ow << 2), 0)
+  }
+  memory.fill(target + (<usize>(ohHi * outW) << 2), 0, <usize>((outH - ohHi) * outW) << 2)
+}
+
+/** The adjoint of `unfoldPlane`: adds the columns at `source` into the plane at `image`, tap by tap. */
+@inline function foldPlane(
+  image: usize, source: usize, width: i32, outW: i32, i: i32, j: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
+  ohLo: i32, ohHi: i32, owLo: i32, owHi: i32,
+): void {
+  const count = owHi - owLo
+  for (let oh = ohLo; oh < ohHi; oh++) {
+    const to = image + (<usize>((oh * strideH - padH + i) * width - padW + j + owLo * strideW) << 2)
+    const from = source + (<usize>(oh * outW + owLo) << 2)
+    let o = 0
+    if (strideW == 1) {
+      for (; o + 4 <= count; o += 4) {
+        const at = <usize>o << 2
+        v128.store(to + at, f32x4.add(v128.load(to + at), v128.load(from + at)))
+      }
+    }
+    for (; o < count; o++) {
+      const at = to + (<usize>(o * strideW) << 2)
+      store<f32>(at, load<f32>(at) + load<f32>(from + (<usize>o << 2)))
+    }
+  }
+}
+
+/** im2col (`fold` false) or col2im (true) for channels [c0, c1), in the reference's order: (c, i, j), n, oh, ow. */
+function walk(
+  x: usize, cols: usize, batch: i32, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  strideH: i32, strideW: i32, padH: i32, padW: i32, outH: i32, outW: i32, c0: i32, c1: i32, fold: bool,
+): void {
+  const positions = outH * outW
+  const columns = <usize>batch * <usize>positions
+  const planeBytes = <usize>(height * width) << 2
+  for (let c = c0; c < c1; c++) {
+    for (let i = 0; i < kernelH; i++) {
+      const ohLo = firstInside(i, outH, strideH, padH)
+      const ohHi = endInside(i, height, outH, strideH, padH, ohLo)
+      for (let j = 0; j < kernelW; j++) {
+        const owLo = firstInside(j, outW, strideW, padW)
+        const owHi = endInside(j, width, outW, strideW, padW, owLo)
+        const row = cols + ((<usize>((c * kernelH + i) * kernelW + j) * columns) << 2)
+        for (let n = 0; n < batch; n++) {
+          const image = x + <usize>(n * channels + c) * planeBytes
+          const plane = row + (<usize>(n * positions) << 2)
+          if (fold) foldPlane(image, plane, width, outW, i, j, strideH, strideW, padH, padW, ohLo, ohHi, owLo, owHi)
+          else unfoldPlane(image, plane, width, outH, outW, i, j, strideH, strideW, padH, padW, ohLo, ohHi, owLo, owHi)
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Unfolds channels [c0, c1) of the NCHW batch at `x` into rows (c, i, j) of the (C·kh·kw) × (N·outH·outW)
+ * matrix at `cols` (see `Im2col` in ../conv.ts); positions whose window tap reads padding get 0.
+ */
+export function im2col(
+  x: usize, cols: usize, batch: i32, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  strideH: i32, strideW: i32, padH: i32, padW: i32, outH: i32, outW: i32, c0: i32, c1: i32,
+): void {
+  walk(x, cols, batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW, c0, c1, false)
+}
+
+/**
+ * The adjoint of `im2col` for channels [c0, c1): adds each entry of `cols` into the input position at `dx` it
+ * was read from, tap after tap as the reference does (a channel's sums touch only its own planes).
+ */
+export function col2im(
+  cols: usize, dx: usize, batch: i32, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  strideH: i32, strideW: i32, padH: i32, padW: i32, outH: i32, outW: i32, c0: i32, c1: i32,
+): void {
+  walk(dx, cols, batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW, c0, c1, true)
+}
+
+/**
+ * out[b][a][p] = src[a][b][p] (+ add[a] where `add` is not 0) for a in [a0, a1): an (outer, inner, plane) array
+ * at `src` as (inner, outer, plane) at `out`.
+ */
+export function swapAxes(src: usize, outer: i32, inner: i32, plane: i32, out: usize, add: usize, a0: i32, a1: i32): void {
+  const planeBytes = <usize>plane << 2
+  for (let a = a0; a < a1; a++) {
+    const bias = add != 0 ? load<f32>(add + (<usize>a << 2)) : <f32>0
+    const biases = f32x4.splat(bias)
+    for (let b = 0; b < inner; b++) {
+      const from = src + <usize>(a * inner + b) * planeBytes
+      const to = out + <usize>(b * outer + a) * planeBytes
+      let p = 0
+      if (add != 0) {
+        for (; p + 4 <= plane; p += 4) v128.store(to + (<usize>p << 2), f32x4.add(v128.load(from + (<usize>p << 2)), biases))
+        for (; p < plane; p++) store<f32>(to + (<usize>p << 2), load<f32>(from + (<usize>p << 2)) + bias)
+      } else {
+        for (; p + 4 <= plane; p += 4) v128.store(to + (<usize>p << 2), v128.load(from + (<usize>p << 2)))
+        for (; p < plane; p++) store<f32>(to + (<usize>p << 2), load<f32>(from + (<usize>p << 2)))
+      }
+    }
+  }
+}
+
+/** out[r] = Σ over row r of the rows×columns matrix at `values`, summed in float64 left to right. */
+export function sumRows(values: usize, rows: i32, columns: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = values + ((<usize>r * <usize>columns) << 2)
+    let total: f64 = 0
+    for (let p = 0; p < columns; p++) total += <f64>load<f32>(row + (<usize>p << 2))
+    store<f32>(out + (<usize>r << 2), <f32>total)
+  }
+}

@@ -1,0 +1,123 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { allocateKernelArray, convKernelsWasm, referenceKernels, scratchArray, type ConvGeometry } from '../../src/main/engine/kernels'
+import { convGeometry } from '../../src/main/engine/ops/conv'
+import { Random } from '../../src/main/engine/random'
+
+const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
+
+function randomArray(length: number, random: Random): Float32Array {
+  return Float32Array.from({ length }, () => random.normal())
+}
+
+/** An array with `values` in ordinary memory, and one in the kernels' memory (used in place, not copied). */
+function bothMemories(values: Float32Array): Float32Array[] {
+  const inKernels = allocateKernelArray(values.length)
+  inKernels.set(values)
+  return [values.slice(), inKernels]
+}
+
+const geometry = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }),
+  // channel counts that are not multiples of 4
+  channels: fc.integer({ min: 1, max: 7 }),
+  height: fc.integer({ min: 1, max: 13 }),
+  width: fc.integer({ min: 1, max: 13 }),
+  kernel: fc.constantFrom(1, 2, 3, 7),
+  stride: fc.constantFrom(1, 2, 3),
+  padding: fc.constantFrom(0, 1, 3),
+}).filter((g) => g.height + 2 * g.padding >= g.kernel && g.width + 2 * g.padding >= g.kernel)
+
+function geometryOf(g: { batch: number; channels: number; height: number; width: number; kernel: number; stride: number; padding: number }): ConvGeometry {
+  return convGeometry('conv', [g.batch, g.channels, g.height, g.width], g.kernel, g.stride, g.padding)
+}
+
+const columnsOf = (g: ConvGeometry): number => g.channels * g.kernelH * g.kernelW * g.batch * g.outH * g.outW
+
+describe.runIf(convKernelsWasm !== null)('the conv path’s WebAssembly kernels', () => {
+  const fast = convKernelsWasm!
+
+  it('unfold windows into columns as the reference does, bit for bit (strides 1–3, padding 0–3, 1×1 to 7×7)', () => {
+    fc.assert(fc.property(geometry, fc.nat(), (shape, seed) => {
+      const g = geometryOf(shape)
+      const x = randomArray(g.batch * g.channels * g.height * g.width, new Random(seed))
+      const expected = randomArray(columnsOf(g), new Random(seed + 1))
+      referenceKernels.im2col(x, g, expected)
+      for (const input of bothMemories(x)) {
+        // stale values in the output must all be overwritten, padding included
+        for (const cols of bothMemories(randomArray(columnsOf(g), new Random(seed + 2)))) {
+          fast.im2col(input, g, cols)
+          expect(bits(cols)).toEqual(bits(expected))
+        }
+      }
+    }), { numRuns: 150 })
+  })
+
+  it('fold columns back, adding onto what the gradient holds, in the reference’s order', () => {
+    fc.assert(fc.property(geometry, fc.nat(), (shape, seed) => {
+      const g = geometryOf(shape)
+      const cols = randomArray(columnsOf(g), new Random(seed))
+      const start = randomArray(g.batch * g.channels * g.height * g.width, new Random(seed + 1))
+      const expected = start.slice()
+      referenceKernels.col2im(cols, g, expected)
+      for (const input of bothMemories(cols)) {
+        for (const dx of bothMemories(start)) {
+          fast.col2im(input, g, dx)
+          expect(bits(dx)).toEqual(bits(expected))
+        }
+      }
+    }), { numRuns: 150 })
+  })
+
+  it('swap the two leading axes, adding a value per row of the first where given', () => {
+    const arb = fc.record({ outer: fc.integer({ min: 1, max: 9 }), inner: fc.integer({ min: 1, max: 9 }), plane: fc.integer({ min: 1, max: 30 }), withAdd: fc.boolean(), seed: fc.nat() })
+    fc.assert(fc.property(arb, ({ outer, inner, plane, withAdd, seed }) => {
+      const random = new Random(seed)
+      const src = randomArray(outer * inner * plane, random)
+      const add = withAdd ? randomArray(outer, random) : null
+      const expected = new Float32Array(src.length)
+      referenceKernels.swapAxes(src, outer, inner, plane, expected, add)
+      for (const input of bothMemories(src)) {
+        for (const out of bothMemories(new Float32Array(src.length))) {
+          fast.swapAxes(input, outer, inner, plane, out, add)
+          expect(bits(out)).toEqual(bits(expected))
+        }
+      }
+    }), { numRuns: 100 })
+  })
+
+  it('sum rows in float64 as the reference does', () => {
+    const random = new Random(5)
+    for (const [rows, columns] of [[1, 1], [3, 1000], [17, 33], [64, 2048]]) {
+      const values = randomArray(rows * columns, random)
+      const expected = new Float32Array(rows)
+      referenceKernels.sumRows(values, rows, columns, expected)
+      for (const input of bothMemories(values)) {
+        const out = new Float32Array(rows)
+        fast.sumRows(input, rows, columns, out)
+        expect(bits(out)).toEqual(bits(expected))
+      }
+    }
+  })
+
+  it('refuse arrays too short for the geometry, naming the array', () => {
+    const g = convGeometry('conv', [2, 3, 5, 5], 3, 1, 1)
+    const x = new Float32Array(2 * 3 * 25)
+    expect(() => fast.im2col(x, g, new Float32Array(columnsOf(g) - 1))).toThrow(/im2col: cols holds/)
+    expect(() => fast.col2im(new Float32Array(columnsOf(g)), g, x.subarray(1))).toThrow(/col2im: dx holds/)
+    expect(() => fast.swapAxes(x, 2, 3, 25, new Float32Array(10), null)).toThrow(/swapAxes: out holds/)
+  })
+})
+
+describe('scratch arrays', () => {
+  it('hand back the same memory for a slot, grown when a longer one is asked for', () => {
+    const first = scratchArray('test slot', 10)
+    first[3] = 7
+    expect(scratchArray('test slot', 5)[3]).toBe(7)
+    expect(scratchArray('other test slot', 10)[3]).not.toBe(7)
+    const grown = scratchArray('test slot', 1000)
+    expect(grown).toHaveLength(1000)
+    grown[999] = 1
+    expect(scratchArray('test slot', 1000)[999]).toBe(1)
+  })
+})
