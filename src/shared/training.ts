@@ -10,6 +10,9 @@ export type LossKind = (typeof LOSS_KINDS)[number]
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number]
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number]
 
+/** The most threads the engine computes on (its GEMM's limit); a run asks for at most its computer's cores. */
+export const MAX_TRAINING_THREADS = 8
+
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0))
 
@@ -30,6 +33,11 @@ export const TrainingConfigSchema = v.object({
   augment: v.boolean(),
   /** Clip the gradients' global norm to this before each step; null for no clipping. */
   gradClip: v.nullable(positive),
+  /**
+   * How many threads the engine computes on (1..this computer's cores; a count above them is taken as all of
+   * them); absent: all. Every count gives the same bits, so it decides the speed of a run, never its result.
+   */
+  threads: v.optional(count(1, MAX_TRAINING_THREADS)),
 })
 
 export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>

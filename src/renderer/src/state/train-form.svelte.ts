@@ -1,10 +1,10 @@
 import * as v from 'valibot'
 import type { ModelKind } from '../../../shared/models'
-import { TrainingConfigSchema, defaultTrainingConfig, type TrainingConfig } from '../../../shared/training'
+import { MAX_TRAINING_THREADS, TrainingConfigSchema, defaultTrainingConfig, type TrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
 
 /** The settings a person edits in the Train view. */
-export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDecay' | 'seed'
+export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDecay' | 'seed' | 'threads'
 export type EditableField = NumberField | 'optimizer' | 'schedule'
 type Edits = { -readonly [F in EditableField]?: TrainingConfig[F] }
 
@@ -16,7 +16,11 @@ export const FIELD_NAMES: Readonly<Record<string, string>> = {
   momentum: 'Momentum',
   weightDecay: 'Weight decay',
   seed: 'Seed',
+  threads: 'Threads',
 }
+
+/** This computer's cores, as many as the engine computes on: a run's threads by default, and the most it takes. */
+export const CORES = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_TRAINING_THREADS))
 
 /**
  * The Train view's form: a model kind and the fields the person changed. The config is always
@@ -30,7 +34,7 @@ class TrainForm {
   /** Classes the model will output (two until a dataset is open). */
   readonly classCount = $derived(dataset.classCount || 2)
   readonly defaults = $derived(defaultTrainingConfig(this.kind, this.classCount))
-  readonly config = $derived<TrainingConfig>({ ...this.defaults, ...this.edits })
+  readonly config = $derived<TrainingConfig>({ ...this.defaults, threads: CORES, ...this.edits })
   /** What is wrong with each field, by field name; empty when the config can be trained. */
   readonly problems = $derived.by(() => {
     const result = v.safeParse(TrainingConfigSchema, this.config)
@@ -41,6 +45,7 @@ class TrainForm {
         problems[field] ??= Number.isNaN(issue.input) ? 'enter a number' : `expected ${issue.expected ?? 'another value'}, got ${issue.received}`
       }
     }
+    if ((this.config.threads ?? 1) > CORES) problems.threads ??= `this computer has ${CORES} core${CORES === 1 ? '' : 's'}`
     return problems
   })
   readonly valid = $derived(Object.keys(this.problems).length === 0)
