@@ -1,7 +1,9 @@
 import { col2imReference, im2colReference, sumRowsReference, swapAxesReference, type Col2im, type Im2col, type SumRows, type SwapAxes } from './conv'
 import { gatherUnitReference, type GatherUnit } from './images'
 import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
-import { convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, scratchArrays, setGemmThreads } from './wasm'
+import { batchNormBackwardReference, batchNormForwardReference, type BatchNormBackward, type BatchNormForward } from './normalization'
+import { adamStepReference, type AdamStep } from './optim'
+import { adamStepWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, scratchArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -12,6 +14,9 @@ export interface Kernels {
   sumRows: SumRows
   gatherUnit: GatherUnit
   indexNonzeros: IndexNonzeros
+  batchNormForward: BatchNormForward
+  batchNormBackward: BatchNormBackward
+  adamStep: AdamStep
 }
 
 /** The plain TypeScript kernels every fast one is tested against. */
@@ -24,6 +29,9 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   gatherUnit: gatherUnitReference,
   // The plain GEMM needs no index: it skips zeros as it meets them.
   indexNonzeros: () => null,
+  batchNormForward: batchNormForwardReference,
+  batchNormBackward: batchNormBackwardReference,
+  adamStep: adamStepReference,
 })
 
 /** The fastest kernels this runtime runs: WebAssembly SIMD where available, else the reference. */
@@ -35,6 +43,9 @@ export const fastKernels: Readonly<Kernels> = Object.freeze({
   sumRows: convKernelsWasm?.sumRows ?? sumRowsReference,
   gatherUnit: gatherUnitWasm ?? gatherUnitReference,
   indexNonzeros: indexNonzerosWasm ?? (() => null),
+  batchNormForward: batchNormWasm?.forward ?? batchNormForwardReference,
+  batchNormBackward: batchNormWasm?.backward ?? batchNormBackwardReference,
+  adamStep: adamStepWasm ?? adamStepReference,
 })
 
 /** The kernels in use; they start as the fast set. */
@@ -81,3 +92,5 @@ export { allocateKernelArray, kernelBytes, gemmThreads, gemmThreadsReady, setGem
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'
+export type { BatchNormBackward, BatchNormBackwardArgs, BatchNormForward, BatchNormForwardArgs } from './normalization'
+export type { AdamStep, AdamStepArgs } from './optim'

@@ -1,4 +1,5 @@
 import { record } from '../autograd'
+import { kernels } from '../kernels'
 import { formatShape, sizeOf } from '../shape'
 import { Tensor } from '../tensor'
 
@@ -8,29 +9,6 @@ export interface BatchNormOptions {
   /** Weight of the new batch in the running averages, as PyTorch's (1 − ONNX momentum). */
   readonly momentum?: number
   readonly eps?: number
-}
-
-/** Per-channel mean and biased variance of (N, C, …) over every axis but the channel, in float64. */
-function channelStatistics(x: Float32Array, batch: number, channels: number, inner: number): { mean: Float64Array; variance: Float64Array } {
-  const mean = new Float64Array(channels)
-  const variance = new Float64Array(channels)
-  const count = batch * inner
-  for (let c = 0; c < channels; c++) {
-    let total = 0
-    for (let n = 0; n < batch; n++) {
-      const from = (n * channels + c) * inner
-      for (let i = from; i < from + inner; i++) total += x[i]
-    }
-    const m = total / count
-    let squares = 0
-    for (let n = 0; n < batch; n++) {
-      const from = (n * channels + c) * inner
-      for (let i = from; i < from + inner; i++) squares += (x[i] - m) * (x[i] - m)
-    }
-    mean[c] = m
-    variance[c] = squares / count
-  }
-  return { mean, variance }
 }
 
 function checkBatchNormInputs(x: Tensor, params: readonly Tensor[]): void {
@@ -66,65 +44,20 @@ export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
   const inner = sizeOf(x.shape.slice(2))
   const count = batch * inner
   if (training && count < 2) throw new Error(`batchNorm in training needs more than one value per channel, got input ${formatShape(x.shape)}`)
-  let mean: Float64Array
-  let invStd: Float64Array
-  if (training) {
-    const stats = channelStatistics(x.data, batch, channels, inner)
-    mean = stats.mean
-    invStd = stats.variance.map((v) => 1 / Math.sqrt(v + eps))
-    updateRunningStatistics(runningMean, runningVar, stats.mean, stats.variance, count, momentum)
-  } else {
-    mean = Float64Array.from(runningMean.data)
-    invStd = Float64Array.from(runningVar.data, (v) => 1 / Math.sqrt(v + eps))
+  const [mean, variance, invStd] = [new Float64Array(channels), new Float64Array(channels), new Float64Array(channels)]
+  if (!training) {
+    mean.set(runningMean.data)
+    for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(runningVar.data[c] + eps)
   }
-  const src = x.data
+  const layout = { batch, channels, inner }
   const normalized = new Float32Array(x.size)
   const out = new Float32Array(x.size)
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const [m, s, gamma, beta] = [mean[c], invStd[c], weight.data[c], bias.data[c]]
-      const from = (n * channels + c) * inner
-      for (let i = from; i < from + inner; i++) {
-        const xhat = (src[i] - m) * s
-        normalized[i] = xhat
-        out[i] = gamma * xhat + beta
-      }
-    }
-  }
+  kernels.batchNormForward({ ...layout, x: x.data, weight: weight.data, bias: bias.data, mean, variance, invStd, training, eps, normalized, out })
+  if (training) updateRunningStatistics(runningMean, runningVar, mean, variance, count, momentum)
   return record(new Tensor(out, x.shape), 'BatchNormalization', [x, weight, bias], (grad) => {
-    const dy = grad.data
-    const sumDy = new Float64Array(channels)
-    const sumDyXhat = new Float64Array(channels)
-    for (let n = 0; n < batch; n++) {
-      for (let c = 0; c < channels; c++) {
-        const from = (n * channels + c) * inner
-        let a = 0
-        let b = 0
-        for (let i = from; i < from + inner; i++) {
-          a += dy[i]
-          b += dy[i] * normalized[i]
-        }
-        sumDy[c] += a
-        sumDyXhat[c] += b
-      }
-    }
-    let dx: Tensor | null = null
-    if (x.requiresGrad) {
-      const dxData = new Float32Array(x.size)
-      for (let n = 0; n < batch; n++) {
-        for (let c = 0; c < channels; c++) {
-          const scale = weight.data[c] * invStd[c]
-          const from = (n * channels + c) * inner
-          if (!training) {
-            for (let i = from; i < from + inner; i++) dxData[i] = scale * dy[i]
-            continue
-          }
-          const [meanDy, meanDyXhat] = [sumDy[c] / count, sumDyXhat[c] / count]
-          for (let i = from; i < from + inner; i++) dxData[i] = scale * (dy[i] - meanDy - normalized[i] * meanDyXhat)
-        }
-      }
-      dx = new Tensor(dxData, x.shape)
-    }
-    return [dx, new Tensor(Float32Array.from(sumDyXhat), weight.shape), new Tensor(Float32Array.from(sumDy), bias.shape)]
+    const [sumDy, sumDyXhat] = [new Float64Array(channels), new Float64Array(channels)]
+    const dx = x.requiresGrad ? new Float32Array(x.size) : null
+    kernels.batchNormBackward({ ...layout, dy: grad.data, normalized, weight: weight.data, invStd, training, sumDy, sumDyXhat, dx })
+    return [dx && new Tensor(dx, x.shape), new Tensor(Float32Array.from(sumDyXhat), weight.shape), new Tensor(Float32Array.from(sumDy), bias.shape)]
   })
 }

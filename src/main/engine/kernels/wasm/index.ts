@@ -5,6 +5,8 @@ import { createGatherUnit } from './images'
 import { createConvKernels, type ConvKernels } from './conv'
 import { ScratchArrays } from './scratch'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
+import { createBatchNorm } from './normalization'
+import { createAdamStep } from './optim'
 import { loadGemmModule, type GemmModule, type GemmOperands } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
 
@@ -81,6 +83,12 @@ export const indexNonzerosWasm: IndexNonzeros | null = wasm && layout ? createIn
 
 /** The batch gather on WebAssembly SIMD; null where the runtime lacks it. */
 export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUnit(wasm, layout) : null
+
+/** Batch norm's forward and backward passes on WebAssembly SIMD; null where the runtime lacks it. */
+export const batchNormWasm = wasm && layout ? createBatchNorm(wasm, layout) : null
+
+/** The Adam update on WebAssembly SIMD; null where the runtime lacks it. */
+export const adamStepWasm = wasm && layout ? createAdamStep(wasm, layout) : null
 
 /** The conv path's memory passes on WebAssembly SIMD; null where the runtime lacks it. */
 export const convKernelsWasm: ConvKernels | null = wasm && layout ? createConvKernels(wasm, layout) : null

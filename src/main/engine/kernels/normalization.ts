@@ -1,0 +1,114 @@
+/** A batch of (N, C, inner) float32 values: `inner` contiguous values per (sample, channel) plane. */
+export interface ChannelLayout {
+  readonly batch: number
+  readonly channels: number
+  readonly inner: number
+}
+
+export interface BatchNormForwardArgs extends ChannelLayout {
+  readonly x: Float32Array
+  readonly weight: Float32Array
+  readonly bias: Float32Array
+  /**
+   * Training: the kernel writes the batch's per-channel mean, biased variance and 1/√(variance + eps) here.
+   * Eval: `mean` and `invStd` hold the running statistics' and are read (`variance` is not touched).
+   */
+  readonly mean: Float64Array
+  readonly variance: Float64Array
+  readonly invStd: Float64Array
+  readonly training: boolean
+  readonly eps: number
+  /** Written: x̂ = (x − μ)·(1/σ), kept for the backward pass, and y = γ·x̂ + β. */
+  readonly normalized: Float32Array
+  readonly out: Float32Array
+}
+
+export interface BatchNormBackwardArgs extends ChannelLayout {
+  readonly dy: Float32Array
+  readonly normalized: Float32Array
+  readonly weight: Float32Array
+  readonly invStd: Float64Array
+  /** Whether μ and σ came from the batch (so depend on x), else they were constants (the running ones). */
+  readonly training: boolean
+  /** Written: Σ dy and Σ dy·x̂ per channel (β's and γ's gradients). */
+  readonly sumDy: Float64Array
+  readonly sumDyXhat: Float64Array
+  /** Written when given: the input's gradient. */
+  readonly dx: Float32Array | null
+}
+
+export type BatchNormForward = (args: BatchNormForwardArgs) => void
+export type BatchNormBackward = (args: BatchNormBackwardArgs) => void
+
+// NOTE: every sum over a channel runs in float64 in four partial sums, value j of each plane going into sum
+// j mod 4, combined as (s0 + s2) + (s1 + s3): the order in which the SIMD kernel (two float64 pairs) adds.
+/** Σ f(plane values) over the channel's planes, in the kernels' order of additions. */
+function channelSum(x: Float32Array, { batch, channels, inner }: ChannelLayout, c: number, f: (v: number, i: number) => number): number {
+  let [s0, s1, s2, s3] = [0, 0, 0, 0]
+  for (let n = 0; n < batch; n++) {
+    const from = (n * channels + c) * inner
+    let j = 0
+    for (; j + 4 <= inner; j += 4) {
+      s0 += f(x[from + j], from + j)
+      s1 += f(x[from + j + 1], from + j + 1)
+      s2 += f(x[from + j + 2], from + j + 2)
+      s3 += f(x[from + j + 3], from + j + 3)
+    }
+    if (j < inner) s0 += f(x[from + j], from + j)
+    if (j + 1 < inner) s1 += f(x[from + j + 1], from + j + 1)
+    if (j + 2 < inner) s2 += f(x[from + j + 2], from + j + 2)
+  }
+  return s0 + s2 + (s1 + s3)
+}
+
+/** The plain TypeScript batch norm forward pass every faster one is tested against (see ops/normalization.ts). */
+export const batchNormForwardReference: BatchNormForward = (args) => {
+  const { x, batch, channels, inner, weight, bias, mean, variance, invStd, normalized, out } = args
+  const count = batch * inner
+  if (args.training) {
+    for (let c = 0; c < channels; c++) {
+      const m = channelSum(x, args, c, (v) => v) / count
+      mean[c] = m
+      variance[c] = channelSum(x, args, c, (v) => (v - m) * (v - m)) / count
+      invStd[c] = 1 / Math.sqrt(variance[c] + args.eps)
+    }
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const m = mean[c]
+      const s = invStd[c]
+      const gamma = weight[c]
+      const beta = bias[c]
+      const from = (n * channels + c) * inner
+      for (let i = from; i < from + inner; i++) {
+        const xhat = (x[i] - m) * s
+        normalized[i] = xhat
+        out[i] = gamma * xhat + beta
+      }
+    }
+  }
+}
+
+/** The plain TypeScript batch norm backward pass every faster one is tested against (see ops/normalization.ts). */
+export const batchNormBackwardReference: BatchNormBackward = (args) => {
+  const { dy, normalized, batch, channels, inner, weight, invStd, sumDy, sumDyXhat, dx } = args
+  const count = batch * inner
+  for (let c = 0; c < channels; c++) {
+    sumDy[c] = channelSum(dy, args, c, (v) => v)
+    sumDyXhat[c] = channelSum(dy, args, c, (v, i) => v * normalized[i])
+  }
+  if (!dx) return
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const scale = weight[c] * invStd[c]
+      const from = (n * channels + c) * inner
+      if (!args.training) {
+        for (let i = from; i < from + inner; i++) dx[i] = scale * dy[i]
+        continue
+      }
+      const meanDy = sumDy[c] / count
+      const meanDyXhat = sumDyXhat[c] / count
+      for (let i = from; i < from + inner; i++) dx[i] = scale * (dy[i] - meanDy - normalized[i] * meanDyXhat)
+    }
+  }
+}

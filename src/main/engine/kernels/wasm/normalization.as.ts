@@ -1,0 +1,148 @@
+// AssemblyScript. Batch normalisation over (N, C, inner) float32 values, computed in float64 pairs with the very
+// operations, in the very order, of the reference (kernels/normalization.ts), so it gives the same bits.
+import { high, low, narrow } from './float64.as'
+
+const VALUES = 0, SQUARES = 1, PRODUCTS = 2
+
+/** The value a channel sum adds for v (and w, the other array's value): v, (v − m)², or v·w. */
+@inline function term(mode: i32, v: v128, w: v128, m: v128): v128 {
+  if (mode == VALUES) return v
+  if (mode == SQUARES) {
+    const d = f64x2.sub(v, m)
+    return f64x2.mul(d, d)
+  }
+  return f64x2.mul(v, w)
+}
+
+@inline function scalarTerm(mode: i32, x: usize, w: usize, at: usize, m: f64): f64 {
+  const v = <f64>load<f32>(x + at)
+  if (mode == VALUES) return v
+  if (mode == SQUARES) return (v - m) * (v - m)
+  return v * <f64>load<f32>(w + at)
+}
+
+/**
+ * Σ term over channel c's planes: value j of a plane goes into partial sum j mod 4 (lanes of `lo` and `hi`),
+ * and the sums are combined as (s0 + s2) + (s1 + s3).
+ */
+@inline function channelSum(mode: i32, x: usize, w: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64): f64 {
+  let lo = f64x2.splat(0)
+  let hi = f64x2.splat(0)
+  const mean = f64x2.splat(m)
+  for (let n = 0; n < batch; n++) {
+    const plane = <usize>((n * channels + c) * inner) << 2
+    let j = 0
+    for (; j + 4 <= inner; j += 4) {
+      const at = plane + (<usize>j << 2)
+      const v = v128.load(x + at)
+      const u = mode == PRODUCTS ? v128.load(w + at) : v
+      lo = f64x2.add(lo, term(mode, low(v), low(u), mean))
+      hi = f64x2.add(hi, term(mode, high(v), high(u), mean))
+    }
+    const at = plane + (<usize>j << 2)
+    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, at, m))
+    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, at + 4, m))
+    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, at + 8, m))
+  }
+  const sum = f64x2.add(lo, hi)
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)
+}
+
+/**
+ * Batch norm forward over x (batch × channels × inner floats). Training: the channels' mean, biased variance and
+ * 1/√(variance + eps) (float64 arrays) are computed from x; else mean and invStd are read. Writes x̂ = (x − μ)·invStd
+ * to `normalized` and γ·x̂ + β (γ, β float32 per channel) to `out`.
+ */
+export function batchNormForward(
+  x: usize, normalized: usize, out: usize, weight: usize, bias: usize, mean: usize, variance: usize, invStd: usize,
+  batch: i32, channels: i32, inner: i32, training: bool, eps: f64,
+): void {
+  const count = <f64>(batch * inner)
+  if (training) {
+    for (let c = 0; c < channels; c++) {
+      const at = <usize>c << 3
+      const m = channelSum(VALUES, x, 0, batch, channels, inner, c, 0) / count
+      const s = channelSum(SQUARES, x, 0, batch, channels, inner, c, m) / count
+      store<f64>(mean + at, m)
+      store<f64>(variance + at, s)
+      store<f64>(invStd + at, 1 / Math.sqrt(s + eps))
+    }
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const m = load<f64>(mean + (<usize>c << 3))
+      const s = load<f64>(invStd + (<usize>c << 3))
+      const gamma = <f64>load<f32>(weight + (<usize>c << 2))
+      const beta = <f64>load<f32>(bias + (<usize>c << 2))
+      const mv = f64x2.splat(m)
+      const sv = f64x2.splat(s)
+      const gv = f64x2.splat(gamma)
+      const bv = f64x2.splat(beta)
+      const plane = <usize>((n * channels + c) * inner) << 2
+      let j = 0
+      for (; j + 4 <= inner; j += 4) {
+        const at = plane + (<usize>j << 2)
+        const v = v128.load(x + at)
+        const lo = f64x2.mul(f64x2.sub(low(v), mv), sv)
+        const hi = f64x2.mul(f64x2.sub(high(v), mv), sv)
+        v128.store(normalized + at, narrow(lo, hi))
+        v128.store(out + at, narrow(f64x2.add(f64x2.mul(gv, lo), bv), f64x2.add(f64x2.mul(gv, hi), bv)))
+      }
+      for (; j < inner; j++) {
+        const at = plane + (<usize>j << 2)
+        const xhat = (<f64>load<f32>(x + at) - m) * s
+        store<f32>(normalized + at, <f32>xhat)
+        store<f32>(out + at, <f32>(gamma * xhat + beta))
+      }
+    }
+  }
+}
+
+/**
+ * Batch norm backward: Σ dy and Σ dy·x̂ per channel into `sumDy`, `sumDyXhat` (float64), and, when `dx` is not 0,
+ * dx = γ·invStd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) in training (m = batch·inner), γ·invStd·dy in eval.
+ */
+export function batchNormBackward(
+  dy: usize, normalized: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
+  batch: i32, channels: i32, inner: i32, training: bool,
+): void {
+  const count = <f64>(batch * inner)
+  for (let c = 0; c < channels; c++) {
+    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, batch, channels, inner, c, 0))
+    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, normalized, batch, channels, inner, c, 0))
+  }
+  if (dx == 0) return
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const scale = <f64>load<f32>(weight + (<usize>c << 2)) * load<f64>(invStd + (<usize>c << 3))
+      const meanDy = training ? load<f64>(sumDy + (<usize>c << 3)) / count : 0
+      const meanDyXhat = training ? load<f64>(sumDyXhat + (<usize>c << 3)) / count : 0
+      const sv = f64x2.splat(scale)
+      const dv = f64x2.splat(meanDy)
+      const xv = f64x2.splat(meanDyXhat)
+      const plane = <usize>((n * channels + c) * inner) << 2
+      let j = 0
+      if (training) {
+        for (; j + 4 <= inner; j += 4) {
+          const at = plane + (<usize>j << 2)
+          const g = v128.load(dy + at)
+          const h = v128.load(normalized + at)
+          const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(low(g), dv), f64x2.mul(low(h), xv)))
+          const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(high(g), dv), f64x2.mul(high(h), xv)))
+          v128.store(dx + at, narrow(lo, hi))
+        }
+        for (; j < inner; j++) {
+          const at = plane + (<usize>j << 2)
+          store<f32>(dx + at, <f32>(scale * (<f64>load<f32>(dy + at) - meanDy - <f64>load<f32>(normalized + at) * meanDyXhat)))
+        }
+      } else {
+        for (; j + 4 <= inner; j += 4) {
+          const at = plane + (<usize>j << 2)
+          const g = v128.load(dy + at)
+          v128.store(dx + at, narrow(f64x2.mul(sv, low(g)), f64x2.mul(sv, high(g))))
+        }
+        for (; j < inner; j++) store<f32>(dx + plane + (<usize>j << 2), <f32>(scale * <f64>load<f32>(dy + plane + (<usize>j << 2))))
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { allocateKernelArray, referenceKernels, type BatchNormBackwardArgs, type BatchNormForwardArgs } from '../../src/main/engine/kernels'
+import { batchNormWasm } from '../../src/main/engine/kernels/wasm'
+import { Random } from '../../src/main/engine/random'
+
+const bits = (values: Float32Array | Float64Array): Int32Array => new Int32Array(values.slice().buffer)
+
+interface Case {
+  readonly batch: number
+  readonly channels: number
+  readonly inner: number
+  readonly training: boolean
+  readonly seed: number
+}
+
+/** A forward pass's inputs for a case; in eval the statistics are "running" ones, drawn at random. */
+function forwardArgs({ batch, channels, inner, training, seed }: Case, place: (values: Float32Array) => Float32Array = (v) => v): BatchNormForwardArgs {
+  const random = new Random(seed)
+  const floats = (length: number, scale = 1, offset = 0): Float32Array => Float32Array.from({ length }, () => offset + scale * random.normal())
+  const size = batch * channels * inner
+  const perChannel = (f: () => number): Float64Array => Float64Array.from({ length: channels }, f)
+  return {
+    batch, channels, inner, training, eps: 1e-5,
+    x: place(floats(size, 3, 1)), weight: floats(channels), bias: floats(channels),
+    mean: training ? new Float64Array(channels) : perChannel(() => random.normal()),
+    variance: new Float64Array(channels),
+    invStd: training ? new Float64Array(channels) : perChannel(() => 0.5 + random.uniform()),
+    normalized: place(new Float32Array(size)), out: place(new Float32Array(size)),
+  }
+}
+
+/** The forward pass's outputs by the reference, and by the fast kernel on copies of the same inputs. */
+function bothForward(c: Case, place?: (values: Float32Array) => Float32Array): [BatchNormForwardArgs, BatchNormForwardArgs] {
+  const reference = forwardArgs(c)
+  const fast = forwardArgs(c, place)
+  referenceKernels.batchNormForward(reference)
+  batchNormWasm!.forward(fast)
+  return [reference, fast]
+}
+
+function expectSameForward(reference: BatchNormForwardArgs, fast: BatchNormForwardArgs): void {
+  for (const key of ['mean', 'variance', 'invStd', 'normalized', 'out'] as const) {
+    expect(bits(fast[key]), key).toEqual(bits(reference[key]))
+  }
+}
+
+function backwardArgs(forward: BatchNormForwardArgs, withDx: boolean, seed: number): BatchNormBackwardArgs {
+  const random = new Random(seed)
+  const { batch, channels, inner, training, weight, invStd, normalized } = forward
+  const dy = Float32Array.from({ length: normalized.length }, () => random.normal())
+  return {
+    batch, channels, inner, training, weight, invStd, normalized: normalized.slice(), dy,
+    sumDy: new Float64Array(channels), sumDyXhat: new Float64Array(channels), dx: withDx ? new Float32Array(dy.length) : null,
+  }
+}
+
+const cases = fc.record({
+  batch: fc.integer({ min: 1, max: 6 }),
+  channels: fc.integer({ min: 1, max: 5 }),
+  // planes of 1 (ResNet's last stage), shorter and longer than four values, and not multiples of four
+  inner: fc.integer({ min: 1, max: 23 }),
+  training: fc.boolean(),
+  seed: fc.nat(),
+}).filter((c) => !c.training || c.batch * c.inner > 1)
+
+describe.runIf(batchNormWasm !== null)('batch norm on WebAssembly', () => {
+  it('gives the reference forward pass bit for bit: statistics, x̂ and y, in training and eval', () => {
+    fc.assert(fc.property(cases, (c) => expectSameForward(...bothForward(c))), { numRuns: 200 })
+  })
+
+  it('gives the reference backward pass bit for bit: Σdy, Σdy·x̂ and dx, with and without dx', () => {
+    fc.assert(fc.property(cases, fc.boolean(), (c, withDx) => {
+      const [forward] = bothForward(c)
+      const reference = backwardArgs(forward, withDx, c.seed + 1)
+      const fast = backwardArgs(forward, withDx, c.seed + 1)
+      referenceKernels.batchNormBackward(reference)
+      batchNormWasm!.backward(fast)
+      for (const key of ['sumDy', 'sumDyXhat', 'dx'] as const) {
+        if (reference[key]) expect(bits(fast[key]!), key).toEqual(bits(reference[key]!))
+      }
+    }), { numRuns: 200 })
+  })
+
+  it('reads and writes arrays in the kernels’ memory in place, with the same bits', () => {
+    const inKernel = (values: Float32Array): Float32Array => {
+      const copy = allocateKernelArray(values.length)
+      copy.set(values)
+      return copy
+    }
+    const [reference, fast] = bothForward({ batch: 3, channels: 7, inner: 49, training: true, seed: 3 }, inKernel)
+    expectSameForward(reference, fast)
+  })
+
+  it('normalises a batch to mean 0 and variance 1 per channel before γ and β', () => {
+    const [, fast] = bothForward({ batch: 5, channels: 3, inner: 10, training: true, seed: 9 })
+    for (let c = 0; c < 3; c++) {
+      const values = Array.from({ length: 5 }, (_, n) => Array.from(fast.normalized.subarray((n * 3 + c) * 10, (n * 3 + c + 1) * 10))).flat()
+      const mean = values.reduce((a, b) => a + b) / values.length
+      expect(mean).toBeCloseTo(0, 5)
+      expect(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length).toBeCloseTo(1, 3)
+    }
+  })
+
+  it('refuses arrays of the wrong length, naming the layout', () => {
+    const args = forwardArgs({ batch: 2, channels: 3, inner: 4, training: true, seed: 1 })
+    expect(() => batchNormWasm!.forward({ ...args, out: new Float32Array(5) })).toThrow(/2×3×4 values and 3 per channel/)
+  })
+})
