@@ -1,12 +1,14 @@
-import { readdir, rm, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { DigitLabService } from '../../src/main/service/digit-lab-service'
-import { openProject } from '../../src/main/storage/project-state'
+import { createLearner } from '../../src/main/engine/learner/recipe'
+import { readProject, writeProject } from '../../src/main/storage/project'
+import { openProject, saveProject } from '../../src/main/storage/project-state'
 import type { AppEvent, RunStarted } from '../../src/shared/api'
 import { defaultTrainingConfig, type EpochRecord, type TrainingConfig } from '../../src/shared/training'
-import { tempFolder } from '../onnx/helpers'
+import { mnistSample, tempFolder } from '../onnx/helpers'
 import { digitFolder, service } from './service-helpers'
 
 const config: TrainingConfig = { ...defaultTrainingConfig('simple_net', 2), momentum: 0.9, lr: 0.05 }
@@ -86,14 +88,28 @@ describe('projects in the app: save, open, continue training', () => {
     await app.close()
   }, 120_000)
 
-  it('refuses a damaged file and a newer one with the storage layer’s message, keeping what it held', async () => {
+  it('refuses a foreign, damaged or newer file with the storage layer’s message, keeping what it held', async () => {
     const { service: app } = service()
     const folder = await tempFolder('app-bad-project')
     await writeFile(join(folder, 'junk.digitlab'), 'not a project at all')
     await expect(app.openProject(join(folder, 'junk.digitlab'))).rejects.toThrow(/is not a Digit Lab project, or it is damaged/)
     await expect(app.openProject(join(folder, 'none.digitlab'))).rejects.toThrow(/cannot open/)
+
+    const good = join(folder, 'good.digitlab')
+    const untrained = defaultTrainingConfig('linear', 2)
+    await saveProject(good, { learner: createLearner(mnistSample(), untrained), config: untrained, dataset: mnistSample(), reference: { source: 'mnist-sample', split: null } })
+    const bytes = await readFile(good)
+    bytes[bytes.length - 3] ^= 0xff
+    await writeFile(join(folder, 'flipped.digitlab'), bytes)
+    await expect(app.openProject(join(folder, 'flipped.digitlab'))).rejects.toThrow(/is damaged: its checksum does not match its contents/)
+    const project = await readProject(good)
+    await writeProject(join(folder, 'newer.digitlab'), { ...project, manifest: { ...project.manifest, version: 2 as 1 } })
+    await expect(app.openProject(join(folder, 'newer.digitlab'))).rejects.toThrow(/was saved by a newer Digit Lab \(project format 2; this one reads 1\)/)
     expect(await app.currentProject()).toBeNull()
-  })
+    await app.openProject(good)
+    expect((await app.currentProject())?.project).toMatchObject({ path: good, epochsDone: 0 })
+    await app.close()
+  }, 60_000)
 
   it('opens a project whose folder changed or is gone: its history shows, and Continue says why it cannot run', async () => {
     const { service: app, events } = service()

@@ -85,7 +85,8 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   ]
   const learner = message.resume ? restoreLearner({ ...message.resume, config: message.config }, message.dataset, callbacks) : createLearner(message.dataset, message.config, callbacks)
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
-  let text = message.resume ? `trained ${message.config.epochs} more epochs (${message.config.epochs + message.resume.training.epochsDone} in all)` : `trained ${message.config.epochs} epochs`
+  const epochs = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`
+  let text = message.resume ? `trained ${epochs(message.config.epochs)} more (${epochs(message.config.epochs + message.resume.training.epochsDone)} in all)` : `trained ${message.config.epochs} epochs`
   try {
     const result = await fitFromConfig(learner, message.config, stop.signal)
     if (!result.completed) {

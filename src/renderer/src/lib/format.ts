@@ -15,6 +15,11 @@ export function count(value: number): string {
   return integer.format(value)
 }
 
+/** "1 epoch", "2 epochs": a count with its noun. */
+export function counted(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`
+}
+
 /** A loss or metric as fastai prints it: six decimals. */
 export function metric(value: number): string {
   return Number.isFinite(value) ? value.toFixed(6) : String(value)

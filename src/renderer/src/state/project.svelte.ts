@@ -1,11 +1,18 @@
 import type { ProjectView, SaveProjectReply } from '../../../shared/projects'
 import { download } from '../lib/download'
+import { counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
 import { dataset } from './dataset.svelte'
 import { model } from './model.svelte'
 import { training } from './training.svelte'
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** What a project's curves are, in a line: "Project digits.digitlab: 2 epochs". */
+function describe(view: ProjectView): string {
+  const name = view.path ? `Project ${view.path.split(/[\\/]/).pop()}` : 'Last run'
+  return `${name}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+}
 
 /**
  * The project main holds — the last run, or a project file opened — and saving, opening and
@@ -35,7 +42,7 @@ class ProjectState {
     try {
       const held = await window.api.currentProject()
       this.view = held?.project ?? null
-      if (held && training.phase === 'idle' && training.epochs.length === 0) training.showHistory(held.history, held.project.config)
+      if (held && training.phase === 'idle' && training.epochs.length === 0) training.showHistory(held.history, held.project.config, describe(held.project))
     } catch (error) {
       this.error = message(error)
     }
@@ -75,7 +82,7 @@ class ProjectState {
       this.saved = null
       if (reply.dataset) dataset.view = reply.dataset
       if (reply.model) model.receive(reply.model)
-      training.showHistory(reply.history, reply.project.config)
+      training.showHistory(reply.history, reply.project.config, describe(reply.project))
     })
   }
 

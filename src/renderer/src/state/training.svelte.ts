@@ -35,6 +35,8 @@ class TrainingState {
   outcome = $state.raw<Outcome | null>(null)
   error = $state<string | null>(null)
   losses = $state.raw(new LossSeries())
+  /** Where the curves shown came from when no run of this page drew them (a project opened, or held by main), or null. */
+  restored = $state<string | null>(null)
 
   readonly active = $derived(this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
   /** Share of the run done, 0..1. */
@@ -80,10 +82,11 @@ class TrainingState {
     }
   }
 
-  /** Show a project's history (one opened, or held by main when the page loads) as the run's curves and table. */
-  showHistory(history: ProjectHistoryView, config: TrainingConfig): void {
+  /** Show a project's history (one opened, or held by main when the page loads) as the run's curves and table; `from` says whose. */
+  showHistory(history: ProjectHistoryView, config: TrainingConfig, from: string): void {
     if (this.active) return
     this.#reset(config)
+    this.restored = from
     this.losses.push(history.batchLosses)
     this.epochs = history.epochs.map((record, i) => ({ record, atBatch: history.epochEnds[i] ?? this.losses.count }))
     this.phase = 'idle'
@@ -135,6 +138,7 @@ class TrainingState {
     this.outcome = null
     this.error = null
     this.losses = new LossSeries()
+    this.restored = null
   }
 }
 

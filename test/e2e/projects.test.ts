@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { tempFolder } from '../onnx/helpers'
+import { buildApp } from './app-helpers'
+import { launchChromium, openPage } from './browser'
+
+const ARTIFACTS = 'test-artifacts'
+/** simple_net on MNIST 3 vs 7 at batch size 256: batches per epoch, points per epoch on the loss chart. */
+const BATCHES_PER_EPOCH = 49
+
+/** The app in browser mode on a service of its own: a fresh launch each time. */
+async function launch(rendererDir: string): Promise<WebServer> {
+  let broadcast: WebServer['broadcast'] = () => {}
+  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event) }), rendererDir)
+  broadcast = server.broadcast
+  return server
+}
+
+/** Save, open and continue a project in the real app: the table and the chart go on where they stood. */
+describe('projects in a browser', () => {
+  let rendererDir: string
+  const servers: WebServer[] = []
+  let browser: Browser
+  let page: Page
+  let problems: string[]
+  let saved = ''
+
+  const shoot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png` })
+  const show = async (key: '1' | '2' | '4', name: RegExp) => {
+    await page.keyboard.press(key)
+    await page.locator('nav button[aria-current=page]', { hasText: name }).waitFor()
+  }
+  const epochRows = () => page.getByTestId('epoch-table').locator('tbody tr')
+  const chartPoints = () => page.getByTestId('loss-chart').getAttribute('data-points')
+
+  beforeAll(async () => {
+    rendererDir = await buildApp()
+    servers.push(await launch(rendererDir))
+    browser = await launchChromium()
+    ;({ page, problems } = await openPage(browser, servers[0].url))
+    await page.getByText('Engine ready').waitFor()
+    mkdirSync(ARTIFACTS, { recursive: true })
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    for (const server of servers) await server.close()
+  })
+
+  it('trains 1 epoch and saves the project: a download of a .digitlab file', async () => {
+    await page.getByRole('button', { name: /MNIST 3 vs 7/ }).click()
+    await page.getByTestId('class-counts').waitFor()
+    await show('2', /train/i)
+    await page.getByRole('radio', { name: 'simple_net' }).check({ force: true })
+    await page.locator('input[data-field=epochs]').fill('1')
+    await page.getByTestId('train-button').click()
+    await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
+    expect(await epochRows().count()).toBe(1)
+
+    await show('4', /export/i)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · not saved yet/)
+    const download = page.waitForEvent('download')
+    await page.getByTestId('save-project').click()
+    saved = join(await tempFolder('e2e-project'), 'digits.digitlab')
+    await (await download).saveAs(saved)
+    await expect.poll(() => page.getByTestId('project-saved').textContent()).toMatch(/simple_net-mnist-sample-1-epochs\.digitlab \(downloaded\).*1 epoch\s*$/)
+    await shoot('export-project-saved-light')
+  })
+
+  it('opens it in a fresh launch: the data reopens, the table shows its epoch; Continue adds a second row and the chart goes on', async () => {
+    servers.push(await launch(rendererDir))
+    await page.goto(servers[1].url)
+    await page.getByText('Engine ready').waitFor()
+    await show('4', /export/i)
+    await page.getByTestId('open-project-path').fill(saved)
+    await page.getByTestId('open-project').click()
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toContain(saved)
+    await expect.poll(() => page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('simple_net')
+
+    await show('2', /train/i)
+    expect(await epochRows().count()).toBe(1)
+    expect(await page.getByTestId('run-restored').textContent()).toBe('Project digits.digitlab: simple_net, 1 epoch')
+    await expect.poll(chartPoints).toBe(String(BATCHES_PER_EPOCH))
+    const firstRow = await epochRows().first().locator('td').allTextContents()
+    await shoot('train-project-opened-light')
+    await page.getByTestId('continue-epochs').fill('1')
+    await page.getByTestId('continue-button').click()
+    await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('run-state').textContent()).toContain('trained 1 epoch more (2 epochs in all)')
+    await expect.poll(() => epochRows().count()).toBe(2)
+    expect(await epochRows().first().locator('td').allTextContents()).toEqual(firstRow)
+    expect(await epochRows().nth(1).locator('td').first().textContent()).toBe('1')
+    await expect.poll(chartPoints).toBe(String(2 * BATCHES_PER_EPOCH))
+    await shoot('train-project-continued-light')
+
+    // A reloaded page finds the project main holds, both epochs of it.
+    await page.reload()
+    await page.getByText('Engine ready').waitFor()
+    await show('2', /train/i)
+    await expect.poll(() => epochRows().count()).toBe(2)
+    expect(await page.getByTestId('continue-panel').textContent()).toMatch(/Project: simple_net, 2 epochs trained/)
+  })
+
+  it('refuses a damaged or foreign file with the storage layer’s message, keeping the project it holds', async () => {
+    await show('4', /export/i)
+    const bytes = await readFile(saved)
+    bytes[bytes.length - 5] ^= 0xff
+    const damaged = join(await tempFolder('e2e-damaged'), 'damaged.digitlab')
+    await writeFile(damaged, bytes)
+    await page.getByTestId('open-project-path').fill(damaged)
+    await page.getByTestId('open-project').click()
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/damaged\.digitlab is damaged: its checksum does not match its contents/)
+    await shoot('export-project-damaged-light')
+
+    const foreign = join(await tempFolder('e2e-foreign'), 'notes.digitlab')
+    await writeFile(foreign, 'shopping list: eggs, milk')
+    await page.getByTestId('open-project-path').fill(foreign)
+    await page.getByTestId('open-project').click()
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/notes\.digitlab is not a Digit Lab project/)
+    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs/)
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+})
