@@ -86,7 +86,7 @@ export interface ApiReplies extends LabReplies {
   startTraining: RunStarted
   stopTraining: void
   lrFind: LrFindResult
-  /** Where the last trained model is wrong on the validation split; null before any run. */
+  /** Where the last trained model is wrong on the validation split; null before any run, and once another dataset is open. */
   interpretation: InterpretationView | null
   currentModel: ModelView | null
   openModel: ModelView

@@ -27,6 +27,8 @@ export type ImagePageRequest = v.InferOutput<typeof ImagePageRequestSchema>
 export const ImagesAtRequestSchema = v.object({
   split: v.picklist(['train', 'valid']),
   indices: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(2000)),
+  /** The `DatasetView.id` the positions refer to: refused when another dataset is open now. */
+  dataset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 })
 
 /** One class as the Data view shows it. Images are 28×28 uint8 pixels, base64-encoded, row-major. */
@@ -41,6 +43,8 @@ export interface ClassView {
 
 /** The dataset now open: where it came from, its classes, and what was left out and why. */
 export interface DatasetView {
+  /** Which opening of a dataset this is (each import gets the next number): what positions in it refer to. */
+  readonly id: number
   readonly name: string
   readonly source: string
   readonly layout: string

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { defaultTrainingConfig } from '../../src/shared/training'
-import { buildApp, recordLongTasks, takeLongTasks } from './app-helpers'
+import { buildApp, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -191,7 +191,7 @@ describe('Train view insight in a browser', () => {
     expect((await numbers('confusion-cell')).reduce((a, b) => a + b)).toBe(2038)
   })
 
-  it('finds the open dataset and model again after a reload', async () => {
+  it('finds the open dataset, the model and where it is wrong again after a reload; another dataset lets the last go', async () => {
     await takeLongTasks(page)
     await page.reload()
     await page.getByText('Engine ready').waitFor()
@@ -199,6 +199,33 @@ describe('Train view insight in a browser', () => {
     await page.getByTestId('class-counts').waitFor()
     await page.keyboard.press('3')
     await expect.poll(() => page.getByTestId('model-badge').textContent()).toMatch(/pixel similarity.*accuracy 0\.951/i)
+
+    // Where the model is wrong comes back too, each cell still opening its own images.
+    await page.keyboard.press('2')
+    await page.getByTestId('interpretation').waitFor()
+    expect((await numbers('confusion-cell')).reduce((a, b) => a + b)).toBe(2038)
+    await expect.poll(() => page.getByTestId('top-losses').locator('canvas').count()).toBeGreaterThan(0)
+    await page.locator('[data-testid=confusion-cell][data-actual="1"][data-predicted="1"]').click()
+    await expect.poll(() => page.getByTestId('cell-image').count()).toBe(120)
+    expect(new Set(await page.getByTestId('cell-image').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-label'))))).toEqual(new Set(['1']))
+    await page.keyboard.press('Escape')
+    await page.getByTestId('cell-dialog').waitFor({ state: 'detached' })
+    await page.getByTestId('interpretation').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `${ARTIFACTS}/train-interpretation-after-reload-light.png` })
+
+    // Another dataset: the interpretation belongs to the last one, and goes, here and after a reload.
+    await page.keyboard.press('1')
+    await page.getByLabel('Folder path').fill(await writeDigitFolder(5))
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(() => page.getByTestId('status-dataset').textContent()).toMatch(/^digit-lab-e2e-folder/)
+    await page.keyboard.press('2')
+    expect(await page.getByTestId('interpretation').count()).toBe(0)
+    expect(await service.interpretation()).toBeNull()
+    await page.reload()
+    await page.getByText('Engine ready').waitFor()
+    await page.keyboard.press('2')
+    await expect.poll(() => page.getByTestId('status-dataset').textContent()).toMatch(/^digit-lab-e2e-folder/)
+    expect(await page.getByTestId('interpretation').count()).toBe(0)
     expect(problems, problems.join('\n')).toEqual([])
   })
 })

@@ -60,8 +60,11 @@ export class DigitLabService implements ApiHandlers {
   private run: TrainingRun | null = null
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
-  /** Where the last run's model is wrong; it may still be computing (the worker's last pass). */
-  private lastInterpretation: Promise<InterpretationView | null> = Promise.resolve(null)
+  /**
+   * Where the last run's model is wrong (it may still be computing: the worker's last pass), with the
+   * dataset it was trained on: opening another one lets it go, so its positions never meet other images.
+   */
+  private lastInterpretation: { readonly open: OpenDataset; readonly view: Promise<InterpretationView | null> } | null = null
   private readonly model = new ModelSession()
   /** Paths the user chose in a save dialog: the only ones written to when `writeOnlyPickedPaths`. */
   private readonly pickedForWriting = new Set<string>()
@@ -87,7 +90,7 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async imagesAt(...[request]: ApiArgs<'imagesAt'>): Promise<ApiReplies['imagesAt']> {
-    return this.requireDataset().imagesAt(request.split, request.indices)
+    return this.requireDataset().imagesAt(request.split, request.indices, request.dataset)
   }
 
   async currentDataset(): Promise<ApiReplies['currentDataset']> {
@@ -107,7 +110,7 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async interpretation(): Promise<ApiReplies['interpretation']> {
-    return this.lastInterpretation
+    return this.lastInterpretation?.open === this.open ? (this.lastInterpretation?.view ?? null) : null
   }
 
   async stopTraining(): Promise<void> {
@@ -269,6 +272,7 @@ export class DigitLabService implements ApiHandlers {
 
   /** Make `open` the open dataset, with a Lab session on it. */
   private useDataset(open: OpenDataset): void {
+    if (this.lastInterpretation?.open !== open) this.lastInterpretation = null
     this.open = open
     this.lab?.close()
     this.lab = new LabSession(this.open, {
@@ -303,7 +307,7 @@ export class DigitLabService implements ApiHandlers {
     const outcome = run.outcome.then((result) => {
       if (task === 'train') {
         this.lastOutcome = result
-        this.lastInterpretation = run.interpretation
+        this.lastInterpretation = { open, view: run.interpretation }
         if (result.snapshot) this.projects.adoptRun(result.snapshot, open, resume !== undefined)
       }
       this.run = null

@@ -6,6 +6,9 @@ import { datasetFingerprint } from '../storage/project'
 import type { DatasetReference } from '../storage/project-manifest'
 import { shareDataset } from './shared-dataset'
 
+/** The number of the last dataset opened in this process: every OpenDataset gets the next. */
+let opened = 0
+
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 /**
@@ -25,6 +28,7 @@ export class OpenDataset {
     this.sources = result.sources
     const summary = summarizeDataset(this.dataset, 0)
     this.view = {
+      id: ++opened,
       name: this.dataset.name,
       source: result.plan.source,
       layout: result.plan.layout,
@@ -66,8 +70,12 @@ export class OpenDataset {
     return { total, images }
   }
 
-  /** The images at `indices` of a split, in that order; an index past the end is refused. */
-  imagesAt(name: 'train' | 'valid', indices: readonly number[]): ImageView[] {
+  /**
+   * The images at `indices` of a split, in that order; an index past the end is refused, and so are
+   * positions meant for another dataset (`id`, when given: one another window replaced).
+   */
+  imagesAt(name: 'train' | 'valid', indices: readonly number[], id = this.view.id): ImageView[] {
+    if (id !== this.view.id) throw new Error(`those images belong to a dataset that is no longer open (${this.view.name} is open now): nothing from it is shown in their place`)
     const split = this.dataset[name]
     const bad = indices.find((index) => index >= split.count)
     if (bad !== undefined) throw new Error(`image ${bad} does not exist: the ${name} split has ${split.count} images`)

@@ -26,6 +26,8 @@ export class CellImages {
     readonly predicted: number,
     /** Their positions in the validation split, in order. */
     readonly indices: readonly number[],
+    /** The dataset they are positions of (main refuses them once another is open). */
+    readonly dataset: number,
   ) {}
 
   /** Images of the cell not fetched yet. */
@@ -40,7 +42,7 @@ export class CellImages {
     this.error = null
     try {
       const indices = this.indices.slice(this.images.length, this.images.length + CELL_PAGE)
-      const images = await window.api.imagesAt({ split: 'valid', indices })
+      const images = await window.api.imagesAt({ split: 'valid', indices, dataset: this.dataset })
       this.images = [...this.images, ...images.map((image) => decodeImage('valid', image))]
     } catch (error) {
       this.error = message(error)
@@ -51,8 +53,9 @@ export class CellImages {
 }
 
 interface Entry {
-  readonly view: DatasetView | null
-  readonly runId: number
+  readonly view: DatasetView
+  /** The run whose model it is (null: one main held when the page loaded). */
+  readonly runId: number | null
   readonly data: InterpretationView
   /** The top losses' images, by position in the validation split. */
   readonly topImages: ReadonlyMap<number, GalleryImage>
@@ -61,7 +64,8 @@ interface Entry {
 /**
  * Where the last trained model is wrong on the validation split (fastai's interpretation): the
  * confusion matrix, the most confused pairs and the top losses, for the run that just ended on the
- * dataset open now; a new run or another dataset hides them until that run ends.
+ * dataset open now (after a reload, the last run main holds for it); a new run or another dataset
+ * hides them until that run ends.
  */
 class Interpretation {
   #entry = $state.raw<Entry | null>(null)
@@ -76,9 +80,13 @@ class Interpretation {
   readonly view = $derived(this.#current?.data ?? null)
   readonly topImages = $derived(this.#current?.topImages ?? new Map<number, GalleryImage>())
 
-  /** Ask main where the model of run `runId` (just finished) is wrong, and fetch its top losses' images. */
-  async load(runId: number): Promise<void> {
+  /**
+   * Ask main where the model of run `runId` (just finished; null for the last one main holds, after a
+   * reload) is wrong on the open dataset, and fetch its top losses' images.
+   */
+  async load(runId: number | null): Promise<void> {
     const view = dataset.view
+    if (!view) return
     this.loading = true
     this.error = null
     try {
@@ -86,7 +94,7 @@ class Interpretation {
       if (!data) return
       const entry: Entry = { view, runId, data, topImages: new Map() }
       this.#entry = entry
-      const images = await window.api.imagesAt({ split: 'valid', indices: data.topLosses.map((item) => item.index) })
+      const images = await window.api.imagesAt({ split: 'valid', indices: data.topLosses.map((item) => item.index), dataset: view.id })
       if (this.#entry === entry) this.#entry = { ...entry, topImages: new Map(images.map((image) => [image.index, decodeImage('valid', image)])) }
     } catch (error) {
       this.error = message(error)
@@ -101,7 +109,7 @@ class Interpretation {
     if (!data) return
     const indices: number[] = []
     data.actual.forEach((a, i) => a === actual && data.predicted[i] === predicted && indices.push(i))
-    this.cell = new CellImages(actual, predicted, indices)
+    this.cell = new CellImages(actual, predicted, indices, this.#current!.view.id)
     void this.cell.more()
   }
 
