@@ -18,7 +18,9 @@ export interface BatchNormForwardArgs extends ChannelLayout {
   readonly invStd: Float64Array
   readonly training: boolean
   readonly eps: number
-  /** Written: x̂ = (x − μ)·(1/σ), kept for the backward pass, and y = γ·x̂ + β. */
+  /** Whether y goes through ReLU too (the op after most batch norms), as `relu` in ops/elementwise.ts does it. */
+  readonly relu: boolean
+  /** Written: x̂ = (x − μ)·(1/σ), kept for the backward pass, and y = γ·x̂ + β (or relu of it). */
   readonly normalized: Float32Array
   readonly out: Float32Array
 }
@@ -30,6 +32,8 @@ export interface BatchNormBackwardArgs extends ChannelLayout {
   readonly invStd: Float64Array
   /** Whether μ and σ came from the batch (so depend on x), else they were constants (the running ones). */
   readonly training: boolean
+  /** The forward pass's y when it went through ReLU: dy counts only where y > 0 (ReLU's backward pass). */
+  readonly reluOut: Float32Array | null
   /** Written: Σ dy and Σ dy·x̂ per channel (β's and γ's gradients). */
   readonly sumDy: Float64Array
   readonly sumDyXhat: Float64Array
@@ -87,11 +91,23 @@ export const batchNormForwardReference: BatchNormForward = (args) => {
       }
     }
   }
+  if (args.relu) {
+    // ops/elementwise.ts's relu: on the float bits, v & ~(v >> 31) is v, or 0 where the sign bit is set
+    const bits = new Int32Array(out.buffer, out.byteOffset, out.length)
+    for (let i = 0; i < bits.length; i++) bits[i] &= ~(bits[i] >> 31)
+  }
+}
+
+/** dy where `reluOut` > 0, else 0, as ops/elementwise.ts's relu backward computes it (on the float bits). */
+function maskedByRelu(dy: Float32Array, reluOut: Float32Array): Float32Array {
+  const [g, y] = [new Int32Array(dy.buffer, dy.byteOffset, dy.length), new Int32Array(reluOut.buffer, reluOut.byteOffset, reluOut.length)]
+  return new Float32Array(Int32Array.from(g, (v, i) => v & ~(((y[i] - 1) | y[i]) >> 31)).buffer)
 }
 
 /** The plain TypeScript batch norm backward pass every faster one is tested against (see ops/normalization.ts). */
 export const batchNormBackwardReference: BatchNormBackward = (args) => {
-  const { dy, normalized, batch, channels, inner, weight, invStd, sumDy, sumDyXhat, dx } = args
+  const { normalized, batch, channels, inner, weight, invStd, sumDy, sumDyXhat, dx } = args
+  const dy = args.reluOut ? maskedByRelu(args.dy, args.reluOut) : args.dy
   const count = batch * inner
   for (let c = 0; c < channels; c++) {
     sumDy[c] = channelSum(dy, args, c, (v) => v)

@@ -36,11 +36,12 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, {
-      training: this.training,
-      momentum: this.momentum,
-      eps: this.eps,
-    })
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, momentum: this.momentum, eps: this.eps })
+  }
+
+  /** `forward(x).relu()` in one pass, with the same bits: a ReLU follows most batch norms. */
+  forwardRelu(x: Tensor): Tensor {
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, momentum: this.momentum, eps: this.eps, relu: true })
   }
 }
 

@@ -32,7 +32,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = this.bn2.forward(this.conv2.forward(this.bn1.forward(this.conv1.forward(x)).relu()))
+    const out = this.bn2.forward(this.conv2.forward(this.bn1.forwardRelu(this.conv1.forward(x))))
     const identity = this.downsample ? this.downsample.forward(x) : x
     return out.add(identity).relu()
   }
@@ -79,7 +79,7 @@ export class ResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const stem = this.maxpool.forward(this.bn1.forward(this.conv1.forward(x)).relu())
+    const stem = this.maxpool.forward(this.bn1.forwardRelu(this.conv1.forward(x)))
     const features = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(stem))))
     return this.fc.forward(this.flatten.forward(this.avgpool.forward(features)))
   }

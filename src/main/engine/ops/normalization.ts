@@ -9,6 +9,8 @@ export interface BatchNormOptions {
   /** Weight of the new batch in the running averages, as PyTorch's (1 − ONNX momentum). */
   readonly momentum?: number
   readonly eps?: number
+  /** Follow with ReLU in the same pass (the ops' bits of `batchNorm(…).relu()`, without the tensor between). */
+  readonly relu?: boolean
 }
 
 function checkBatchNormInputs(x: Tensor, params: readonly Tensor[]): void {
@@ -32,6 +34,7 @@ function updateRunningStatistics(runningMean: Tensor, runningVar: Tensor, mean: 
 // dγ = Σ dy·x̂,  dβ = Σ dy,
 // training (μ, σ from the batch): dx = γ/(σ·m)·(m·dy − Σdy − x̂·Σ(dy·x̂)), m = N·spatial
 // eval (running μ, σ are constants): dx = γ/σ·dy
+// with ReLU after it, dy is first zeroed where the output is not positive
 /**
  * Batch normalisation over the channel axis 1 of (N, C, …) (ONNX `BatchNormalization`), as
  * `F.batch_norm`. In training it normalises by the batch's mean and biased variance and updates
@@ -39,7 +42,7 @@ function updateRunningStatistics(runningMean: Tensor, runningVar: Tensor, mean: 
  */
 export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions): Tensor {
   checkBatchNormInputs(x, [weight, bias, runningMean, runningVar])
-  const { training, momentum = 0.1, eps = 1e-5 } = options
+  const { training, momentum = 0.1, eps = 1e-5, relu = false } = options
   const [batch, channels] = x.shape
   const inner = sizeOf(x.shape.slice(2))
   const count = batch * inner
@@ -52,12 +55,12 @@ export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
   const layout = { batch, channels, inner }
   const normalized = new Float32Array(x.size)
   const out = new Float32Array(x.size)
-  kernels.batchNormForward({ ...layout, x: x.data, weight: weight.data, bias: bias.data, mean, variance, invStd, training, eps, normalized, out })
+  kernels.batchNormForward({ ...layout, x: x.data, weight: weight.data, bias: bias.data, mean, variance, invStd, training, eps, relu, normalized, out })
   if (training) updateRunningStatistics(runningMean, runningVar, mean, variance, count, momentum)
   return record(new Tensor(out, x.shape), 'BatchNormalization', [x, weight, bias], (grad) => {
     const [sumDy, sumDyXhat] = [new Float64Array(channels), new Float64Array(channels)]
     const dx = x.requiresGrad ? new Float32Array(x.size) : null
-    kernels.batchNormBackward({ ...layout, dy: grad.data, normalized, weight: weight.data, invStd, training, sumDy, sumDyXhat, dx })
+    kernels.batchNormBackward({ ...layout, dy: grad.data, normalized, weight: weight.data, invStd, training, reluOut: relu ? out : null, sumDy, sumDyXhat, dx })
     return [dx && new Tensor(dx, x.shape), new Tensor(Float32Array.from(sumDyXhat), weight.shape), new Tensor(Float32Array.from(sumDy), bias.shape)]
   })
 }

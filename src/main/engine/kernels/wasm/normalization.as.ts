@@ -4,6 +4,32 @@ import { high, low, narrow } from './float64.as'
 
 const VALUES = 0, SQUARES = 1, PRODUCTS = 2
 
+// NOTE: ReLU as ops/elementwise.ts computes it, on the float bits as int32: forward v & ~(v >> 31) (v, or 0 where
+// the sign bit is set), backward dy & ~(((y − 1) | y) >> 31) (dy where the int32 y > 0, i.e. the float y > 0).
+/** Four values at `x + at`, zeroed where the ReLU output at `relu + at` is not positive (none when `relu` is 0). */
+@inline function loadMasked(x: usize, relu: usize, at: usize): v128 {
+  const v = v128.load(x + at)
+  if (relu == 0) return v
+  const y = v128.load(relu + at)
+  return v128.andnot(v, i32x4.shr_s(v128.or(i32x4.sub(y, i32x4.splat(1)), y), 31))
+}
+
+@inline function loadMaskedScalar(x: usize, relu: usize, at: usize): f64 {
+  if (relu == 0) return <f64>load<f32>(x + at)
+  const y = load<i32>(relu + at)
+  return <f64>reinterpret<f32>(load<i32>(x + at) & ~(((y - 1) | y) >> 31))
+}
+
+/** ReLU of four floats. */
+@inline function relu4(v: v128): v128 {
+  return v128.andnot(v, i32x4.shr_s(v, 31))
+}
+
+@inline function reluScalar(v: f32): f32 {
+  const bits = reinterpret<i32>(v)
+  return reinterpret<f32>(bits & ~(bits >> 31))
+}
+
 /** The value a channel sum adds for v (and w, the other array's value): v, (v − m)², or v·w. */
 @inline function term(mode: i32, v: v128, w: v128, m: v128): v128 {
   if (mode == VALUES) return v
@@ -14,8 +40,8 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
   return f64x2.mul(v, w)
 }
 
-@inline function scalarTerm(mode: i32, x: usize, w: usize, at: usize, m: f64): f64 {
-  const v = <f64>load<f32>(x + at)
+@inline function scalarTerm(mode: i32, x: usize, w: usize, relu: usize, at: usize, m: f64): f64 {
+  const v = loadMaskedScalar(x, relu, at)
   if (mode == VALUES) return v
   if (mode == SQUARES) return (v - m) * (v - m)
   return v * <f64>load<f32>(w + at)
@@ -25,7 +51,7 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
  * Σ term over channel c's planes: value j of a plane goes into partial sum j mod 4 (lanes of `lo` and `hi`),
  * and the sums are combined as (s0 + s2) + (s1 + s3).
  */
-@inline function channelSum(mode: i32, x: usize, w: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64): f64 {
+@inline function channelSum(mode: i32, x: usize, w: usize, relu: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64): f64 {
   let lo = f64x2.splat(0)
   let hi = f64x2.splat(0)
   const mean = f64x2.splat(m)
@@ -34,15 +60,15 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
     let j = 0
     for (; j + 4 <= inner; j += 4) {
       const at = plane + (<usize>j << 2)
-      const v = v128.load(x + at)
+      const v = loadMasked(x, relu, at)
       const u = mode == PRODUCTS ? v128.load(w + at) : v
       lo = f64x2.add(lo, term(mode, low(v), low(u), mean))
       hi = f64x2.add(hi, term(mode, high(v), high(u), mean))
     }
     const at = plane + (<usize>j << 2)
-    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, at, m))
-    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, at + 4, m))
-    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, at + 8, m))
+    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, relu, at, m))
+    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, relu, at + 4, m))
+    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, relu, at + 8, m))
   }
   const sum = f64x2.add(lo, hi)
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)
@@ -51,18 +77,18 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
 /**
  * Batch norm forward over x (batch × channels × inner floats). Training: the channels' mean, biased variance and
  * 1/√(variance + eps) (float64 arrays) are computed from x; else mean and invStd are read. Writes x̂ = (x − μ)·invStd
- * to `normalized` and γ·x̂ + β (γ, β float32 per channel) to `out`.
+ * to `normalized` and γ·x̂ + β (γ, β float32 per channel) to `out`, through ReLU when `relu`.
  */
 export function batchNormForward(
   x: usize, normalized: usize, out: usize, weight: usize, bias: usize, mean: usize, variance: usize, invStd: usize,
-  batch: i32, channels: i32, inner: i32, training: bool, eps: f64,
+  batch: i32, channels: i32, inner: i32, training: bool, relu: bool, eps: f64,
 ): void {
   const count = <f64>(batch * inner)
   if (training) {
     for (let c = 0; c < channels; c++) {
       const at = <usize>c << 3
-      const m = channelSum(VALUES, x, 0, batch, channels, inner, c, 0) / count
-      const s = channelSum(SQUARES, x, 0, batch, channels, inner, c, m) / count
+      const m = channelSum(VALUES, x, 0, 0, batch, channels, inner, c, 0) / count
+      const s = channelSum(SQUARES, x, 0, 0, batch, channels, inner, c, m) / count
       store<f64>(mean + at, m)
       store<f64>(variance + at, s)
       store<f64>(invStd + at, 1 / Math.sqrt(s + eps))
@@ -86,13 +112,15 @@ export function batchNormForward(
         const lo = f64x2.mul(f64x2.sub(low(v), mv), sv)
         const hi = f64x2.mul(f64x2.sub(high(v), mv), sv)
         v128.store(normalized + at, narrow(lo, hi))
-        v128.store(out + at, narrow(f64x2.add(f64x2.mul(gv, lo), bv), f64x2.add(f64x2.mul(gv, hi), bv)))
+        const y = narrow(f64x2.add(f64x2.mul(gv, lo), bv), f64x2.add(f64x2.mul(gv, hi), bv))
+        v128.store(out + at, relu ? relu4(y) : y)
       }
       for (; j < inner; j++) {
         const at = plane + (<usize>j << 2)
         const xhat = (<f64>load<f32>(x + at) - m) * s
         store<f32>(normalized + at, <f32>xhat)
-        store<f32>(out + at, <f32>(gamma * xhat + beta))
+        const y = <f32>(gamma * xhat + beta)
+        store<f32>(out + at, relu ? reluScalar(y) : y)
       }
     }
   }
@@ -100,16 +128,17 @@ export function batchNormForward(
 
 /**
  * Batch norm backward: Σ dy and Σ dy·x̂ per channel into `sumDy`, `sumDyXhat` (float64), and, when `dx` is not 0,
- * dx = γ·invStd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) in training (m = batch·inner), γ·invStd·dy in eval.
+ * dx = γ·invStd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) in training (m = batch·inner), γ·invStd·dy in eval. When `reluOut`
+ * is not 0, the forward pass's y went through ReLU and dy counts only where y > 0.
  */
 export function batchNormBackward(
-  dy: usize, normalized: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
+  dy: usize, reluOut: usize, normalized: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
   batch: i32, channels: i32, inner: i32, training: bool,
 ): void {
   const count = <f64>(batch * inner)
   for (let c = 0; c < channels; c++) {
-    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, batch, channels, inner, c, 0))
-    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, normalized, batch, channels, inner, c, 0))
+    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, reluOut, batch, channels, inner, c, 0))
+    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, normalized, reluOut, batch, channels, inner, c, 0))
   }
   if (dx == 0) return
   for (let n = 0; n < batch; n++) {
@@ -125,7 +154,7 @@ export function batchNormBackward(
       if (training) {
         for (; j + 4 <= inner; j += 4) {
           const at = plane + (<usize>j << 2)
-          const g = v128.load(dy + at)
+          const g = loadMasked(dy, reluOut, at)
           const h = v128.load(normalized + at)
           const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(low(g), dv), f64x2.mul(low(h), xv)))
           const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(high(g), dv), f64x2.mul(high(h), xv)))
@@ -133,15 +162,15 @@ export function batchNormBackward(
         }
         for (; j < inner; j++) {
           const at = plane + (<usize>j << 2)
-          store<f32>(dx + at, <f32>(scale * (<f64>load<f32>(dy + at) - meanDy - <f64>load<f32>(normalized + at) * meanDyXhat)))
+          store<f32>(dx + at, <f32>(scale * (loadMaskedScalar(dy, reluOut, at) - meanDy - <f64>load<f32>(normalized + at) * meanDyXhat)))
         }
       } else {
         for (; j + 4 <= inner; j += 4) {
           const at = plane + (<usize>j << 2)
-          const g = v128.load(dy + at)
+          const g = loadMasked(dy, reluOut, at)
           v128.store(dx + at, narrow(f64x2.mul(sv, low(g)), f64x2.mul(sv, high(g))))
         }
-        for (; j < inner; j++) store<f32>(dx + plane + (<usize>j << 2), <f32>(scale * <f64>load<f32>(dy + plane + (<usize>j << 2))))
+        for (; j < inner; j++) store<f32>(dx + plane + (<usize>j << 2), <f32>(scale * loadMaskedScalar(dy, reluOut, plane + (<usize>j << 2))))
       }
     }
   }

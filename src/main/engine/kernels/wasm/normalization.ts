@@ -7,10 +7,10 @@ import { callStaged } from './staging'
 interface NormalizationExports {
   batchNormForward(
     x: number, normalized: number, out: number, weight: number, bias: number, mean: number, variance: number, invStd: number,
-    batch: number, channels: number, inner: number, training: number, eps: number,
+    batch: number, channels: number, inner: number, training: number, relu: number, eps: number,
   ): void
   batchNormBackward(
-    dy: number, normalized: number, weight: number, invStd: number, sumDy: number, sumDyXhat: number, dx: number,
+    dy: number, reluOut: number, normalized: number, weight: number, invStd: number, sumDy: number, sumDyXhat: number, dx: number,
     batch: number, channels: number, inner: number, training: number,
   ): void
 }
@@ -34,14 +34,14 @@ export function createBatchNorm(wasm: GemmModule, layout: Layout): { forward: Ba
       [mean, statistics], [training ? variance : null, 'out'], [invStd, statistics],
     ] as const
     callStaged(wasm, layout, staged, (at) => exports.batchNormForward(
-      at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], batch, channels, inner, +training, args.eps))
+      at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], batch, channels, inner, +training, +args.relu, args.eps))
   }
   const backward: BatchNormBackward = (args) => {
     const { dy, normalized, weight, invStd, sumDy, sumDyXhat, dx, batch, channels, inner, training } = args
-    checkLengths('batchNormBackward', args, [dy, normalized, dx], [weight, invStd, sumDy, sumDyXhat])
-    const staged = [[dy, 'in'], [normalized, 'in'], [weight, 'in'], [invStd, 'in'], [sumDy, 'out'], [sumDyXhat, 'out'], [dx, 'out']] as const
+    checkLengths('batchNormBackward', args, [dy, args.reluOut, normalized, dx], [weight, invStd, sumDy, sumDyXhat])
+    const staged = [[dy, 'in'], [args.reluOut, 'in'], [normalized, 'in'], [weight, 'in'], [invStd, 'in'], [sumDy, 'out'], [sumDyXhat, 'out'], [dx, 'out']] as const
     callStaged(wasm, layout, staged, (at) => exports.batchNormBackward(
-      at[0], at[1], at[2], at[3], at[4], at[5], at[6], batch, channels, inner, +training))
+      at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], batch, channels, inner, +training))
   }
   return { forward, backward }
 }
