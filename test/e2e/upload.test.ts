@@ -46,6 +46,24 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
     expect(await page.getByTestId('grid-count').textContent()).toBe('16 images')
     await page.screenshot({ path: `${ARTIFACTS}/data-uploaded-folder-light.png` })
 
+    // The thumbnails as a screen reader and the keyboard meet them: a grid of rows of cells, a cursor in it.
+    const grid = page.getByRole('grid', { name: /^Thumbnails/ })
+    expect(await grid.getAttribute('aria-rowcount')).toBe(String(await grid.getByRole('row').count()))
+    expect(await grid.getByRole('row').first().getByRole('gridcell').count()).toBe(Number(await grid.getAttribute('aria-colcount')))
+    await expect.poll(() => grid.getByRole('gridcell').count()).toBe(16)
+    await grid.focus()
+    await page.keyboard.press('ArrowRight')
+    const active = async () => grid.locator(`[id="${await grid.getAttribute('aria-activedescendant')}"]`)
+    expect(await (await active()).getAttribute('aria-label')).toMatch(/^0, image 2 of 16, 0\/0-\d+\.png$/)
+    expect(await (await active()).getAttribute('aria-selected')).toBe('true')
+    expect(await grid.locator('[aria-selected=true]').count()).toBe(1)
+    await page.keyboard.press('Control+End')
+    expect(await (await active()).getAttribute('aria-label')).toMatch(/^1, image 16 of 16, 1\/1-\d+\.png$/)
+    await page.keyboard.press('Enter')
+    await page.getByTestId('image-dialog').waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('image-dialog').waitFor({ state: 'detached' })
+
     // The copy the importer read sits in a private temporary folder, removed by the next upload.
     const source = (await service.currentDataset())!.source
     expect(source).toMatch(new RegExp(`digit-lab-upload-[^/]+/${name}$`))
