@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { allocateKernelArray, convKernelsWasm, referenceKernels, scratchArray, type ConvGeometry } from '../../src/main/engine/kernels'
+import { allocateKernelArray, convKernelsWasm, giveBackArray, lendArray, referenceKernels, scratchArray, type ConvGeometry } from '../../src/main/engine/kernels'
 import { convGeometry } from '../../src/main/engine/ops/conv'
 import { Random } from '../../src/main/engine/random'
 
@@ -119,5 +119,23 @@ describe('scratch arrays', () => {
     expect(grown).toHaveLength(1000)
     grown[999] = 1
     expect(scratchArray('test slot', 1000)[999]).toBe(1)
+  })
+})
+
+describe('lent arrays', () => {
+  it('lend memory until given back, then lend the same memory again', () => {
+    const owner = {}
+    const first = lendArray(300, owner)
+    first.fill(4)
+    const other = lendArray(300, owner)
+    other.fill(5)
+    expect(first.every((v) => v === 4)).toBe(true)
+    giveBackArray(first)
+    const again = lendArray(300, owner)
+    expect(again).toHaveLength(300)
+    if (convKernelsWasm) expect(again.byteOffset).toBe(first.byteOffset)
+    giveBackArray(again)
+    giveBackArray(other)
+    giveBackArray(new Float32Array(3))
   })
 })

@@ -3,7 +3,7 @@ import { gatherUnitReference, type GatherUnit } from './images'
 import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
 import { batchNormBackwardReference, batchNormForwardReference, type BatchNormBackward, type BatchNormForward } from './normalization'
 import { adamStepReference, type AdamStep } from './optim'
-import { adamStepWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, scratchArrays, setGemmThreads } from './wasm'
+import { adamStepWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, scratchArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -83,6 +83,19 @@ export function threadsReady(): Promise<void> {
  */
 export function scratchArray(slot: string, length: number): Float32Array {
   return scratchArrays.get(slot, length)
+}
+
+/**
+ * An array of `length` (not zeroed) that an op keeps from one call to a later one, e.g. from its forward pass to
+ * its backward; `giveBackArray` returns it for reuse, or it returns by itself once `owner` is garbage collected.
+ */
+export function lendArray(length: number, owner: object): Float32Array {
+  return lentArrays.lend(length, owner)
+}
+
+/** Returns an array from `lendArray`; it must not be used again. */
+export function giveBackArray(array: Float32Array): void {
+  lentArrays.giveBack(array)
 }
 
 export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }

@@ -1,5 +1,5 @@
-import { record } from '../autograd'
-import { kernels, scratchArray, type ConvGeometry } from '../kernels'
+import { isGradEnabled, record } from '../autograd'
+import { giveBackArray, kernels, lendArray, scratchArray, type ConvGeometry } from '../kernels'
 import { validRange } from '../kernels/conv'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
@@ -90,10 +90,9 @@ const raggedness = (n: number): number => (Math.ceil(n / TILE_WIDTH) * TILE_WIDT
 
 // y = W ⋆ x + b as one GEMM: Y(oc, n·p) = W(oc, c·kh·kw) · cols(c·kh·kw, n·p), cols = im2col(x)
 // d: dW = dY · colsᵀ,  db = Σ_{n,p} dY,  dx = col2im(Wᵀ · dY)
-// NOTE: the columns, the product and the reordered gradient live in scratch arrays in the kernels' memory, reused
-// by every conv: the GEMM reads and writes them in place, and nothing the size of the columns is allocated per
-// call. The backward unfolds x again rather than keep each conv's columns (up to 9× its input) until then:
-// im2col is a memory pass, far cheaper than the products beside it.
+// NOTE: the columns, the product and the reordered gradient live in the kernels' memory, where the GEMM reads and
+// writes them in place: scratch arrays reused by every conv, and the columns lent from the forward pass to the
+// backward's weight gradient (given back there, so the next step reuses them: no allocation per call).
 /** 2-D cross-correlation over NCHW input (ONNX `Conv`, groups 1, dilation 1), as `F.conv2d`. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
   checkConvInputs(x, weight, bias)
@@ -106,15 +105,21 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (cropped) moveWindow(weight.data, w, weight.shape, g, rowLo, colLo, true)
   const positions = g.outH * g.outW
   const columns = g.batch * positions
-  const unfold = (): Float32Array => {
-    const cols = scratchArray('conv columns', depth * columns)
-    kernels.im2col(x.data, g, cols)
-    return cols
-  }
+  const out = new Float32Array(outC * columns)
+  // The columns are kept for the weight gradient when there will be one (else a graph-less call would hold them).
+  let kept: Float32Array | null = weight.requiresGrad && isGradEnabled() ? lendArray(depth * columns, out) : null
+  const cols = kept ?? scratchArray('conv columns', depth * columns)
+  kernels.im2col(x.data, g, cols)
   const product = scratchArray('conv product', outC * columns)
-  kernels.gemm({ a: w, b: unfold(), c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
-  const out = new Float32Array(product.length)
+  kernels.gemm({ a: w, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
   kernels.swapAxes(product, outC, g.batch, positions, out, bias?.data ?? null)
+  /** The columns of x: those kept, or unfolded again (a second backward, or a weight that asks for a gradient late). */
+  const unfold = (): Float32Array => {
+    if (kept) return kept
+    const again = scratchArray('conv columns', depth * columns)
+    kernels.im2col(x.data, g, again)
+    return again
+  }
   const inputs = bias ? [x, weight, bias] : [x, weight]
   return record(new Tensor(out, [g.batch, outC, g.outH, g.outW]), 'Conv', inputs, (grad) => {
     const dy = scratchArray('conv gradient', grad.size)
@@ -147,6 +152,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
       kernels.col2im(dcols, g, dxData)
       dx = new Tensor(dxData.slice(), x.shape)
     }
+    if (kept) giveBackArray(kept)
+    kept = null
     return [dx, dWeight, dBias]
   })
 }

@@ -4,6 +4,7 @@ import { HelperPool, type Job } from './helpers'
 import { createGatherUnit } from './images'
 import { createConvKernels, type ConvKernels } from './conv'
 import { ScratchArrays } from './scratch'
+import { LentArrays } from './lent'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { createBatchNorm } from './normalization'
 import { createAdamStep } from './optim'
@@ -95,6 +96,9 @@ export const convKernelsWasm: ConvKernels | null = wasm && layout ? createConvKe
 
 /** Reused arrays for an op's intermediates, in the kernels' memory where WebAssembly runs (see `ScratchArrays`). */
 export const scratchArrays = new ScratchArrays(wasm?.memory ?? null, layout?.heap ?? null)
+
+/** Arrays an op keeps from one call to a later one, in the kernels' memory where WebAssembly runs (see `LentArrays`). */
+export const lentArrays = new LentArrays(wasm?.memory ?? null, layout?.heap ?? null)
 
 /**
  * A zeroed Float32Array in the kernels' own memory, which they read and write without copying: for large
