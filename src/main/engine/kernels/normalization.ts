@@ -20,14 +20,15 @@ export interface BatchNormForwardArgs extends ChannelLayout {
   readonly eps: number
   /** Whether y goes through ReLU too (the op after most batch norms), as `relu` in ops/elementwise.ts does it. */
   readonly relu: boolean
-  /** Written: x̂ = (x − μ)·(1/σ), kept for the backward pass, and y = γ·x̂ + β (or relu of it). */
-  readonly normalized: Float32Array
+  /** Written: y = γ·x̂ + β with x̂ = (x − μ)·(1/σ) (or relu of y). */
   readonly out: Float32Array
 }
 
 export interface BatchNormBackwardArgs extends ChannelLayout {
   readonly dy: Float32Array
-  readonly normalized: Float32Array
+  /** The forward pass's input and statistics: x̂ is computed again from them, rounded to float32 as if kept. */
+  readonly x: Float32Array
+  readonly mean: Float64Array
   readonly weight: Float32Array
   readonly invStd: Float64Array
   /** Whether μ and σ came from the batch (so depend on x), else they were constants (the running ones). */
@@ -67,7 +68,7 @@ function channelSum(x: Float32Array, { batch, channels, inner }: ChannelLayout, 
 
 /** The plain TypeScript batch norm forward pass every faster one is tested against (see ops/normalization.ts). */
 export const batchNormForwardReference: BatchNormForward = (args) => {
-  const { x, batch, channels, inner, weight, bias, mean, variance, invStd, normalized, out } = args
+  const { x, batch, channels, inner, weight, bias, mean, variance, invStd, out } = args
   const count = batch * inner
   if (args.training) {
     for (let c = 0; c < channels; c++) {
@@ -85,9 +86,7 @@ export const batchNormForwardReference: BatchNormForward = (args) => {
       const beta = bias[c]
       const from = (n * channels + c) * inner
       for (let i = from; i < from + inner; i++) {
-        const xhat = (x[i] - m) * s
-        normalized[i] = xhat
-        out[i] = gamma * xhat + beta
+        out[i] = gamma * ((x[i] - m) * s) + beta
       }
     }
   }
@@ -106,12 +105,14 @@ function maskedByRelu(dy: Float32Array, reluOut: Float32Array): Float32Array {
 
 /** The plain TypeScript batch norm backward pass every faster one is tested against (see ops/normalization.ts). */
 export const batchNormBackwardReference: BatchNormBackward = (args) => {
-  const { normalized, batch, channels, inner, weight, invStd, sumDy, sumDyXhat, dx } = args
+  const { x, mean, batch, channels, inner, weight, invStd, sumDy, sumDyXhat, dx } = args
+  // NOTE: x̂ is not kept from the forward pass (an activation-sized array per batch norm): it is computed again.
+  const xhat = (i: number, c: number): number => Math.fround((x[i] - mean[c]) * invStd[c])
   const dy = args.reluOut ? maskedByRelu(args.dy, args.reluOut) : args.dy
   const count = batch * inner
   for (let c = 0; c < channels; c++) {
     sumDy[c] = channelSum(dy, args, c, (v) => v)
-    sumDyXhat[c] = channelSum(dy, args, c, (v, i) => v * normalized[i])
+    sumDyXhat[c] = channelSum(dy, args, c, (v, i) => v * xhat(i, c))
   }
   if (!dx) return
   for (let n = 0; n < batch; n++) {
@@ -124,7 +125,7 @@ export const batchNormBackwardReference: BatchNormBackward = (args) => {
       }
       const meanDy = sumDy[c] / count
       const meanDyXhat = sumDyXhat[c] / count
-      for (let i = from; i < from + inner; i++) dx[i] = scale * (dy[i] - meanDy - normalized[i] * meanDyXhat)
+      for (let i = from; i < from + inner; i++) dx[i] = scale * (dy[i] - meanDy - xhat(i, c) * meanDyXhat)
     }
   }
 }

@@ -30,31 +30,37 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
   return reinterpret<f32>(bits & ~(bits >> 31))
 }
 
-/** The value a channel sum adds for v (and w, the other array's value): v, (v − m)², or v·w. */
-@inline function term(mode: i32, v: v128, w: v128, m: v128): v128 {
+/** x̂ = (x − m)·s rounded to float32 (and back), as the forward pass would have kept it. */
+@inline function xhat(x: v128, m: v128, s: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(x, m), s)))
+}
+
+/** The value a channel sum adds for v (and w, the other array's value): v, (v − m)², or v·x̂(w). */
+@inline function term(mode: i32, v: v128, w: v128, m: v128, s: v128): v128 {
   if (mode == VALUES) return v
   if (mode == SQUARES) {
     const d = f64x2.sub(v, m)
     return f64x2.mul(d, d)
   }
-  return f64x2.mul(v, w)
+  return f64x2.mul(v, xhat(w, m, s))
 }
 
-@inline function scalarTerm(mode: i32, x: usize, w: usize, relu: usize, at: usize, m: f64): f64 {
+@inline function scalarTerm(mode: i32, x: usize, w: usize, relu: usize, at: usize, m: f64, s: f64): f64 {
   const v = loadMaskedScalar(x, relu, at)
   if (mode == VALUES) return v
   if (mode == SQUARES) return (v - m) * (v - m)
-  return v * <f64>load<f32>(w + at)
+  return v * <f64><f32>((<f64>load<f32>(w + at) - m) * s)
 }
 
 /**
  * Σ term over channel c's planes: value j of a plane goes into partial sum j mod 4 (lanes of `lo` and `hi`),
  * and the sums are combined as (s0 + s2) + (s1 + s3).
  */
-@inline function channelSum(mode: i32, x: usize, w: usize, relu: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64): f64 {
+@inline function channelSum(mode: i32, x: usize, w: usize, relu: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64, s: f64): f64 {
   let lo = f64x2.splat(0)
   let hi = f64x2.splat(0)
   const mean = f64x2.splat(m)
+  const scale = f64x2.splat(s)
   for (let n = 0; n < batch; n++) {
     const plane = <usize>((n * channels + c) * inner) << 2
     let j = 0
@@ -62,13 +68,13 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
       const at = plane + (<usize>j << 2)
       const v = loadMasked(x, relu, at)
       const u = mode == PRODUCTS ? v128.load(w + at) : v
-      lo = f64x2.add(lo, term(mode, low(v), low(u), mean))
-      hi = f64x2.add(hi, term(mode, high(v), high(u), mean))
+      lo = f64x2.add(lo, term(mode, low(v), low(u), mean, scale))
+      hi = f64x2.add(hi, term(mode, high(v), high(u), mean, scale))
     }
     const at = plane + (<usize>j << 2)
-    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, relu, at, m))
-    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, relu, at + 4, m))
-    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, relu, at + 8, m))
+    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, relu, at, m, s))
+    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, relu, at + 4, m, s))
+    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, relu, at + 8, m, s))
   }
   const sum = f64x2.add(lo, hi)
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)
@@ -77,18 +83,18 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
 /**
  * Batch norm forward over x (batch × channels × inner floats). Training: the channels' mean, biased variance and
  * 1/√(variance + eps) (float64 arrays) are computed from x; else mean and invStd are read. Writes x̂ = (x − μ)·invStd
- * to `normalized` and γ·x̂ + β (γ, β float32 per channel) to `out`, through ReLU when `relu`.
+ * γ·x̂ + β (γ, β float32 per channel) to `out`, through ReLU when `relu`.
  */
 export function batchNormForward(
-  x: usize, normalized: usize, out: usize, weight: usize, bias: usize, mean: usize, variance: usize, invStd: usize,
+  x: usize, out: usize, weight: usize, bias: usize, mean: usize, variance: usize, invStd: usize,
   batch: i32, channels: i32, inner: i32, training: bool, relu: bool, eps: f64,
 ): void {
   const count = <f64>(batch * inner)
   if (training) {
     for (let c = 0; c < channels; c++) {
       const at = <usize>c << 3
-      const m = channelSum(VALUES, x, 0, 0, batch, channels, inner, c, 0) / count
-      const s = channelSum(SQUARES, x, 0, 0, batch, channels, inner, c, m) / count
+      const m = channelSum(VALUES, x, 0, 0, batch, channels, inner, c, 0, 0) / count
+      const s = channelSum(SQUARES, x, 0, 0, batch, channels, inner, c, m, 0) / count
       store<f64>(mean + at, m)
       store<f64>(variance + at, s)
       store<f64>(invStd + at, 1 / Math.sqrt(s + eps))
@@ -111,14 +117,12 @@ export function batchNormForward(
         const v = v128.load(x + at)
         const lo = f64x2.mul(f64x2.sub(low(v), mv), sv)
         const hi = f64x2.mul(f64x2.sub(high(v), mv), sv)
-        v128.store(normalized + at, narrow(lo, hi))
         const y = narrow(f64x2.add(f64x2.mul(gv, lo), bv), f64x2.add(f64x2.mul(gv, hi), bv))
         v128.store(out + at, relu ? relu4(y) : y)
       }
       for (; j < inner; j++) {
         const at = plane + (<usize>j << 2)
         const xhat = (<f64>load<f32>(x + at) - m) * s
-        store<f32>(normalized + at, <f32>xhat)
         const y = <f32>(gamma * xhat + beta)
         store<f32>(out + at, relu ? reluScalar(y) : y)
       }
@@ -132,37 +136,43 @@ export function batchNormForward(
  * is not 0, the forward pass's y went through ReLU and dy counts only where y > 0.
  */
 export function batchNormBackward(
-  dy: usize, reluOut: usize, normalized: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
+  dy: usize, reluOut: usize, x: usize, mean: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
   batch: i32, channels: i32, inner: i32, training: bool,
 ): void {
   const count = <f64>(batch * inner)
   for (let c = 0; c < channels; c++) {
-    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, reluOut, batch, channels, inner, c, 0))
-    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, normalized, reluOut, batch, channels, inner, c, 0))
+    const m = load<f64>(mean + (<usize>c << 3))
+    const s = load<f64>(invStd + (<usize>c << 3))
+    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, reluOut, batch, channels, inner, c, 0, 0))
+    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, x, reluOut, batch, channels, inner, c, m, s))
   }
   if (dx == 0) return
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
-      const scale = <f64>load<f32>(weight + (<usize>c << 2)) * load<f64>(invStd + (<usize>c << 3))
+      const m = load<f64>(mean + (<usize>c << 3))
+      const s = load<f64>(invStd + (<usize>c << 3))
+      const scale = <f64>load<f32>(weight + (<usize>c << 2)) * s
       const meanDy = training ? load<f64>(sumDy + (<usize>c << 3)) / count : 0
       const meanDyXhat = training ? load<f64>(sumDyXhat + (<usize>c << 3)) / count : 0
       const sv = f64x2.splat(scale)
       const dv = f64x2.splat(meanDy)
       const xv = f64x2.splat(meanDyXhat)
+      const mv = f64x2.splat(m)
+      const iv = f64x2.splat(s)
       const plane = <usize>((n * channels + c) * inner) << 2
       let j = 0
       if (training) {
         for (; j + 4 <= inner; j += 4) {
           const at = plane + (<usize>j << 2)
           const g = loadMasked(dy, reluOut, at)
-          const h = v128.load(normalized + at)
-          const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(low(g), dv), f64x2.mul(low(h), xv)))
-          const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(high(g), dv), f64x2.mul(high(h), xv)))
+          const h = v128.load(x + at)
+          const lo = f64x2.mul(sv, f64x2.sub(f64x2.sub(low(g), dv), f64x2.mul(xhat(low(h), mv, iv), xv)))
+          const hi = f64x2.mul(sv, f64x2.sub(f64x2.sub(high(g), dv), f64x2.mul(xhat(high(h), mv, iv), xv)))
           v128.store(dx + at, narrow(lo, hi))
         }
         for (; j < inner; j++) {
           const at = plane + (<usize>j << 2)
-          store<f32>(dx + at, <f32>(scale * (loadMaskedScalar(dy, reluOut, at) - meanDy - <f64>load<f32>(normalized + at) * meanDyXhat)))
+          store<f32>(dx + at, <f32>(scale * (loadMaskedScalar(dy, reluOut, at) - meanDy - <f64><f32>((<f64>load<f32>(x + at) - m) * s) * meanDyXhat)))
         }
       } else {
         for (; j + 4 <= inner; j += 4) {
