@@ -49,7 +49,10 @@ class ProjectState {
   }
 
   receive(view: ProjectView | null): void {
-    if (view?.path !== this.view?.path || view?.epochsDone !== this.view?.epochsDone) this.saved = null
+    const saved = this.saved
+    // NOTE: only a save to a file tells of itself (with its path), and its event may come before or after its reply; any other news is another project.
+    const itself = saved !== null && saved.path !== null && view?.path === saved.path && view.epochsDone === saved.epochsDone
+    if (!itself) this.saved = null
     this.view = view
   }
 
