@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Random } from '../../src/main/engine/random'
 import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type Gemm, type GemmArgs } from '../../src/main/engine/kernels'
-import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
+import { fusedGemm, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from '../../src/main/engine/kernels/wasm'
+import { fusedAvailable, gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
 
 interface Case {
   readonly m: number
@@ -76,7 +77,9 @@ function variants(m: number, n: number, k: number): Case[] {
 
 const hasSimd = gemmWasm !== null
 
-describe.runIf(hasSimd)('the WebAssembly GEMM equals the reference', () => {
+describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) equals the reference', ({ fused }) => {
+  useGemmBuild(fused)
+
   // Sizes around the 4×8 tile, past the 128-row, 256-step and 2048-column cache blocks, and the vector paths.
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 1, 7], [1, 9, 5], [9, 1, 5], [2, 2, 2], [3, 5, 7], [4, 8, 16], [5, 9, 17],
@@ -139,7 +142,8 @@ describe.runIf(hasSimd)('the WebAssembly GEMM equals the reference', () => {
   })
 })
 
-describe.runIf(hasSimd)('the WebAssembly GEMM on several threads', () => {
+describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) on several threads', ({ fused }) => {
+  useGemmBuild(fused)
   afterEach(() => setGemmThreads(1))
 
   // Products large enough to be split (≥ 2²¹ multiply-adds): by rows when m ≥ n, else by columns; 17 rows
@@ -170,5 +174,36 @@ describe('kernel selection', () => {
     expect(kernels.gemm).toBe(hasSimd ? gemmWasm : gemmReference)
     useKernels(referenceKernels)
     expect(kernels.gemm).toBe(gemmReference)
+  })
+})
+
+describe.runIf(hasSimd)('the fused build', () => {
+  afterEach(() => {
+    setFusedGemm(true)
+    setGemmThreads(1)
+    setSparseGemm(true)
+  })
+
+  it('runs by default here: Node 20 gets relaxed SIMD turned on, as Electron has it, so both train to the same bits', () => {
+    expect(fusedGemm()).toBe(true)
+  })
+
+  // C = Σ_p a_p·b_p where the second product is exact only before rounding: x² = 1 + 2⁻¹¹ + 2⁻²⁴ for
+  // x = 1 + 2⁻¹², and the first step leaves −(1 + 2⁻¹¹); the other steps add 1·0. One rounding keeps 2⁻²⁴, two
+  // round it away. The product is dense and large, so it is split among threads, whose helpers run the same build.
+  it.runIf(fusedAvailable).each([1, 2])('rounds each multiply-add once, where the plain build rounds twice, on %i threads', async (threads) => {
+    setGemmThreads(threads)
+    await gemmThreadsReady()
+    setSparseGemm(false)
+    const [m, n, k] = [256, 256, 64]
+    const x = Math.fround(1 + 2 ** -12)
+    const a = Float32Array.from({ length: m * k }, (_, i) => [-(1 + 2 ** -11), x][i % k] ?? 1)
+    const b = Float32Array.from({ length: k * n }, (_, i) => [1, x][Math.floor(i / n)] ?? 0)
+    const args: GemmArgs = { a, b, c: new Float32Array(m * n), m, n, k, transA: false, transB: false, accumulate: false }
+    // Every element of C is one value (sets keep a failure's report short).
+    expect(new Set(run(gemmWasm!, args))).toEqual(new Set([2 ** -24]))
+    setFusedGemm(false)
+    expect(fusedGemm()).toBe(false)
+    expect(new Set(run(gemmWasm!, args))).toEqual(new Set([0]))
   })
 })

@@ -4,6 +4,7 @@ import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
 import { allocateKernelArray, gemmWasm, indexNonzerosWasm, setSparseGemm, type GemmArgs } from '../../src/main/engine/kernels'
 import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
+import { gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
 
 interface Case {
   readonly m: number
@@ -43,7 +44,8 @@ function variants(m: number, n: number, k: number): Case[] {
   )
 }
 
-describe.runIf(gemmWasm !== null)('a GEMM with a mostly-zero operand', () => {
+describe.runIf(gemmWasm !== null).each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }) => {
+  useGemmBuild(fused)
   afterEach(() => {
     setSparseGemm(true)
     setGemmThreads(1)

@@ -101,7 +101,7 @@ export function giveBackArray(array: Float32Array): void {
 export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
-export { allocateKernelArray, kernelBytes, gemmThreads, gemmThreadsReady, setGemmThreads, setSparseGemm } from './wasm'
+export { allocateKernelArray, kernelBytes, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'

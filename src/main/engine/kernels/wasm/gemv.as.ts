@@ -1,4 +1,5 @@
 // AssemblyScript. Matrix–vector products, for GEMMs with m = 1 or n = 1 (the linear model's shapes).
+import { madd } from './microkernel.as'
 
 @inline function sumLanes(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)
@@ -15,8 +16,8 @@
   let p = 0
   for (; p + 8 <= k; p += 8) {
     const offset = <usize>p << 2
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(row + offset), v128.load(x + offset)))
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(row + offset, 16), v128.load(x + offset, 16)))
+    acc0 = madd(v128.load(row + offset), v128.load(x + offset), acc0)
+    acc1 = madd(v128.load(row + offset, 16), v128.load(x + offset, 16), acc1)
   }
   let sum = sumLanes(f32x4.add(acc0, acc1))
   for (; p < k; p++) sum += load<f32>(row + (<usize>p << 2)) * load<f32>(x + (<usize>p << 2))
@@ -38,10 +39,10 @@ export function axpyRows(mat: usize, k: i32, n: i32, x: usize, y: usize, add: bo
     let src = mat + (<usize>j << 2)
     for (let p = 0; p < k; p++) {
       const xp = v128.load_splat<f32>(x + (<usize>p << 2))
-      acc0 = f32x4.add(acc0, f32x4.mul(xp, v128.load(src)))
-      acc1 = f32x4.add(acc1, f32x4.mul(xp, v128.load(src, 16)))
-      acc2 = f32x4.add(acc2, f32x4.mul(xp, v128.load(src, 32)))
-      acc3 = f32x4.add(acc3, f32x4.mul(xp, v128.load(src, 48)))
+      acc0 = madd(xp, v128.load(src), acc0)
+      acc1 = madd(xp, v128.load(src, 16), acc1)
+      acc2 = madd(xp, v128.load(src, 32), acc2)
+      acc3 = madd(xp, v128.load(src, 48), acc3)
       src += rowBytes
     }
     const out = y + (<usize>j << 2)
@@ -55,7 +56,7 @@ export function axpyRows(mat: usize, k: i32, n: i32, x: usize, y: usize, add: bo
     let acc = f32x4.splat(0)
     let src = mat + (<usize>j << 2)
     for (let p = 0; p < k; p++) {
-      acc = f32x4.add(acc, f32x4.mul(v128.load_splat<f32>(x + (<usize>p << 2)), v128.load(src)))
+      acc = madd(v128.load_splat<f32>(x + (<usize>p << 2)), v128.load(src), acc)
       src += rowBytes
     }
     const out = y + (<usize>j << 2)

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { CompiledModule, GemmExports, GemmOperands, SharedMemory } from './instance'
+import type { CompiledModule, GemmOperands, KernelBuild, SharedMemory } from './instance'
 
 /** A GEMM split into chunks of C's rows (or columns); the fields of a job block read by `gemmChunks`. */
 export interface Job {
@@ -7,6 +7,8 @@ export interface Job {
   readonly chunk: number
   readonly alongRows: boolean
   readonly operands: GemmOperands
+  /** Which of the pool's kernel builds runs it (an index into `builds`). */
+  readonly build: number
 }
 
 /** Bytes of shared memory a job block takes, and each helper's mailbox (apart, so they share no cache line). */
@@ -14,15 +16,18 @@ export const BLOCK_BYTES = 128
 const [POSTED, CLAIMED, DONE, STATE] = [0, 1, 2, 3]
 /** A mailbox's STATE: 0 while the helper starts, then READY, or FAILED for good. */
 const [READY, FAILED] = [1, 2]
+/** The job block's word that holds `Job.build`, after the words parallel.as.ts reads. */
+const BUILD = 18
 
 // NOTE: a helper is plain JavaScript evaluated in a worker, so it needs no file path in Node, a worker or a
 // bundle. It sleeps until POSTED moves, claims the job (unless the poster, done first, took it back), runs
-// chunks of it until none is left, then reports DONE.
+// chunks of it with the job's build until none is left, then reports DONE.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { module, memory, job, mailbox: at, work } = workerData
+const { modules, memory, job, mailbox: at, work } = workerData
 const mailbox = new Int32Array(memory.buffer, at, 4)
-const { gemmChunks } = new WebAssembly.Instance(module, { env: { memory } }).exports
+const jobWords = new Int32Array(memory.buffer, job, ${BLOCK_BYTES / 4})
+const chunkRunners = modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports.gemmChunks)
 Atomics.store(mailbox, ${STATE}, ${READY})
 let seen = Atomics.load(mailbox, ${POSTED})
 for (;;) {
@@ -30,7 +35,7 @@ for (;;) {
   seen = Atomics.load(mailbox, ${POSTED})
   if (Atomics.compareExchange(mailbox, ${CLAIMED}, seen - 1, seen) !== seen - 1) continue
   try {
-    gemmChunks(job, work)
+    chunkRunners[jobWords[${BUILD}]](job, work)
   } catch {
     Atomics.store(mailbox, ${STATE}, ${FAILED})
   }
@@ -44,9 +49,9 @@ class Helper {
   private readonly mailbox: Int32Array
   private readonly worker: Worker
 
-  constructor(module: CompiledModule, memory: SharedMemory, job: number, mailbox: number, work: number) {
+  constructor(modules: readonly CompiledModule[], memory: SharedMemory, job: number, mailbox: number, work: number) {
     this.mailbox = new Int32Array(memory.buffer, mailbox, 4)
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, job, mailbox, work } })
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { modules, memory, job, mailbox, work } })
     // A helper never keeps the process alive, and one that fails to start is simply never used.
     this.worker.unref()
     this.worker.on('error', () => Atomics.store(this.mailbox, STATE, FAILED))
@@ -81,7 +86,8 @@ export class HelperPool {
   private readonly job: Int32Array
 
   constructor(
-    private readonly module: CompiledModule,
+    /** The kernel builds a job may run with (see `Job.build`), compiled once and instantiated by each helper. */
+    private readonly builds: readonly KernelBuild[],
     private readonly memory: SharedMemory,
     private readonly jobAt: number,
     /** One workspace per thread: this one's first, then each helper's. */
@@ -96,7 +102,7 @@ export class HelperPool {
     while (this.helpers.length < target) {
       const i = this.helpers.length
       const mailbox = this.jobAt + BLOCK_BYTES * (i + 1)
-      this.helpers.push(new Helper(this.module, this.memory, this.jobAt, mailbox, this.workspaces[i + 1]))
+      this.helpers.push(new Helper(this.builds.map((build) => build.module), this.memory, this.jobAt, mailbox, this.workspaces[i + 1]))
     }
     let ready = 0
     while (ready < target && this.helpers[ready].ready) ready++
@@ -104,11 +110,11 @@ export class HelperPool {
   }
 
   /** Runs `job` on this thread and the first `helpers` helpers together; returns when every chunk is done. */
-  run(exports: GemmExports, job: Job, helpers: number): void {
-    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.operands])
+  run(job: Job, helpers: number): void {
+    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.operands, job.build])
     const team = this.helpers.slice(0, helpers)
     for (const helper of team) helper.post()
-    exports.gemmChunks(this.jobAt, this.workspaces[0])
+    this.builds[job.build].exports.gemmChunks(this.jobAt, this.workspaces[0])
     const failed = team.filter((helper) => !helper.finish())
     if (failed.length > 0) throw new Error('gemm: a helper thread failed; setGemmThreads(1) computes on this thread only')
   }

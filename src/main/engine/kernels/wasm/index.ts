@@ -8,7 +8,7 @@ import { LentArrays } from './lent'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { createBatchNorm } from './normalization'
 import { createAdamStep } from './optim'
-import { loadGemmModule, type GemmModule, type GemmOperands } from './instance'
+import { loadGemmModule, type GemmModule, type GemmOperands, type KernelBuild } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
 
 /** Below this many multiply-adds a product runs on one thread: waking a helper costs ~10–50 µs. */
@@ -22,7 +22,7 @@ const CHUNKS_PER_THREAD = 4
  * Cuts m×n C along its longer side into chunks for `threads` threads; null when one thread should do it all. A
  * product that skips zeros gets one chunk per thread: each chunk packs all of the other operand again.
  */
-function plan(m: number, n: number, k: number, threads: number, skipsZeros: boolean): Omit<Job, 'operands'> | null {
+function plan(m: number, n: number, k: number, threads: number, skipsZeros: boolean): Omit<Job, 'operands' | 'build'> | null {
   if (threads < 2 || m * n * k < PARALLEL_MIN_MACS || Math.min(m, n) < 2) return null
   const alongRows = m >= n
   const length = alongRows ? m : n
@@ -58,8 +58,9 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
     const skipsZeros = threads > 1 && sparse && wasm.exports.sparsePath(aAt, transA ? m : k, bAt, transB ? k : n, m, n, k, +transA, +transB, index) !== 0
     const job = plan(m, n, k, threads, skipsZeros)
     const helpers = job ? pool.available(threads - 1) : 0
-    if (job && helpers > 0) pool.run(wasm.exports, { ...job, operands }, helpers)
-    else wasm.exports.gemm(...operands, layout.workspaces[0])
+    const build = fused ? 0 : builds.length - 1
+    if (job && helpers > 0) pool.run({ ...job, operands, build }, helpers)
+    else builds[build].exports.gemm(...operands, layout.workspaces[0])
     if (!inPlaceC) out.set(memory.subarray(cAt / 4, cAt / 4 + m * n))
   }
 }
@@ -72,9 +73,12 @@ function overlaps(x: Float32Array, other: Float32Array, length: number, otherLen
 
 const wasm = loadGemmModule()
 const layout = wasm && new Layout(wasm)
-const pool = wasm && layout && new HelperPool(wasm.module, wasm.memory, layout.job, layout.workspaces)
+/** The kernel builds a GEMM runs with: the fused one first where the runtime has it, then the plain one. */
+const builds: readonly KernelBuild[] = wasm ? (wasm.fused ? [wasm, wasm.plain] : [wasm]) : []
+const pool = wasm && layout && new HelperPool(builds, wasm.memory, layout.job, layout.workspaces)
 let threads = 1
 let sparse = true
+let fused = wasm?.fused ?? false
 
 /** The WebAssembly SIMD GEMM (blocked, packed, 4×8 register tiles); null where the runtime lacks SIMD. */
 export const gemmWasm: Gemm | null = wasm && layout && pool ? createGemm(wasm, layout, pool) : null
@@ -143,6 +147,20 @@ export function gemmThreads(): number {
  */
 export function setSparseGemm(enabled: boolean): void {
   sparse = enabled
+}
+
+/**
+ * Whether a GEMM multiply-adds fused (one rounding, relaxed SIMD's FMA; on by default where the runtime has it)
+ * or as a multiply and an add. Each way gives the same bits run to run and for every thread count on one
+ * machine; the two differ from each other in the last bits. False where the runtime lacks relaxed SIMD.
+ */
+export function setFusedGemm(enabled: boolean): void {
+  fused = enabled && builds.length > 1
+}
+
+/** Whether GEMMs multiply-add fused now (see `setFusedGemm`). */
+export function fusedGemm(): boolean {
+  return fused
 }
 
 /** Resolves once the helper threads `setGemmThreads` asked for are running (they start in ~50 ms). */

@@ -5,10 +5,12 @@ export const MR: i32 = 4
 /** Columns of C one micro-kernel call computes (two f32x4 lanes). */
 export const NR: i32 = 8
 
-// NOTE: relaxed SIMD's f32x4.relaxed_madd (one FMA) ran the chapter's shapes 30% faster here, but Node 20
-// lacks it and it rounds once where this rounds twice: the CLI and the app would then train to different bits.
-/** acc + a·b, as a multiply and an add. */
-@inline function madd(a: v128, b: v128, acc: v128): v128 {
+// NOTE: built twice (scripts/build-wasm.mjs): with relaxed SIMD, f32x4.relaxed_madd is one FMA instruction on
+// CPUs that have it (rounding once, and ~30% faster on the chapter's shapes); without, a multiply and an add.
+// Every kernel that must give the blocked GEMM's bits (sparse.as.ts) multiply-adds through this one function.
+/** acc + a·b: fused where the module is built with relaxed SIMD, else a multiply and an add. */
+@inline export function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc)
   return f32x4.add(acc, f32x4.mul(a, b))
 }
 

@@ -4,6 +4,7 @@
 // ±0, which changes no sum. So C equals the dense result bit for bit whenever the other operand is finite
 // (a zero times an infinity would have given NaN there).
 import { compact, indexedCount, indexedPositions, indexedRow } from './nonzeros.as'
+import { madd } from './microkernel.as'
 import { packLines4 } from './pack.as'
 
 /** Columns (or rows) of C one pass computes: 8 f32x4 registers. */
@@ -111,14 +112,14 @@ export function sparseRowsTimes(
           const q = load<i32>(listed + (<usize>t << 2))
           const x = v128.load_splat<f32>(row + (<usize>q << 2))
           const bp = panel + <usize>q * NB * 4
-          c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)))
-          c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)))
-          c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)))
-          c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)))
-          c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)))
-          c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)))
-          c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)))
-          c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)))
+          c0 = madd(x, v128.load(bp), c0)
+          c1 = madd(x, v128.load(bp, 16), c1)
+          c2 = madd(x, v128.load(bp, 32), c2)
+          c3 = madd(x, v128.load(bp, 48), c3)
+          c4 = madd(x, v128.load(bp, 64), c4)
+          c5 = madd(x, v128.load(bp, 80), c5)
+          c6 = madd(x, v128.load(bp, 96), c6)
+          c7 = madd(x, v128.load(bp, 112), c7)
         }
         v128.store(tile, c0); v128.store(tile, c1, 16); v128.store(tile, c2, 32); v128.store(tile, c3, 48)
         v128.store(tile, c4, 64); v128.store(tile, c5, 80); v128.store(tile, c6, 96); v128.store(tile, c7, 112)
@@ -163,14 +164,14 @@ export function timesSparseRows(
             const j = load<i32>(listed + (<usize>t << 2))
             const x = v128.load_splat<f32>(row + (<usize>j << 2))
             const at = columns + <usize>(j - q0) * NB * 4
-            v128.store(at, f32x4.add(v128.load(at), f32x4.mul(x, a0)))
-            v128.store(at, f32x4.add(v128.load(at, 16), f32x4.mul(x, a1)), 16)
-            v128.store(at, f32x4.add(v128.load(at, 32), f32x4.mul(x, a2)), 32)
-            v128.store(at, f32x4.add(v128.load(at, 48), f32x4.mul(x, a3)), 48)
-            v128.store(at, f32x4.add(v128.load(at, 64), f32x4.mul(x, a4)), 64)
-            v128.store(at, f32x4.add(v128.load(at, 80), f32x4.mul(x, a5)), 80)
-            v128.store(at, f32x4.add(v128.load(at, 96), f32x4.mul(x, a6)), 96)
-            v128.store(at, f32x4.add(v128.load(at, 112), f32x4.mul(x, a7)), 112)
+            v128.store(at, madd(x, a0, v128.load(at)))
+            v128.store(at, madd(x, a1, v128.load(at, 16)), 16)
+            v128.store(at, madd(x, a2, v128.load(at, 32)), 32)
+            v128.store(at, madd(x, a3, v128.load(at, 48)), 48)
+            v128.store(at, madd(x, a4, v128.load(at, 64)), 64)
+            v128.store(at, madd(x, a5, v128.load(at, 80)), 80)
+            v128.store(at, madd(x, a6, v128.load(at, 96)), 96)
+            v128.store(at, madd(x, a7, v128.load(at, 112)), 112)
           }
         }
         storeColumns(columns, c + ((<usize>i0 * <usize>ldc) << 2), ldc, height, q0, q1, accumulate || p0 > 0)
