@@ -47,7 +47,7 @@ export interface OpenedProjectReply {
   readonly history: ProjectHistoryView
   /** The dataset open now (the project's, if it was reopened). */
   readonly dataset: DatasetView | null
-  /** The project's model, for Draw and Export; null when its data could not be opened. */
+  /** The project's model, for Draw and (when its data is open) Export; null if it could not be prepared. */
   readonly model: ModelView | null
 }
 

@@ -4,6 +4,7 @@ import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/ap
 import type { RunTask, TrainingConfig, TrainingEvent } from '../../shared/training'
 import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
+import type { DigitDataset } from '../engine/data/dataset'
 import { validateConfig } from '../engine/learner/recipe'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
@@ -13,7 +14,7 @@ import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { throttle } from './throttle'
 import { ModelSession } from './model-session'
-import { ProjectSession } from './project-session'
+import { imagelessDataset, ProjectSession } from './project-session'
 import { TrainedModel } from './trained-model'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
 import type { ModelView, PathPurpose } from '../../shared/inference'
@@ -153,7 +154,9 @@ export class DigitLabService implements ApiHandlers {
     const { project, data } = await this.projects.open(path, (manifest) => this.projectData(manifest))
     const recorded = project.history.epochs.at(-1)
     const accuracy = recorded ? (Object.values(recorded.metrics)[0] ?? null) : null
-    const model = data ? await this.adoptModel(project.config, data, project.modelState, project.training.epochsDone, async () => accuracy) : null
+    // Without its data the model still draws: it is rebuilt on the data's shape, and Export waits for the images.
+    const [dataset, source] = data ? [data.dataset, data.view.source] : [imagelessDataset(project.manifest.dataset), project.manifest.dataset.source]
+    const model = await this.adoptModel(project.config, dataset, source, project.modelState, project.training.epochsDone, async () => accuracy)
     return { project: this.projects.view!, history: this.projects.history!, dataset: this.open?.view ?? null, model }
   }
 
@@ -315,7 +318,7 @@ export class DigitLabService implements ApiHandlers {
       // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
       if (result.state) {
         const recorded = result.validation ? (Object.values(result.validation.metrics)[0] ?? null) : null
-        void this.adoptModel(config, open, result.state, result.epochsDone, async () => recorded ?? accuracyOf(await run.interpretation))
+        void this.adoptModel(config, open.dataset, open.view.source, result.state, result.epochsDone, async () => recorded ?? accuracyOf(await run.interpretation))
       }
       return result
     })
@@ -326,9 +329,9 @@ export class DigitLabService implements ApiHandlers {
    * Rebuild a model in main from its weights and hand it to Draw and Export, with its accuracy (a
    * run's last epoch's, or else its interpretation's); a model that cannot be prepared is reported as none.
    */
-  private async adoptModel(config: TrainingConfig, open: OpenDataset, state: Record<string, Float32Array>, epochs: number, accuracy: () => Promise<number | null>): Promise<ModelView | null> {
+  private async adoptModel(config: TrainingConfig, dataset: DigitDataset, source: string, state: Record<string, Float32Array>, epochs: number, accuracy: () => Promise<number | null>): Promise<ModelView | null> {
     try {
-      const trained = TrainedModel.fromState(config, open.dataset, open.view.source, state, epochs, await accuracy())
+      const trained = TrainedModel.fromState(config, dataset, source, state, epochs, await accuracy())
       const model = await this.model.useTrained(trained)
       this.options.emit({ kind: 'model', model })
       return model

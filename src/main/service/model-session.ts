@@ -37,7 +37,7 @@ export class ModelSession {
     const classifier = await OnnxClassifier.fromBytes(buildOnnxModel(model.exportSource(isBuiltinDataset(model.source))))
     const view: ModelView = {
       origin: 'trained', name: model.config.model.kind, labels: model.dataset.labelNames,
-      accuracy: model.accuracy, epochs: model.epochs, ours: true, exportable: true,
+      accuracy: model.accuracy, epochs: model.epochs, ours: true, exportable: model.dataset.valid.count > 0,
     }
     await this.replace(classifier, model, view)
     return view
@@ -67,6 +67,7 @@ export class ModelSession {
   async export(request: ExportRequest): Promise<ExportReply> {
     const model = this.trained
     if (!model) throw new Error(this.current ? 'an opened .onnx file is already an export; only a model trained here can be exported' : 'no model yet: train one first')
+    if (model.dataset.valid.count === 0) throw new Error(`an export is checked on validation images, and the data of this model (${model.source}) is not open: open it to export`)
     const { bytes, parity } = await verifiedOnnx(model.exportSource(isBuiltinDataset(model.source)), model.dataset.valid)
     if (request.path) await writeFileAtomic(request.path, bytes)
     return {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path'
+import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
 import { encodeProject } from '../storage/project'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
@@ -14,6 +15,16 @@ interface Held {
   readonly path: string | null
   /** Why its data could not be opened when the project was (gone, changed), or null. */
   readonly problem: string | null
+}
+
+const NO_IMAGES: ImageSplit = { pixels: new Uint8Array(0), labels: new Int32Array(0), count: 0 }
+
+/**
+ * A project's data as its manifest describes it when the images themselves cannot be opened: its
+ * labels and image size, and no images — enough to rebuild the model to draw with, not to train or export it.
+ */
+export function imagelessDataset(entry: ProjectManifest['dataset']): DigitDataset {
+  return { name: entry.name, labelNames: entry.labelNames, height: entry.height, width: entry.width, train: NO_IMAGES, valid: NO_IMAGES }
 }
 
 /** What continuing the project needs: its snapshot, the config of N more epochs, and its data. */
