@@ -68,6 +68,12 @@ describe('projects in a browser', () => {
     await page.getByTestId('save-project').click()
     saved = join(await tempFolder('e2e-project'), 'digits.digitlab')
     await (await download).saveAs(saved)
+    // Ctrl+S saves it too, from any view (the page's own Save is not what it does).
+    await show('2', /train/i)
+    const again = page.waitForEvent('download')
+    await page.keyboard.press('Control+s')
+    expect((await again).suggestedFilename()).toBe('simple_net-mnist-sample-1-epochs.digitlab')
+    await show('4', /export/i)
     await expect.poll(() => page.getByTestId('project-saved').textContent()).toMatch(/simple_net-mnist-sample-1-epochs\.digitlab \(downloaded\).*1 epoch\s*$/)
     await shoot('export-project-saved-light')
   })
