@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Tensor, fromArray, linear, mnistLoss, where } from '../../src/main/engine'
 import { allocateKernelArray } from '../../src/main/engine/kernels'
 import { Random } from '../../src/main/engine/random'
-import { zipValues } from '../../src/main/engine/ops/elementwise'
+import { addRelu, zipValues } from '../../src/main/engine/ops/elementwise'
 
 const bits = (t: Tensor): Int32Array => new Int32Array(t.data.slice().buffer)
 
@@ -85,3 +85,21 @@ describe('linear on a batch of mostly-zero inputs', () => {
     expect(run(pinned)).toEqual(run(pixels))
   })
 })
+
+describe('the fused residual add and ReLU', () => {
+  it('gives a.add(b).relu()’s output and both gradients bit for bit, zeros and signed zeros included', () => {
+    const value = fc.oneof(fc.float({ min: -5, max: 5, noNaN: true }), fc.constantFrom(0, -0, 1, -1))
+    const arb = fc.array(fc.tuple(value, value, fc.float({ min: -2, max: 2, noNaN: true })), { minLength: 1, maxLength: 200 })
+    fc.assert(fc.property(arb, (rows) => {
+      const run = (fused: boolean): Tensor[] => {
+        const [a, b] = [0, 1].map((k) => fromArray(rows.map((r) => r[k]), [rows.length]).requiresGrad_())
+        const out = fused ? addRelu(a, b) : a.add(b).relu()
+        out.mul(fromArray(rows.map((r) => r[2]), [rows.length])).sum().backward()
+        return [out, a.grad!, b.grad!]
+      }
+      const [fused, apart] = [run(true), run(false)]
+      fused.forEach((t, i) => expect(bits(t)).toEqual(bits(apart[i])))
+    }), { numRuns: 200 })
+  })
+})
+

@@ -1,3 +1,4 @@
+import { addRelu } from '../ops/elementwise'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
 import { AdaptiveAvgPool2d, Conv2d, MaxPool2d } from './conv'
@@ -34,7 +35,7 @@ export class BasicBlock extends Module {
   forward(x: Tensor): Tensor {
     const out = this.bn2.forward(this.conv2.forward(this.bn1.forwardRelu(this.conv1.forward(x))))
     const identity = this.downsample ? this.downsample.forward(x) : x
-    return out.add(identity).relu()
+    return addRelu(out, identity)
   }
 }
 

@@ -177,13 +177,36 @@ export function relu(a: Tensor): Tensor {
   const outBits = asInt32(out)
   // a sign bit set (negative, −0) gives v >> 31 = −1, so v & ~(v >> 31) is v or 0
   for (let i = 0; i < bits.length; i++) outBits[i] = bits[i] & ~(bits[i] >> 31)
-  return record(new Tensor(out, a.shape), 'Relu', [a], (g) => {
-    const gBits = asInt32(g.data)
-    const dx = new Float32Array(bits.length)
-    const dxBits = asInt32(dx)
-    // all ones exactly where the int32 v > 0, i.e. the float is > 0: (v − 1) | v has its sign bit clear only then
-    for (let i = 0; i < bits.length; i++) dxBits[i] = gBits[i] & ~(((bits[i] - 1) | bits[i]) >> 31)
-    return [new Tensor(dx, a.shape)]
+  return record(new Tensor(out, a.shape), 'Relu', [a], (g) => [new Tensor(wherePositive(g.data, bits), a.shape)])
+}
+
+/** g where the float whose bits are `bits` is > 0, else 0: ReLU's backward pass. */
+function wherePositive(g: Float32Array, bits: Int32Array): Float32Array {
+  const gBits = asInt32(g)
+  const dx = new Float32Array(bits.length)
+  const dxBits = asInt32(dx)
+  // all ones exactly where the int32 v > 0, i.e. the float is > 0: (v − 1) | v has its sign bit clear only then
+  for (let i = 0; i < bits.length; i++) dxBits[i] = gBits[i] & ~(((bits[i] - 1) | bits[i]) >> 31)
+  return dx
+}
+
+// d relu(a + b) = [a + b > 0]·(da + db)
+/**
+ * relu(a + b) in one pass, with the bits of `a.add(b).relu()` (a residual block's end); one tensor fewer. The
+ * output is > 0 exactly where a + b is, so its bits decide the gradient.
+ */
+export function addRelu(a: Tensor, b: Tensor): Tensor {
+  if (!sameShape(a.shape, b.shape)) return relu(add(a, b))
+  const [x, y] = [a.data, b.data]
+  const out = new Float32Array(x.length)
+  const bits = asInt32(out)
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x[i] + y[i]
+    bits[i] &= ~(bits[i] >> 31)
+  }
+  return record(new Tensor(out, a.shape), 'Relu', [a, b], (g) => {
+    const dx = new Tensor(wherePositive(g.data, bits), a.shape)
+    return [dx, dx]
   })
 }
 
