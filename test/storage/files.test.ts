@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeFileAtomic } from '../../src/main/storage/atomic-write'
+import { removeStaleTemporaries, writeFileAtomic } from '../../src/main/storage/atomic-write'
 import { loadModel } from '../../src/main/storage/model-file'
 
 describe('writeFileAtomic', () => {
@@ -23,6 +23,18 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(folder, 'target-is-a-folder'), 'x')).rejects.toThrow()
     expect(await readFile(path, 'utf8')).toBe('precious')
     expect((await readdir(folder)).sort()).toEqual(['model.json', 'target-is-a-folder'])
+  })
+})
+
+describe('removeStaleTemporaries', () => {
+  it('removes the hidden temporaries an interrupted write of that file left, and nothing else', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-stale-'))
+    const keep = ['run.digitlab', '.other.digitlab.0123456789ab.tmp', '.run.digitlab.tmp', '.run.digitlab.0123456789ab.tmp.bak', 'run.digitlab.0123456789ab.tmp', '.run.digitlab.0123456789AB.tmp']
+    const stale = ['.run.digitlab.0123456789ab.tmp', '.run.digitlab.ffffffffffff.tmp']
+    for (const name of [...keep, ...stale]) await writeFile(join(folder, name), 'x')
+    expect((await removeStaleTemporaries(join(folder, 'run.digitlab'))).sort()).toEqual(stale)
+    expect((await readdir(folder)).sort()).toEqual([...keep].sort())
+    expect(await removeStaleTemporaries(join(folder, 'missing-folder', 'run.digitlab'))).toEqual([])
   })
 })
 
