@@ -79,8 +79,10 @@ export class WasmHeap {
     const reused = this.free.get(bytes)?.pop()
     const offset = reused ?? this.bump(bytes)
     this.live += bytes
-    // Fresh memory is zero; a reused block still holds what its last owner wrote.
-    if (reused !== undefined && zero) new Uint8Array(this.memory.buffer, offset, bytes).fill(0)
+    // Fresh memory is zero; a reused block still holds what its last owner wrote. Only the bytes asked for are
+    // zeroed (the view covers no more): the rest of a block rounded up to a power of two is never touched, so it
+    // takes no resident memory.
+    if (reused !== undefined && zero) new Uint8Array(this.memory.buffer, offset, requested).fill(0)
     return { offset, bytes }
   }
 
