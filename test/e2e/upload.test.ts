@@ -75,6 +75,21 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
     expect(problems, problems.join('\n')).toEqual([])
   })
 
+  it('uploads what is dropped on the drop zone: here a pixel CSV, imported as one', async () => {
+    // A drop made in the page (a test cannot drag from the desktop): its items give no folder entries, so its files go as they are.
+    await page.evaluate(`(() => {
+      const rows = ['label,' + Array.from({ length: 784 }, (_, i) => 'pixel' + i).join(',')]
+      for (let i = 0; i < 20; i++) rows.push((i % 2) + ',' + Array.from({ length: 784 }, (_, p) => (p % 28 === 10 + (i % 2) * 8 ? 255 : 0)).join(','))
+      const data = new DataTransfer()
+      data.items.add(new File([rows.join('\\n')], 'dropped-digits.csv', { type: 'text/csv' }))
+      document.querySelector('[aria-label="Drop a folder of digit images"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    })()`)
+    await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(/^dropped-digits/)
+    expect(await classCounts(page)).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
+    expect((await service.currentDataset())!.source).toMatch(/digit-lab-upload-[^/]+\/dropped-digits$/)
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+
   it('keeps the theme the person chose across a reload, whatever the system prefers', async () => {
     // Text run in the page: these tests compile without the DOM's types.
     const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')

@@ -33,3 +33,15 @@ export async function droppedFiles(entries: readonly FileSystemEntry[]): Promise
 export function chosenFiles(list: FileList): FolderFile[] {
   return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file }))
 }
+
+/**
+ * The files inside one folder, as the importer names a dataset after its folder: kept as they are when
+ * they already share one (a folder dropped or chosen), else put in one named after the single file
+ * dropped (`digits.csv` → `digits/`) or called `dropped`.
+ */
+export function inOneFolder(files: readonly FolderFile[]): readonly FolderFile[] {
+  const tops = new Set(files.map((entry) => (entry.path.includes('/') ? entry.path.split('/')[0] : null)))
+  if (tops.size === 1 && !tops.has(null)) return files
+  const folder = files.length === 1 ? files[0].path.split('/').pop()!.replace(/\.[^.]*$/, '') || 'dropped' : 'dropped'
+  return files.map((entry) => ({ ...entry, path: `${folder}/${entry.path}` }))
+}

@@ -1,5 +1,6 @@
 import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
 import { uploadFolder, type FolderFile } from '../api/folder-upload'
+import { inOneFolder } from '../lib/dropped-files'
 import { hasDialogs } from '../lib/platform'
 
 /** The built-in samples, as the Data view offers them. */
@@ -51,11 +52,12 @@ class DatasetState {
    * Browser mode: upload a chosen or dropped folder's files to Digit Lab on this machine, then
    * import the copy there like any folder (layout, progress and skipped files alike).
    */
-  uploadFolder(files: readonly FolderFile[]): Promise<void> {
-    if (files.length === 0) {
+  uploadFolder(dropped: readonly FolderFile[]): Promise<void> {
+    if (dropped.length === 0) {
       this.error = 'That folder holds no files.'
       return Promise.resolve()
     }
+    const files = inOneFolder(dropped)
     const name = files[0].path.split('/')[0]
     return this.#open(name, async () => {
       const path = await uploadFolder(files, (done, total) => {
