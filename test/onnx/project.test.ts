@@ -26,6 +26,7 @@ const RUNS: readonly { name: string; kind: ModelKind; overrides: Partial<Trainin
   { name: 'simple_net, plain SGD (the chapter)', kind: 'simple_net', overrides: {} },
   { name: 'mlp, SGD with momentum', kind: 'mlp', overrides: { momentum: 0.9, lr: 0.05 } },
   { name: 'linear, Adam', kind: 'linear', overrides: { optimizer: 'adam', lr: 0.01, model: { kind: 'linear', init: 'pytorch' } } },
+  { name: 'linear on augmented images (random affines resume draw for draw)', kind: 'linear', overrides: { augment: true } },
 ]
 
 describe.each(RUNS)('a project of $name', ({ kind, overrides }) => {

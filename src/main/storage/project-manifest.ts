@@ -7,6 +7,8 @@ export const PROJECT_FORMAT = 'digit-lab-project'
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0))
 const int32 = v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))
+/** A seeded generator's whole state (engine/random.ts). */
+const RandomStateSchema = v.object({ words: v.pipe(v.tuple([int32, int32, int32, int32]), v.readonly()), spareNormal: v.nullable(v.number()) })
 /** JSON has no NaN: a loss that was NaN is written as null and read back as NaN. */
 const loss = v.pipe(v.nullable(v.number()), v.transform((x) => x ?? Number.NaN))
 
@@ -51,9 +53,7 @@ export const ProjectManifestSchema = v.object({
     lr: v.pipe(v.number(), v.finite(), v.gtValue(0)),
     /** The optimizer's momentum at save time (SGD's μ, Adam's β₁), which a one-cycle schedule moves. */
     momentum: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.ltValue(1))),
-    trainLoader: v.object({
-      random: v.object({ words: v.pipe(v.tuple([int32, int32, int32, int32]), v.readonly()), spareNormal: v.nullable(v.number()) }),
-    }),
+    trainLoader: v.object({ random: RandomStateSchema, augment: v.optional(RandomStateSchema) }),
     epochs: v.array(EpochRecordSchema),
   }),
   optimizer: v.object({

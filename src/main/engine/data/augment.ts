@@ -1,4 +1,4 @@
-import type { Random } from '../random'
+import type { Random, RandomState } from '../random'
 
 /** The largest random change each transform may make; every default is the issue's "small affine". */
 export interface RandomAffineOptions {
@@ -24,6 +24,16 @@ export class RandomAffine {
     this.maxRotate = options.maxRotate ?? 10
     this.maxShift = options.maxShift ?? 2
     this.maxScale = options.maxScale ?? 0.1
+  }
+
+  /** Where the transforms' random stream stands, so a saved run draws the same transforms when it resumes. */
+  state(): RandomState {
+    return this.random.state()
+  }
+
+  /** Continue the stream from a state `state()` returned. */
+  loadState(state: RandomState): void {
+    this.random.setState(state)
   }
 
   private draw(span: number): number {

@@ -9,9 +9,10 @@ export interface DataLoaderOptions {
   readonly seed?: number
 }
 
-/** Where a loader's shuffle stands: the next epoch draws its order from here. */
+/** Where a loader's shuffle stands: the next epoch draws its order from here (and its augmentation, if any, its transforms). */
 export interface DataLoaderState {
   readonly random: RandomState
+  readonly augment?: RandomState
 }
 
 /**
@@ -40,12 +41,17 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The shuffle's state between epochs, for saving a run. */
   state(): DataLoaderState {
-    return { random: this.random.state() }
+    const augment = this.dataset.randomState?.()
+    return augment ? { random: this.random.state(), augment } : { random: this.random.state() }
   }
 
-  /** Resume from a saved state: the next epoch gets the order it would have had in the uninterrupted run. */
+  /**
+   * Resume from a saved state: the next epoch gets the order (and the augmented images) it would have had in the
+   * uninterrupted run. A state saved without augmentation's stream (an older project) leaves that stream as it is.
+   */
   loadState(state: DataLoaderState): void {
     this.random.setState(state.random)
+    if (state.augment) this.dataset.loadRandomState?.(state.augment)
   }
 
   *[Symbol.iterator](): Iterator<Batch> {

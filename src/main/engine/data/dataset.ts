@@ -1,5 +1,6 @@
 import { kernelBytes, kernels } from '../kernels'
 import { Tensor } from '../tensor'
+import type { RandomState } from '../random'
 import type { RandomAffine } from './augment'
 
 /** Images of one split: `count` grayscale images of `height`×`width` uint8 pixels, and a class index each. */
@@ -33,6 +34,10 @@ export interface Dataset {
   readonly length: number
   /** The rows at `indices`; the inputs go into `into` when it is given and large enough (x then shares it). */
   batch(indices: ArrayLike<number>, into?: Float32Array): Batch
+  /** Where the random stream of a dataset that serves rows at random (augmentation) stands; none for others. */
+  randomState?(): RandomState | null
+  /** Continue that stream from a state `randomState()` returned. */
+  loadRandomState?(state: RandomState): void
 }
 
 /**
@@ -82,6 +87,15 @@ export class ImageDataset implements Dataset {
     }
     const targetShape = this.targetKind === 'binary' ? [n, 1] : [n]
     return { x: new Tensor(x, [n, 1, this.height, this.width]), y: new Tensor(y, targetShape) }
+  }
+
+  randomState(): RandomState | null {
+    return this.augment?.state() ?? null
+  }
+
+  loadRandomState(state: RandomState): void {
+    if (!this.augment) throw new Error('this dataset draws no random transforms, so it has no random state to load')
+    this.augment.loadState(state)
   }
 }
 
