@@ -18,7 +18,7 @@ function gemmCase(label: string, m: number, k: number, n: number, variant = 'NN'
   return { label, m, n, k, transA: variant[0] === 'T', transB: variant[1] === 'T' }
 }
 
-/** The chapter's products (batch 256, 784 pixels, 30 hidden units) and the 1024³ yardstick. */
+/** The chapter's products (batch 256, 784 pixels, 30 hidden units), the conv models' and the 1024³ yardstick. */
 const CASES: readonly GemmCase[] = [
   gemmCase('square 1024³', 1024, 1024, 1024),
   gemmCase('simple_net forward, x·W', 256, 784, 30),
@@ -28,6 +28,23 @@ const CASES: readonly GemmCase[] = [
   gemmCase('simple_net backward, G·Wᵀ', 256, 30, 784, 'NT'),
   gemmCase('linear forward, x·w', 256, 784, 1),
   gemmCase('linear backward, gᵀ·x', 1, 256, 784, 'TN'),
+  // A convolution is W·cols forward (NN), dY·colsᵀ for its weight gradient (NT, k = batch·positions) and Wᵀ·dY
+  // for its input's (TN): the CNN's at batch 128, then ResNet-18's at batch 64 (see ops/conv.ts).
+  gemmCase('CNN conv1 forward (1→16, 14×14)', 16, 9, 25088),
+  gemmCase('CNN conv1 weight gradient', 16, 25088, 9, 'NT'),
+  gemmCase('CNN conv2 forward (16→32, 7×7)', 32, 144, 6272),
+  gemmCase('CNN conv2 weight gradient', 32, 6272, 144, 'NT'),
+  gemmCase('CNN conv2 input gradient', 144, 32, 6272, 'TN'),
+  gemmCase('CNN conv3 forward (32→64, 4×4)', 64, 288, 2048),
+  gemmCase('CNN conv3 weight gradient', 64, 2048, 288, 'NT'),
+  gemmCase('CNN conv3 input gradient', 288, 64, 2048, 'TN'),
+  gemmCase('ResNet-18 stem weight gradient (7×7, 1→64)', 64, 12544, 49, 'NT'),
+  gemmCase('ResNet-18 layer1 forward (64→64, 7×7)', 64, 576, 3136),
+  gemmCase('ResNet-18 layer1 weight gradient', 64, 3136, 576, 'NT'),
+  gemmCase('ResNet-18 layer1 input gradient', 576, 64, 3136, 'TN'),
+  gemmCase('ResNet-18 layer2 forward (128→128, 4×4)', 128, 1152, 1024),
+  gemmCase('ResNet-18 layer3 forward (256→256, 2×2)', 256, 2304, 256),
+  gemmCase('ResNet-18 layer4 forward (512→512, 1×1)', 512, 512, 64),
 ]
 
 /** The plain TypeScript kernel is ~50× slower: it runs a smaller square and the chapter's forward. */

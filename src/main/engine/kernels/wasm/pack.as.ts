@@ -1,6 +1,8 @@
 // AssemblyScript. Copies blocks of op(A) and op(B) into the panel layout the micro-kernel streams.
 import { MR, NR } from './microkernel.as'
 
+const ZERO = f32x4.splat(0)
+
 // A matrix is passed as (base, rowStride, colStride): element (r, c) of op(M) sits at base + 4·(r·rowStride + c·colStride).
 
 @inline function at(base: usize, rowStride: i32, colStride: i32, r: i32, c: i32): usize {
@@ -31,12 +33,18 @@ export function packLines4(
   const lineStride = alongRows ? rowStride : colStride
   const stepStride = alongRows ? colStride : rowStride
   let p = 0
-  if (width == 4 && stepStride == 1) {
-    // Each line is contiguous along the steps: transpose 4×4 blocks.
+  if (width <= 0) {
+    // A panel's padding.
+    for (; p < depth; p++) v128.store(dst + <usize>p * outStep, ZERO)
+  } else if (stepStride == 1) {
+    // Each line is contiguous along the steps: transpose 4×4 blocks (lines past `width` read as zeros).
     const lineBytes = <usize>lineStride << 2
     for (; p + 4 <= depth; p += 4) {
       const src = base + ((<usize>line * <usize>lineStride + <usize>(from + p)) << 2)
-      storeTransposed(dst + <usize>p * outStep, outStep, v128.load(src), v128.load(src + lineBytes), v128.load(src + 2 * lineBytes), v128.load(src + 3 * lineBytes))
+      const r1 = width > 1 ? v128.load(src + lineBytes) : ZERO
+      const r2 = width > 2 ? v128.load(src + 2 * lineBytes) : ZERO
+      const r3 = width > 3 ? v128.load(src + 3 * lineBytes) : ZERO
+      storeTransposed(dst + <usize>p * outStep, outStep, v128.load(src), r1, r2, r3)
     }
   } else if (width == 4 && lineStride == 1) {
     // The 4 lines sit side by side already: copy a vector per step.
