@@ -1,7 +1,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { UploadError, UploadStore, uploadPathParts } from '../../src/main/web/upload-store'
 
@@ -106,6 +106,22 @@ describe('folder uploads (browser mode)', () => {
     await expect(store.write(id, 'a/x.png', 1, body('2'))).rejects.toThrow(/uploaded twice/)
     await expect(store.write(id, 'a/x.png/y.png', 1, body('3'))).rejects.toThrow(/is a file, not a folder|uploaded twice/)
     expect(await readFile(join(await uploadRoot(), 'a/x.png'), 'utf8')).toBe('1')
+  })
+
+  it('is finished only once no file is still arriving', async () => {
+    const id = await store.begin({ files: 1, bytes: 2 })
+    const body = new PassThrough()
+    const writing = store.write(id, 'a.png', 2, body)
+    body.write('x')
+    await expect(store.finish(id)).rejects.toThrow(/only 0 of the 1 announced files arrived/)
+    body.end('y')
+    await writing
+    expect(await store.finish(id)).toBe(join(await uploadRoot(), 'a.png'))
+  })
+
+  it('leaves one folder when two uploads begin at once', async () => {
+    await Promise.all([store.begin({ files: 1, bytes: 1 }), store.begin({ files: 1, bytes: 1 })])
+    expect(await readdir(parent)).toHaveLength(1)
   })
 
   it('removes the last upload when a new one starts, and on close; an old id is refused', async () => {

@@ -41,6 +41,8 @@ interface Upload {
   readonly plan: UploadPlan
   files: number
   bytes: number
+  /** Files being written now: the upload is finished only once none is. */
+  writing: number
   finished: boolean
 }
 
@@ -111,10 +113,12 @@ export class UploadStore {
     if (plan.files === 0) throw new UploadError('the folder holds no files')
     if (plan.files > limits.files) throw new UploadError(`the folder holds ${plan.files.toLocaleString('en')} files; an upload takes at most ${limits.files.toLocaleString('en')}`, 413)
     if (plan.bytes > limits.totalBytes) throw new UploadError(`the folder holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
-    await this.close()
     const root = await realpath(await mkdtemp(join(this.parent, 'digit-lab-upload-')))
-    const upload: Upload = { id: randomBytes(12).toString('base64url'), root, plan, files: 0, bytes: 0, finished: false }
+    const upload: Upload = { id: randomBytes(12).toString('base64url'), root, plan, files: 0, bytes: 0, writing: 0, finished: false }
+    // Swapped in before the last is removed, so two uploads begun at once leave no folder behind.
+    const last = this.#current
     this.#current = upload
+    if (last) await rm(last.root, { recursive: true, force: true })
     return upload.id
   }
 
@@ -129,6 +133,7 @@ export class UploadStore {
     if (upload.bytes + size > upload.plan.bytes) throw new UploadError(`more bytes arrived than the ${sized(upload.plan.bytes)} announced`, 413)
     upload.files += 1
     upload.bytes += size
+    upload.writing += 1
     const folder = join(upload.root, ...parts.slice(0, -1))
     const target = join(folder, parts[parts.length - 1])
     let created = false
@@ -146,13 +151,15 @@ export class UploadStore {
       // Only a file this call created is removed: never one that was in the way.
       if (created) await rm(target, { force: true })
       throw writeProblem(error, path)
+    } finally {
+      upload.writing -= 1
     }
   }
 
   /** End upload `id` once every announced file has arrived: the folder (or single file) to import. */
   async finish(id: string): Promise<string> {
     const upload = this.#open(id)
-    if (upload.files < upload.plan.files) throw new UploadError(`only ${upload.files} of the ${upload.plan.files} announced files arrived`)
+    if (upload.files < upload.plan.files || upload.writing > 0) throw new UploadError(`only ${upload.files - upload.writing} of the ${upload.plan.files} announced files arrived`)
     upload.finished = true
     const entries = await readdir(upload.root)
     return entries.length === 1 ? join(upload.root, entries[0]) : upload.root
