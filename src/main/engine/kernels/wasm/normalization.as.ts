@@ -2,7 +2,7 @@
 // operations, in the very order, of the reference (kernels/normalization.ts), so it gives the same bits.
 import { high, low, narrow } from './float64.as'
 
-const VALUES = 0, SQUARES = 1, PRODUCTS = 2
+const VALUES = 0, SQUARES = 1
 
 // NOTE: ReLU as ops/elementwise.ts computes it, on the float bits as int32: forward v & ~(v >> 31) (v, or 0 where
 // the sign bit is set), backward dy & ~(((y − 1) | y) >> 31) (dy where the int32 y > 0, i.e. the float y > 0).
@@ -35,30 +35,59 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(x, m), s)))
 }
 
-/** The value a channel sum adds for v (and w, the other array's value): v, (v − m)², or v·x̂(w). */
-@inline function term(mode: i32, v: v128, w: v128, m: v128, s: v128): v128 {
+/** The value a channel sum adds for v: v, or (v − m)². */
+@inline function term(mode: i32, v: v128, m: v128): v128 {
   if (mode == VALUES) return v
-  if (mode == SQUARES) {
-    const d = f64x2.sub(v, m)
-    return f64x2.mul(d, d)
-  }
-  return f64x2.mul(v, xhat(w, m, s))
+  const d = f64x2.sub(v, m)
+  return f64x2.mul(d, d)
 }
 
-@inline function scalarTerm(mode: i32, x: usize, w: usize, relu: usize, at: usize, m: f64, s: f64): f64 {
-  const v = loadMaskedScalar(x, relu, at)
-  if (mode == VALUES) return v
-  if (mode == SQUARES) return (v - m) * (v - m)
-  return v * <f64><f32>((<f64>load<f32>(w + at) - m) * s)
+/** Adds the tail values of a plane (j < inner, j mod 4 < 3) to their partial sums' lanes. */
+@inline function addTail(sums: v128, lane: i32, value: f64): v128 {
+  return lane == 0 ? f64x2.replace_lane(sums, 0, f64x2.extract_lane(sums, 0) + value) : f64x2.replace_lane(sums, 1, f64x2.extract_lane(sums, 1) + value)
+}
+
+/** (s0 + s2) + (s1 + s3) of the partial sums s0, s1 in `lo` and s2, s3 in `hi`. */
+@inline function combine(lo: v128, hi: v128): f64 {
+  const sum = f64x2.add(lo, hi)
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)
 }
 
 /**
- * Σ term over channel c's planes: value j of a plane goes into partial sum j mod 4 (lanes of `lo` and `hi`),
- * and the sums are combined as (s0 + s2) + (s1 + s3).
+ * Σ term over channel c's planes (mode VALUES or SQUARES): value j of a plane goes into partial sum j mod 4
+ * (lanes of `lo` and `hi`), and the sums are combined as (s0 + s2) + (s1 + s3).
  */
-@inline function channelSum(mode: i32, x: usize, w: usize, relu: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64, s: f64): f64 {
+@inline function channelSum(mode: i32, x: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64): f64 {
   let lo = f64x2.splat(0)
   let hi = f64x2.splat(0)
+  const mean = f64x2.splat(m)
+  for (let n = 0; n < batch; n++) {
+    const plane = <usize>((n * channels + c) * inner) << 2
+    let j = 0
+    for (; j + 4 <= inner; j += 4) {
+      const v = v128.load(x + plane + (<usize>j << 2))
+      lo = f64x2.add(lo, term(mode, low(v), mean))
+      hi = f64x2.add(hi, term(mode, high(v), mean))
+    }
+    for (; j < inner; j++) {
+      const v = <f64>load<f32>(x + plane + (<usize>j << 2))
+      const t = mode == VALUES ? v : (v - m) * (v - m)
+      if ((j & 2) == 0) lo = addTail(lo, j & 1, t)
+      else hi = addTail(hi, 0, t)
+    }
+  }
+  return combine(lo, hi)
+}
+
+/**
+ * Σ dy and Σ dy·x̂ over channel c's planes in one pass (dy masked by the ReLU output `relu` unless 0, x̂ from x),
+ * each in channelSum's order, stored at `sumDy` and `sumDyXhat`.
+ */
+@inline function gradientSums(dy: usize, x: usize, relu: usize, batch: i32, channels: i32, inner: i32, c: i32, m: f64, s: f64, sumDy: usize, sumDyXhat: usize): void {
+  let lo = f64x2.splat(0)
+  let hi = f64x2.splat(0)
+  let productsLo = f64x2.splat(0)
+  let productsHi = f64x2.splat(0)
   const mean = f64x2.splat(m)
   const scale = f64x2.splat(s)
   for (let n = 0; n < batch; n++) {
@@ -66,18 +95,30 @@ const VALUES = 0, SQUARES = 1, PRODUCTS = 2
     let j = 0
     for (; j + 4 <= inner; j += 4) {
       const at = plane + (<usize>j << 2)
-      const v = loadMasked(x, relu, at)
-      const u = mode == PRODUCTS ? v128.load(w + at) : v
-      lo = f64x2.add(lo, term(mode, low(v), low(u), mean, scale))
-      hi = f64x2.add(hi, term(mode, high(v), high(u), mean, scale))
+      const g = loadMasked(dy, relu, at)
+      const u = v128.load(x + at)
+      const gLo = low(g)
+      const gHi = high(g)
+      lo = f64x2.add(lo, gLo)
+      hi = f64x2.add(hi, gHi)
+      productsLo = f64x2.add(productsLo, f64x2.mul(gLo, xhat(low(u), mean, scale)))
+      productsHi = f64x2.add(productsHi, f64x2.mul(gHi, xhat(high(u), mean, scale)))
     }
-    const at = plane + (<usize>j << 2)
-    if (j < inner) lo = f64x2.replace_lane(lo, 0, f64x2.extract_lane(lo, 0) + scalarTerm(mode, x, w, relu, at, m, s))
-    if (j + 1 < inner) lo = f64x2.replace_lane(lo, 1, f64x2.extract_lane(lo, 1) + scalarTerm(mode, x, w, relu, at + 4, m, s))
-    if (j + 2 < inner) hi = f64x2.replace_lane(hi, 0, f64x2.extract_lane(hi, 0) + scalarTerm(mode, x, w, relu, at + 8, m, s))
+    for (; j < inner; j++) {
+      const at = plane + (<usize>j << 2)
+      const g = loadMaskedScalar(dy, relu, at)
+      const product = g * <f64><f32>((<f64>load<f32>(x + at) - m) * s)
+      if ((j & 2) == 0) {
+        lo = addTail(lo, j & 1, g)
+        productsLo = addTail(productsLo, j & 1, product)
+      } else {
+        hi = addTail(hi, 0, g)
+        productsHi = addTail(productsHi, 0, product)
+      }
+    }
   }
-  const sum = f64x2.add(lo, hi)
-  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)
+  store<f64>(sumDy, combine(lo, hi))
+  store<f64>(sumDyXhat, combine(productsLo, productsHi))
 }
 
 /**
@@ -93,8 +134,8 @@ export function batchNormForward(
   if (training) {
     for (let c = 0; c < channels; c++) {
       const at = <usize>c << 3
-      const m = channelSum(VALUES, x, 0, 0, batch, channels, inner, c, 0, 0) / count
-      const s = channelSum(SQUARES, x, 0, 0, batch, channels, inner, c, m, 0) / count
+      const m = channelSum(VALUES, x, batch, channels, inner, c, 0) / count
+      const s = channelSum(SQUARES, x, batch, channels, inner, c, m) / count
       store<f64>(mean + at, m)
       store<f64>(variance + at, s)
       store<f64>(invStd + at, 1 / Math.sqrt(s + eps))
@@ -143,8 +184,7 @@ export function batchNormBackward(
   for (let c = 0; c < channels; c++) {
     const m = load<f64>(mean + (<usize>c << 3))
     const s = load<f64>(invStd + (<usize>c << 3))
-    store<f64>(sumDy + (<usize>c << 3), channelSum(VALUES, dy, 0, reluOut, batch, channels, inner, c, 0, 0))
-    store<f64>(sumDyXhat + (<usize>c << 3), channelSum(PRODUCTS, dy, x, reluOut, batch, channels, inner, c, m, s))
+    gradientSums(dy, x, reluOut, batch, channels, inner, c, m, s, sumDy + (<usize>c << 3), sumDyXhat + (<usize>c << 3))
   }
   if (dx == 0) return
   for (let n = 0; n < batch; n++) {
