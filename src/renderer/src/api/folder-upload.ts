@@ -28,13 +28,16 @@ export async function uploadFolder(files: readonly FolderFile[], onProgress: (do
   let next = 0
   let done = 0
   onProgress(0, files.length)
+  // The first refusal ends the upload: the other senders stop, their requests cancelled.
+  const failed = new AbortController()
   const sender = async (): Promise<void> => {
-    while (next < files.length) {
+    while (next < files.length && !failed.signal.aborted) {
       const entry = files[next++]
-      await post(`/upload/${id}?${new URLSearchParams({ path: entry.path })}`, { method: 'PUT', body: entry.file }, token)
+      await post(`/upload/${id}?${new URLSearchParams({ path: entry.path })}`, { method: 'PUT', body: entry.file, signal: failed.signal }, token)
       onProgress(++done, files.length)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, files.length) }, sender))
+  const senders = Array.from({ length: Math.min(PARALLEL, files.length) }, () => sender().catch((error: unknown) => (failed.abort(), Promise.reject(error))))
+  await Promise.all(senders)
   return (await post<{ path: string }>(`/upload/${id}/done`, { method: 'POST' }, token)).path
 }
