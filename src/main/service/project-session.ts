@@ -65,17 +65,11 @@ export class ProjectSession {
     return { path: held.path, config, epochsDone: training.epochsDone, dataset: { name: held.dataset.name, source: held.dataset.source }, continuable, problem }
   }
 
-  /** Its loss curve and epoch table, with where each epoch ended (every epoch a full pass of the training split). */
+  /** Its loss curve and epoch table, with the batch each epoch ended on. */
   get history(): ProjectHistoryView | null {
     if (!this.held) return null
-    const { snapshot, dataset } = this.held
-    const perEpoch = Math.ceil(dataset.counts.train / snapshot.config.batchSize)
-    const batches = snapshot.history.batchLosses.length
-    return {
-      batchLosses: snapshot.history.batchLosses,
-      epochs: snapshot.history.epochs,
-      epochEnds: snapshot.history.epochs.map((_, i) => Math.min(batches, (i + 1) * perEpoch)),
-    }
+    const { batchLosses, epochs, epochEnds } = this.held.snapshot.history
+    return { batchLosses, epochs, epochEnds }
   }
 
   /** A run ended and left `snapshot`, trained on `data`; a run that continued the project keeps its file. */

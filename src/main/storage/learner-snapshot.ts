@@ -36,7 +36,12 @@ export function snapshotLearner(learner: Learner, config: TrainingConfig): Learn
     modelState,
     modelShapes,
     optimizerState: learner.opt.state(),
-    history: { batchLosses: [...recorder.batchLosses], learningRates: [...recorder.learningRates], epochs: recorder.epochs.map((record) => ({ ...record, metrics: { ...record.metrics } })) },
+    history: {
+      batchLosses: [...recorder.batchLosses],
+      learningRates: [...recorder.learningRates],
+      epochs: recorder.epochs.map((record) => ({ ...record, metrics: { ...record.metrics } })),
+      epochEnds: [...recorder.epochEnds],
+    },
     training: {
       epochsDone: learner.epochsDone,
       batchesDone: recorder.batchLosses.length,
@@ -79,6 +84,6 @@ export function restoreLearner(snapshot: LearnerSnapshot, dataset: DigitDataset,
   learner.dls.train.loadState(snapshot.training.trainLoader)
   const { recorder } = learner
   for (let i = 0; i < snapshot.history.batchLosses.length; i++) recorder.recordBatch(snapshot.history.batchLosses[i], snapshot.history.learningRates[i])
-  for (const record of snapshot.history.epochs) recorder.recordEpoch(record)
+  snapshot.history.epochs.forEach((record, i) => recorder.recordEpoch(record, snapshot.history.epochEnds[i]))
   return learner
 }

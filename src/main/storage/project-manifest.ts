@@ -55,6 +55,8 @@ export const ProjectManifestSchema = v.object({
     momentum: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.ltValue(1))),
     trainLoader: v.object({ random: RandomStateSchema, augment: v.optional(RandomStateSchema) }),
     epochs: v.array(EpochRecordSchema),
+    /** How many batches had been trained when each epoch ended (a Stop mid-epoch leaves batches no epoch counts); absent in older files. */
+    epochEnds: v.optional(v.array(count)),
   }),
   optimizer: v.object({
     kind: v.picklist(OPTIMIZER_KINDS),

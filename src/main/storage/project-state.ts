@@ -66,7 +66,7 @@ export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManif
     savedAt: new Date().toISOString(),
     dataset,
     config: snapshot.config,
-    training: { ...snapshot.training, epochs: snapshot.history.epochs },
+    training: { ...snapshot.training, epochs: snapshot.history.epochs, epochEnds: snapshot.history.epochEnds },
     optimizer: { kind: snapshot.config.optimizer, ...optimizer },
     tensors: {},
   }
@@ -89,6 +89,21 @@ export async function saveSnapshot(path: string, snapshot: LearnerSnapshot, data
  */
 export async function saveProject(path: string, source: ProjectSource): Promise<number> {
   return saveSnapshot(path, snapshotLearner(source.learner, source.config), datasetEntry(source.dataset, source.reference))
+}
+
+/**
+ * Where each epoch of a project ended, in batches: as saved, or — in a file from before they were
+ * saved — every epoch a full pass of the training split.
+ */
+function epochEnds(manifest: ProjectManifest, batches: number, path: string): number[] {
+  const { epochs, epochEnds: saved } = manifest.training
+  if (!saved) {
+    const perEpoch = Math.ceil(manifest.dataset.counts.train / manifest.config.batchSize)
+    return epochs.map((_, i) => Math.min(batches, (i + 1) * perEpoch))
+  }
+  const ordered = saved.every((end, i) => end >= (saved[i - 1] ?? 0) && end <= batches)
+  if (saved.length !== epochs.length || !ordered) throw new Error(`${path} is damaged: where its epochs ended does not match its history`)
+  return saved
 }
 
 /** Read a project and sort its tensors back into weights, optimizer state and history. */
@@ -115,7 +130,8 @@ export async function openProject(path: string): Promise<OpenedProject> {
       return tensor.data
     })
   }
-  const history = { batchLosses: series('history.batch_losses'), learningRates: series('history.learning_rates'), epochs: manifest.training.epochs }
+  const batchLosses = series('history.batch_losses')
+  const history = { batchLosses, learningRates: series('history.learning_rates'), epochs: manifest.training.epochs, epochEnds: epochEnds(manifest, batchLosses.length, path) }
   if (history.batchLosses.length !== history.learningRates.length) throw new Error(`${path} is damaged: its loss and learning-rate histories differ in length`)
   return { manifest, config: manifest.config, modelState, modelShapes, optimizerState, history, training: manifest.training }
 }

@@ -110,4 +110,6 @@ export interface ProjectHistory {
   readonly batchLosses: number[]
   readonly learningRates: number[]
   readonly epochs: EpochRecord[]
+  /** How many batches had been trained when each epoch ended. */
+  readonly epochEnds: number[]
 }

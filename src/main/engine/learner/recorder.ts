@@ -10,14 +10,18 @@ export class Recorder {
   readonly batchLosses: number[] = []
   readonly learningRates: number[] = []
   readonly epochs: EpochRecord[] = []
+  /** How many batches had been trained when each epoch ended (a Stop mid-epoch leaves batches no epoch counts). */
+  readonly epochEnds: number[] = []
 
   recordBatch(loss: number, lr: number): void {
     this.batchLosses.push(loss)
     this.learningRates.push(lr)
   }
 
-  recordEpoch(row: EpochRecord): void {
+  /** An epoch's row; it ended after `atBatch` batches (by default, every batch recorded so far). */
+  recordEpoch(row: EpochRecord, atBatch = this.batchLosses.length): void {
     this.epochs.push(row)
+    this.epochEnds.push(atBatch)
   }
 
   /** The last epoch's row, if any. */

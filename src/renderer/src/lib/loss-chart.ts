@@ -109,5 +109,6 @@ export class LossChart {
     if (x) x.max = Math.max(input.plannedBatches ?? 0, n, 1)
     this.#chart.update('none')
     this.#canvas.dataset.points = String(n)
+    this.#canvas.dataset.epochEnds = input.epochs.map((row) => row.atBatch).join(' ')
   }
 }
