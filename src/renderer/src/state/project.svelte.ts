@@ -1,17 +1,24 @@
-import type { ProjectView, SaveProjectReply } from '../../../shared/projects'
+import type { ProjectHistoryView, ProjectView, SaveProjectReply } from '../../../shared/projects'
 import { download } from '../lib/download'
 import { counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
 import { dataset } from './dataset.svelte'
 import { model } from './model.svelte'
+import { trainForm } from './train-form.svelte'
 import { training } from './training.svelte'
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+/** Whose a project is, in words: "Project digits.digitlab", or "Last run" for one not saved yet. */
+const whose = (view: ProjectView): string => (view.path ? `Project ${view.path.split(/[\\/]/).pop()}` : 'Last run')
+
 /** What a project's curves are, in a line: "Project digits.digitlab: 2 epochs". */
-function describe(view: ProjectView): string {
-  const name = view.path ? `Project ${view.path.split(/[\\/]/).pop()}` : 'Last run'
-  return `${name}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+const describe = (view: ProjectView): string => `${whose(view)}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+
+/** Show a project's curves in the Train view, and its settings in the form: Train then runs what it was trained with. */
+function showProject(view: ProjectView, history: ProjectHistoryView): void {
+  training.showHistory(history, view.config, describe(view))
+  trainForm.adopt(view.config, view.epochsDone, whose(view))
 }
 
 /**
@@ -42,7 +49,7 @@ class ProjectState {
     try {
       const held = await window.api.currentProject()
       this.view = held?.project ?? null
-      if (held && training.phase === 'idle' && training.epochs.length === 0) training.showHistory(held.history, held.project.config, describe(held.project))
+      if (held && training.phase === 'idle' && training.epochs.length === 0) showProject(held.project, held.history)
     } catch (error) {
       this.error = message(error)
     }
@@ -85,7 +92,7 @@ class ProjectState {
       this.saved = null
       if (reply.dataset) dataset.view = reply.dataset
       if (reply.model) model.receive(reply.model)
-      training.showHistory(reply.history, reply.project.config, describe(reply.project))
+      showProject(reply.project, reply.history)
     })
   }
 

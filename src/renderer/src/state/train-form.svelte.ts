@@ -23,18 +23,26 @@ export const FIELD_NAMES: Readonly<Record<string, string>> = {
 export const CORES = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_TRAINING_THREADS))
 
 /**
- * The Train view's form: a model kind and the fields the person changed. The config is always
- * the kind's defaults for the open dataset with those changes on top, so picking another model
- * starts from its own defaults.
+ * The Train view's form: a model kind and the fields the person changed. The config is the kind's
+ * defaults for the open dataset — or the settings of a project opened — with those changes on top,
+ * so picking another model starts from its own defaults.
  */
 class TrainForm {
   kind = $state<ModelKind>('simple_net')
   edits = $state.raw<Edits>({})
+  /** Settings a project was trained with, which the form shows in place of the kind's defaults, and whose they are. */
+  adopted = $state.raw<{ readonly config: TrainingConfig; readonly from: string } | null>(null)
 
   /** Classes the model will output (two until a dataset is open). */
   readonly classCount = $derived(dataset.classCount || 2)
   readonly defaults = $derived(defaultTrainingConfig(this.kind, this.classCount))
-  readonly config = $derived<TrainingConfig>({ ...this.defaults, threads: CORES, ...this.edits })
+  /** The adopted settings while they fit the open dataset (the chapter's mnist_loss has one output, for two classes). */
+  readonly base = $derived(this.adopted && (this.adopted.config.loss !== 'mnist' || this.classCount === 2) ? this.adopted : null)
+  readonly config = $derived<TrainingConfig>(
+    this.base
+      ? { ...this.base.config, threads: Math.min(this.base.config.threads ?? CORES, CORES), ...this.edits }
+      : { ...this.defaults, threads: CORES, ...this.edits },
+  )
   /** What is wrong with each field, by field name; empty when the config can be trained. */
   readonly problems = $derived.by(() => {
     const result = v.safeParse(TrainingConfigSchema, this.config)
@@ -56,13 +64,21 @@ class TrainForm {
   })
   /** The finder sweeps learning rates itself: it runs while only the learning rate is wrong, with the default in its place. */
   readonly finderReady = $derived(Object.keys(this.problems).every((field) => field === 'lr'))
-  readonly finderConfig = $derived<TrainingConfig>(this.problems.lr ? { ...this.config, lr: this.defaults.lr } : this.config)
+  readonly finderConfig = $derived<TrainingConfig>(this.problems.lr ? { ...this.config, lr: (this.base?.config ?? this.defaults).lr } : this.config)
   /** A model that learns nothing by gradient descent (pixel similarity) has no training settings. */
   readonly trainable = $derived(this.kind !== 'pixel')
 
   pick(kind: ModelKind): void {
     this.kind = kind
     this.edits = {}
+    this.adopted = null
+  }
+
+  /** Show the settings a project was trained with (`epochs`: as many as it has), so Train runs what the form shows. */
+  adopt(config: TrainingConfig, epochs: number, from: string): void {
+    this.kind = config.model.kind
+    this.edits = {}
+    this.adopted = { config: { ...config, epochs: epochs > 0 ? epochs : config.epochs }, from }
   }
 
   set<F extends EditableField>(field: F, value: TrainingConfig[F]): void {
@@ -72,6 +88,7 @@ class TrainForm {
   /** Back to the kind's defaults. */
   reset(): void {
     this.edits = {}
+    this.adopted = null
   }
 }
 
