@@ -61,6 +61,7 @@ describe('projects in a browser', () => {
     await page.locator('input[data-field=seed]').fill('7')
     await page.getByTestId('train-button').click()
     await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('run-state').textContent()).toMatch(/— trained 1 epoch\s*$/)
     expect(await epochRows().count()).toBe(1)
 
     await show('4', /export/i)
@@ -151,7 +152,10 @@ describe('projects in a browser', () => {
     }, { timeout: 60_000, interval: 10 }).toBe(true)
     await page.getByTestId('stop-button').click()
     await page.getByTestId('run-state').getByText('Training stopped').waitFor({ timeout: 30_000 })
-    const stoppedAt = Number(await chartPoints())
+    // Every batch the stopped run trained reaches the chart, the last few (sent when it stopped) too.
+    const stoppedAt = Number((await page.getByTestId('chart-caption').textContent())!.match(/(\d+) batches/)![1])
+    await expect.poll(chartPoints).toBe(String(stoppedAt))
+    expect(await page.getByTestId('run-state').textContent()).toContain(`stopped after ${stoppedAt} batches`)
     const rows = await epochRows().count()
     expect(stoppedAt % BATCHES_PER_EPOCH, 'stopped part-way through an epoch').not.toBe(0)
     const whole = Array.from({ length: rows }, (_, i) => (i + 1) * BATCHES_PER_EPOCH)

@@ -43,9 +43,9 @@ describe('TrainingRun (real engine in a real worker thread)', () => {
     expect(b.batchLosses).toEqual(here.recorder.batchLosses)
   })
 
-  it('stops within one batch of Stop and keeps the model as it stands', async () => {
+  it('stops within one batch of Stop and keeps the model as it stands; every loss it recorded is streamed', async () => {
     let stopped = false
-    const { run } = start({ epochs: 50 }, (event, self) => {
+    const { run, events } = start({ epochs: 50 }, (event, self) => {
       if (event.kind === 'progress' && !stopped) {
         stopped = true
         self.stop()
@@ -54,6 +54,7 @@ describe('TrainingRun (real engine in a real worker thread)', () => {
     const outcome = await run.outcome
     expect(outcome.status).toBe('stopped')
     expect(outcome.batchLosses.length).toBeLessThan(10)
+    expect(events.flatMap((e) => (e.kind === 'progress' ? e.losses : []))).toEqual(outcome.batchLosses)
     expect(Object.values(outcome.state!).every((values) => values.every(Number.isFinite))).toBe(true)
   })
 

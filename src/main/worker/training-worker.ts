@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads'
 import { MAX_THREADS, setThreads, threadsReady } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { Interpretation } from '../engine/learner/interpretation'
-import { TrainingDivergedError, type BatchProgress, type Learner } from '../engine/learner/learner'
+import { TrainingDivergedError, type BatchProgress, type Learner, type LearnerCallback } from '../engine/learner/learner'
 import { lrFind } from '../engine/learner/lr-find'
 import { restoreLearner, snapshotBuffers, snapshotLearner } from '../storage/learner-snapshot'
 import type { InterpretationView } from '../../shared/interpretation'
@@ -20,20 +20,17 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.p
 const emit = (event: TrainingEvent): void => send({ type: 'event', event })
 
 /**
- * Gathers every batch loss and sends them as one progress event per interval (and at each
- * epoch's end), with speed and ETA over the `epochsThisRun` epochs this run trains.
+ * Gathers every batch loss and sends them as one progress event per interval, at each epoch's end
+ * and when the run ends (a Stop part-way through an epoch too), with speed and ETA over the
+ * `epochsThisRun` epochs this run trains: the app's chart gets every loss the run recorded.
  */
-function progressReporter(epochsThisRun: number) {
+function progressReporter(epochsThisRun: number): LearnerCallback {
   const started = performance.now()
   let pending: number[] = []
+  let last: BatchProgress | null = null
   let lastSent = 0
   let images = 0
-  return (p: BatchProgress): void => {
-    pending.push(p.loss)
-    images += p.images
-    const now = performance.now()
-    const lastOfEpoch = p.batch === p.batches - 1
-    if (!lastOfEpoch && now - lastSent < 1000 / PROGRESS_PER_SECOND) return
+  const report = (p: BatchProgress, now: number): void => {
     lastSent = now
     const elapsed = (now - started) / 1000
     const epochsDone = p.epoch - (p.epochs - epochsThisRun)
@@ -43,6 +40,18 @@ function progressReporter(epochsThisRun: number) {
       imagesPerSecond: images / Math.max(elapsed, 1e-9), etaSeconds: fractionDone > 0 ? elapsed * (1 / fractionDone - 1) : 0,
     })
     pending = []
+  }
+  return {
+    afterBatch: (p) => {
+      pending.push(p.loss)
+      images += p.images
+      last = p
+      const now = performance.now()
+      if (p.batch === p.batches - 1 || now - lastSent >= 1000 / PROGRESS_PER_SECOND) report(p, now)
+    },
+    afterFit: () => {
+      if (last && pending.length > 0) report(last, performance.now())
+    },
   }
 }
 
@@ -80,13 +89,17 @@ async function findLearningRate(message: Extract<ToWorker, { type: 'start' }>): 
 /** Train `config.epochs` epochs — of a new learner, or more of the run a `resume` snapshot holds. */
 async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const callbacks = [
-    { afterBatch: progressReporter(message.config.epochs) },
+    progressReporter(message.config.epochs),
     { afterEpoch: (record: EpochRecord) => emit({ kind: 'epoch', record }) },
   ]
   const learner = message.resume ? restoreLearner({ ...message.resume, config: message.config }, message.dataset, callbacks) : createLearner(message.dataset, message.config, callbacks)
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
   const epochs = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`
-  let text = message.resume ? `trained ${epochs(message.config.epochs)} more (${epochs(message.config.epochs + message.resume.training.epochsDone)} in all)` : `trained ${message.config.epochs} epochs`
+  let text = message.resume
+    ? `trained ${epochs(message.config.epochs)} more (${epochs(message.config.epochs + message.resume.training.epochsDone)} in all)`
+    : message.config.model.kind === 'pixel'
+      ? "measured each validation image against every class's mean image (nothing to train)"
+      : `trained ${epochs(message.config.epochs)}`
   try {
     const result = await fitFromConfig(learner, message.config, stop.signal)
     if (!result.completed) {
