@@ -70,7 +70,7 @@ describe('npm run inspect', () => {
     expect(report.counts.train['3'] + report.counts.valid['3']).toBe(6)
     expect(report.skipped).toEqual([
       { file: '7/.DS_Store', reason: 'system file (.DS_Store), not an image' },
-      { file: '3/broken.png', reason: 'not an image sharp can read (unknown format)' },
+      { file: '3/broken.png', reason: 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF or AVIF)' },
     ])
     expect(report.inverted).toBe(4)
     expect(typeof report.seconds).toBe('number')
@@ -81,7 +81,7 @@ describe('npm run inspect', () => {
     const { code, stdout } = await inspect('digits', '--no-sheet')
     expect(code).toBe(0)
     expect(stdout).toMatch(/layout\s+class folders/)
-    expect(stdout).toMatch(/3\/broken\.png: not an image sharp can read/)
+    expect(stdout).toMatch(/3\/broken\.png: not an image Digit Lab can read/)
   })
 
   it('bad arguments: the usage, exit 2; a refused dataset: the reason, exit 1', async () => {

@@ -59,7 +59,7 @@ const BAD: Record<string, RegExp> = {
   '3/empty.png': /^empty file \(0 bytes\)$/,
   '3/truncated.png': /^corrupt or truncated image/,
   '3/corrupt.jpg': /^corrupt or truncated image|^not an image/,
-  '3/text.png': /^not an image sharp can read/,
+  '3/text.png': /^not an image Digit Lab can read/,
   '3/.DS_Store': /^system file/,
   '3/Thumbs.db': /^system file/,
   '3/._light.png': /resource-fork/,

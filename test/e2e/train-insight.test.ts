@@ -185,6 +185,12 @@ describe('Train view insight in a browser', () => {
     await page.getByTestId('train-button').click()
     await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
     expect(Number(await page.getByTestId('run-accuracy').textContent())).toBeCloseTo(0.9514, 4)
+    // It trains nothing, and every panel says so rather than "trained 0 epochs" or waiting for curves.
+    expect(await page.getByTestId('run-state').textContent()).toContain("compared the validation images with each class's mean image")
+    expect((await page.getByTestId('chart-caption').textContent())?.trim()).toBe('No loss curve: pixel similarity trains no batch.')
+    expect((await page.getByTestId('chart-caption').boundingBox())!.height, 'one line, as the caption of a run: the chart does not move').toBeLessThan(24)
+    expect(await page.getByTestId('epoch-table').textContent()).toContain('Pixel similarity trains no epoch')
+    expect(await page.getByTestId('status-training').textContent()).toMatch(/Training completed\s*pixel similarity/)
     await page.getByTestId('run-progress').scrollIntoViewIfNeeded()
     await shoot('train-pixel-similarity')
     await page.getByTestId('interpretation').waitFor()

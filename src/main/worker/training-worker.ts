@@ -98,7 +98,7 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   let text = message.resume
     ? `trained ${epochs(message.config.epochs)} more (${epochs(message.config.epochs + message.resume.training.epochsDone)} in all)`
     : message.config.model.kind === 'pixel'
-      ? "measured each validation image against every class's mean image (nothing to train)"
+      ? "compared the validation images with each class's mean image"
       : `trained ${epochs(message.config.epochs)}`
   try {
     const result = await fitFromConfig(learner, message.config, stop.signal)
