@@ -1,10 +1,18 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { allocateKernelArray, convKernelsWasm, giveBackArray, lendArray, referenceKernels, scratchArray, type ConvGeometry } from '../../src/main/engine/kernels'
+import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { convGeometry } from '../../src/main/engine/ops/conv'
 import { Random } from '../../src/main/engine/random'
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
+
+/** The first index where two arrays' bits differ, −1 if none (toEqual on millions of values takes minutes). */
+function firstDifference(actual: Float32Array, expected: Float32Array): number {
+  const [a, b] = [bits(actual), bits(expected)]
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`)
+  return a.findIndex((value, i) => value !== b[i])
+}
 
 function randomArray(length: number, random: Random): Float32Array {
   return Float32Array.from({ length }, () => random.normal())
@@ -106,6 +114,33 @@ describe.runIf(convKernelsWasm !== null)('the conv path’s WebAssembly kernels'
     expect(() => fast.im2col(x, g, new Float32Array(columnsOf(g) - 1))).toThrow(/im2col: cols holds/)
     expect(() => fast.col2im(new Float32Array(columnsOf(g)), g, x.subarray(1))).toThrow(/col2im: dx holds/)
     expect(() => fast.swapAxes(x, 2, 3, 25, new Float32Array(10), null)).toThrow(/swapAxes: out holds/)
+  })
+})
+
+describe.runIf(convKernelsWasm !== null)('the conv passes on helper threads', () => {
+  afterAll(() => setGemmThreads(1))
+
+  // Large enough to be shared (a quarter million values written or more), channels not a multiple of the chunks.
+  const shapes = [convGeometry('conv', [8, 21, 30, 30], 3, 1, 1), convGeometry('conv', [16, 13, 28, 28], 7, 2, 3)]
+
+  function runAll(g: ConvGeometry, seed: number): Float32Array[] {
+    const random = new Random(seed)
+    const x = randomArray(g.batch * g.channels * g.height * g.width, random)
+    const cols = new Float32Array(columnsOf(g))
+    convKernelsWasm!.im2col(x, g, cols)
+    const dx = randomArray(x.length, random)
+    convKernelsWasm!.col2im(cols, g, dx)
+    const swapped = new Float32Array(cols.length)
+    const rows = g.channels * g.kernelH * g.kernelW
+    convKernelsWasm!.swapAxes(cols, rows, g.batch, g.outH * g.outW, swapped, randomArray(rows, random))
+    return [cols, dx, swapped]
+  }
+
+  it.each([2, 3])('give the bits one thread gives, on %i threads', async (threads) => {
+    const expected = shapes.map((g, i) => runAll(g, i))
+    setGemmThreads(threads)
+    await gemmThreadsReady()
+    shapes.forEach((g, i) => runAll(g, i).forEach((values, k) => expect(firstDifference(values, expected[i][k])).toBe(-1)))
   })
 })
 

@@ -152,3 +152,34 @@ export function sumRows(values: usize, rows: i32, columns: i32, out: usize): voi
     store<f32>(out + (<usize>r << 2), <f32>total)
   }
 }
+
+// A pass shared by threads is a job block in shared memory (see `runBlock` in helpers.ts): the next chunk, the
+// number of chunks, the pass (below), then its arguments as the pass's export takes them, without the range.
+const NEXT = 0, CHUNKS = 4, PASS = 8, ARGS = 12
+const IM2COL = 0, COL2IM = 1, SWAP_AXES = 2
+
+@inline function arg(job: usize, i: i32): i32 {
+  return load<i32>(job + ARGS + (<usize>i << 2))
+}
+
+/**
+ * Runs chunks of the pass at `job` until none is left: chunk i of n covers channels (for swapAxes, rows of the
+ * first axis) [i·total/n, (i+1)·total/n). Each value is written by one chunk, by the same operations in the same
+ * order as on one thread, so any number of threads gives the same bits. `work` is unused (a GEMM's workspace).
+ */
+export function convChunks(job: usize, work: usize): void {
+  const chunks = load<i32>(job, CHUNKS), pass = load<i32>(job, PASS)
+  const total = pass == SWAP_AXES ? arg(job, 1) : arg(job, 3)
+  for (let i = atomic.add<i32>(job + NEXT, 1); i < chunks; i = atomic.add<i32>(job + NEXT, 1)) {
+    const lo = <i32>(<i64>i * total / chunks), hi = <i32>(<i64>(i + 1) * total / chunks)
+    if (pass == SWAP_AXES) {
+      swapAxes(<usize>arg(job, 0), arg(job, 1), arg(job, 2), arg(job, 3), <usize>arg(job, 4), <usize>arg(job, 5), lo, hi)
+    } else {
+      walk(
+        <usize>arg(job, pass == COL2IM ? 1 : 0), <usize>arg(job, pass == COL2IM ? 0 : 1), arg(job, 2), arg(job, 3), arg(job, 4),
+        arg(job, 5), arg(job, 6), arg(job, 7), arg(job, 8), arg(job, 9), arg(job, 10), arg(job, 11), arg(job, 12), arg(job, 13),
+        lo, hi, pass == COL2IM,
+      )
+    }
+  }
+}

@@ -31,12 +31,31 @@ function checkLength(kernel: string, what: string, array: Float32Array, length: 
   if (array.length < length) throw new RangeError(`${kernel}: ${what} holds ${array.length} values, the geometry needs ${length}`)
 }
 
+/**
+ * Runs a pass's job block (see `convChunks` in conv.as.ts) on this thread and helpers; false when no helper is
+ * free or wanted, and the caller runs the pass itself.
+ */
+export type SharePass = (words: readonly number[]) => boolean
+
+/** Below this many values written a pass runs on one thread: waking a helper costs ~10–50 µs. */
+const PARALLEL_MIN_VALUES = 1 << 18
+/** The passes of conv.as.ts's job blocks. */
+const [IM2COL, COL2IM, SWAP_AXES] = [0, 1, 2]
+/** Chunks per pass: enough that a thread slowed by another process hands its share to the others. */
+const CHUNKS = 8
+
 /** The first `length` values of `array` (which the caller checked holds that many). */
 const first = (array: Float32Array, length: number): Float32Array => (array.length === length ? array : array.subarray(0, length))
 
-/** The kernels on the module's exports; arrays go in and out as `callStaged` moves them. */
-export function createConvKernels(wasm: GemmModule, layout: Layout): ConvKernels {
+/**
+ * The kernels on the module's exports; arrays go in and out as `callStaged` moves them. A large pass is cut along
+ * channels (rows of the first axis) and shared with helper threads by `share`.
+ */
+export function createConvKernels(wasm: GemmModule, layout: Layout, share: SharePass): ConvKernels {
   const exports = wasm.exports as unknown as ConvExports
+  /** Shares the pass when it is large enough to pay and can be cut in two or more; false if not shared. */
+  const shared = (pass: number, args: readonly number[], values: number, total: number): boolean =>
+    values >= PARALLEL_MIN_VALUES && total >= 2 && share([0, Math.min(CHUNKS, total), pass, ...args])
   const sizes = (g: ConvGeometry): [input: number, cols: number] => {
     const input = g.batch * g.channels * g.height * g.width
     return [input, g.channels * g.kernelH * g.kernelW * g.batch * g.outH * g.outW]
@@ -47,7 +66,7 @@ export function createConvKernels(wasm: GemmModule, layout: Layout): ConvKernels
       checkLength('im2col', 'x', x, input)
       checkLength('im2col', 'cols', cols, length)
       callStaged(wasm, layout, [[first(x, input), 'in'], [first(cols, length), 'out']], ([xAt, colsAt]) => {
-        exports.im2col(xAt, colsAt, ...geometryArgs(g), 0, g.channels)
+        if (!shared(IM2COL, [xAt, colsAt, ...geometryArgs(g)], length, g.channels)) exports.im2col(xAt, colsAt, ...geometryArgs(g), 0, g.channels)
       })
     },
     col2im(cols, g, dx) {
@@ -55,7 +74,7 @@ export function createConvKernels(wasm: GemmModule, layout: Layout): ConvKernels
       checkLength('col2im', 'cols', cols, length)
       checkLength('col2im', 'dx', dx, input)
       callStaged(wasm, layout, [[first(cols, length), 'in'], [first(dx, input), 'inout']], ([colsAt, dxAt]) => {
-        exports.col2im(colsAt, dxAt, ...geometryArgs(g), 0, g.channels)
+        if (!shared(COL2IM, [colsAt, dxAt, ...geometryArgs(g)], length, g.channels)) exports.col2im(colsAt, dxAt, ...geometryArgs(g), 0, g.channels)
       })
     },
     swapAxes(src, outer, inner, plane, out, add) {
@@ -64,7 +83,9 @@ export function createConvKernels(wasm: GemmModule, layout: Layout): ConvKernels
       checkLength('swapAxes', 'out', out, length)
       if (add) checkLength('swapAxes', 'add', add, outer)
       const staged = [[first(src, length), 'in'], [first(out, length), 'out'], [add && first(add, outer), 'in']] as const
-      callStaged(wasm, layout, staged, ([srcAt, outAt, addAt]) => exports.swapAxes(srcAt, outer, inner, plane, outAt, addAt, 0, outer))
+      callStaged(wasm, layout, staged, ([srcAt, outAt, addAt]) => {
+        if (!shared(SWAP_AXES, [srcAt, outer, inner, plane, outAt, addAt], length, outer)) exports.swapAxes(srcAt, outer, inner, plane, outAt, addAt, 0, outer)
+      })
     },
     sumRows(values, rows, columns, out) {
       checkLength('sumRows', 'values', values, rows * columns)

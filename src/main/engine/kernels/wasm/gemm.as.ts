@@ -7,7 +7,7 @@ import { sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } f
 
 export { gemmChunks } from './parallel.as'
 export { bytesToUnit, gatherToUnit } from './images.as'
-export { col2im, im2col, sumRows, swapAxes } from './conv.as'
+export { col2im, convChunks, im2col, sumRows, swapAxes } from './conv.as'
 export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
 export { batchNormBackward, batchNormForward } from './normalization.as'
 export { adamStep } from './optim.as'

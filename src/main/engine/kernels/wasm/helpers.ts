@@ -18,16 +18,25 @@ const [POSTED, CLAIMED, DONE, STATE] = [0, 1, 2, 3]
 const [READY, FAILED] = [1, 2]
 /** The job block's word that holds `Job.build`, after the words parallel.as.ts reads. */
 const BUILD = 18
+/** The job block's word that says which export runs it, an index into ENTRIES. */
+const ENTRY = 19
+
+/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts) or a conv pass's (conv.as.ts). */
+export type JobEntry = 'gemmChunks' | 'convChunks'
+const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks']
 
 // NOTE: a helper is plain JavaScript evaluated in a worker, so it needs no file path in Node, a worker or a
 // bundle. It sleeps until POSTED moves, claims the job (unless the poster, done first, took it back), runs
-// chunks of it with the job's build until none is left, then reports DONE.
+// chunks of it with the job's build and entry until none is left, then reports DONE.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads')
 const { modules, memory, job, mailbox: at, work } = workerData
 const mailbox = new Int32Array(memory.buffer, at, 4)
 const jobWords = new Int32Array(memory.buffer, job, ${BLOCK_BYTES / 4})
-const chunkRunners = modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports.gemmChunks)
+const chunkRunners = modules.map((module) => {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports
+  return ${JSON.stringify(ENTRIES)}.map((entry) => exports[entry])
+})
 Atomics.store(mailbox, ${STATE}, ${READY})
 let seen = Atomics.load(mailbox, ${POSTED})
 for (;;) {
@@ -35,7 +44,7 @@ for (;;) {
   seen = Atomics.load(mailbox, ${POSTED})
   if (Atomics.compareExchange(mailbox, ${CLAIMED}, seen - 1, seen) !== seen - 1) continue
   try {
-    chunkRunners[jobWords[${BUILD}]](job, work)
+    chunkRunners[jobWords[${BUILD}]][jobWords[${ENTRY}]](job, work)
   } catch {
     Atomics.store(mailbox, ${STATE}, ${FAILED})
   }
@@ -111,10 +120,22 @@ export class HelperPool {
 
   /** Runs `job` on this thread and the first `helpers` helpers together; returns when every chunk is done. */
   run(job: Job, helpers: number): void {
-    this.job.set([0, job.chunks, job.chunk, +job.alongRows, ...job.operands, job.build])
+    this.runBlock([0, job.chunks, job.chunk, +job.alongRows, ...job.operands], 'gemmChunks', job.build, helpers)
+  }
+
+  /**
+   * Runs the job block `words` (its first word the next chunk, 0; at most BUILD words) with the export `entry` of
+   * `build` on this thread and the first `helpers` helpers together; returns when every chunk is done.
+   */
+  runBlock(words: readonly number[], entry: JobEntry, build: number, helpers: number): void {
+    if (words.length > BUILD) throw new RangeError(`a job block holds at most ${BUILD} words, got ${words.length}`)
+    this.job.set(words)
+    this.job[BUILD] = build
+    this.job[ENTRY] = ENTRIES.indexOf(entry)
     const team = this.helpers.slice(0, helpers)
     for (const helper of team) helper.post()
-    this.builds[job.build].exports.gemmChunks(this.jobAt, this.workspaces[0])
+    const exports = this.builds[build].exports as unknown as Record<JobEntry, (job: number, work: number) => void>
+    exports[entry](this.jobAt, this.workspaces[0])
     const failed = team.filter((helper) => !helper.finish())
     if (failed.length > 0) throw new Error('gemm: a helper thread failed; setGemmThreads(1) computes on this thread only')
   }

@@ -2,7 +2,7 @@ import type { Gemm, GemmArgs, IndexNonzeros } from '../matmul'
 import type { GatherUnit } from '../images'
 import { HelperPool, type Job } from './helpers'
 import { createGatherUnit } from './images'
-import { createConvKernels, type ConvKernels } from './conv'
+import { createConvKernels, type ConvKernels, type SharePass } from './conv'
 import { ScratchArrays } from './scratch'
 import { LentArrays } from './lent'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
@@ -73,6 +73,15 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
   }
 }
 
+/** Runs a conv pass's job block with the helpers free now (up to the thread count); false when there are none. */
+function sharePass(pool: HelperPool): SharePass {
+  return (words) => {
+    const helpers = threads > 1 ? pool.available(threads - 1) : 0
+    if (helpers > 0) pool.runBlock(words, 'convChunks', 0, helpers)
+    return helpers > 0
+  }
+}
+
 /** Whether the first `length` floats of `x` share memory with the first `otherLength` of `other`. */
 function overlaps(x: Float32Array, other: Float32Array, length: number, otherLength: number): boolean {
   if (x.buffer !== other.buffer) return false
@@ -104,7 +113,7 @@ export const batchNormWasm = wasm && layout ? createBatchNorm(wasm, layout) : nu
 export const adamStepWasm = wasm && layout ? createAdamStep(wasm, layout) : null
 
 /** The conv path's memory passes on WebAssembly SIMD; null where the runtime lacks it. */
-export const convKernelsWasm: ConvKernels | null = wasm && layout ? createConvKernels(wasm, layout) : null
+export const convKernelsWasm: ConvKernels | null = wasm && layout && pool ? createConvKernels(wasm, layout, sharePass(pool)) : null
 
 /** Reused arrays for an op's intermediates, in the kernels' memory where WebAssembly runs (see `ScratchArrays`). */
 export const scratchArrays = new ScratchArrays(wasm?.memory ?? null, layout?.heap ?? null)
