@@ -77,6 +77,9 @@ describe('the Lab in a browser', () => {
     const average = (perClass[0] + perClass[1]) / 2
     expect(await number('baseline-l1-average')).toBeCloseTo(average, 4)
     expect(average).toBeCloseTo(0.9511, 4)
+    // The baseline table fits its column at 1280×800: nothing runs past the panel's edge.
+    const edge = (box: { x: number; width: number } | null): number => box!.x + box!.width
+    expect(edge(await page.getByTestId('pixels-baseline').boundingBox())).toBeLessThanOrEqual(edge(await page.getByTestId('lab-pixels').boundingBox()))
     await shoot('1-pixels')
   })
 
