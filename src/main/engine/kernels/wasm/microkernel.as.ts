@@ -15,7 +15,8 @@ export const NR: i32 = 8
 }
 
 // NOTE: 4×8 keeps 8 accumulators, 2 B vectors, 1 splat and 1 product in registers (12 of the 15 XMM
-// registers V8 allocates); 5×8 and 6×8 spill and measured 13–18% slower, an unrolled loop 15% slower.
+// registers V8 allocates); 5×8 and 6×8 spill and measured 13–18% slower, an unrolled loop 15% slower. With
+// the fused multiply-add (no product register) 6×8 fits in 15 on paper, yet still measured 20–30% slower.
 /**
  * C[0:4, 0:8] = (C +) Ã·B̃ over `kc` steps, where Ã holds 4 values of op(A) per step and B̃ holds 8
  * values of op(B) per step (both packed). `ldc` is C's row stride in bytes.
