@@ -102,6 +102,10 @@ describe('Digit Lab in a browser', () => {
     await page.getByRole('radio', { name: 'simple_net' }).check({ force: true })
     await page.locator('input[data-field=epochs]').fill('3')
     await page.getByTestId('train-button').click()
+    // Export, while the first model trains, says it is coming rather than "Train a model first".
+    await view(3)
+    expect(await page.getByTestId('export-state').textContent()).toContain('A model is training. It can be exported here once the run ends')
+    await view(1)
     await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
     const rows = page.getByTestId('epoch-table').locator('tbody tr')
     expect(await rows.count()).toBe(3)

@@ -98,7 +98,7 @@ describe('projects in a browser', () => {
     // The form shows what the project was trained with (not the model's defaults: 40 epochs, seed 42), so Train runs that.
     expect(await page.locator('input[data-field=epochs]').inputValue()).toBe('1')
     expect(await page.locator('input[data-field=seed]').inputValue()).toBe('7')
-    expect(await page.getByTestId('settings-source').textContent()).toBe('of Project digits.digitlab')
+    expect(await page.getByTestId('settings-source').textContent()).toBe('of project digits.digitlab')
     const firstRow = await epochRows().first().locator('td').allTextContents()
     await shoot('train-project-opened-light')
     await page.getByTestId('continue-epochs').fill('1')

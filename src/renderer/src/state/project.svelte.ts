@@ -9,16 +9,20 @@ import { training } from './training.svelte'
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** Whose a project is, in words: "Project digits.digitlab", or "Last run" for one not saved yet. */
-const whose = (view: ProjectView): string => (view.path ? `Project ${view.path.split(/[\\/]/).pop()}` : 'Last run')
+/** The file a project was opened from or saved to, by name; null for a run not saved yet. */
+const fileName = (view: ProjectView): string | null => view.path?.split(/[\\/]/).pop() ?? null
 
-/** What a project's curves are, in a line: "Project digits.digitlab: 2 epochs". */
-const describe = (view: ProjectView): string => `${whose(view)}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+/** What a project's curves are, in a line: "Project digits.digitlab: 2 epochs" (or "Last run: …"). */
+function describe(view: ProjectView): string {
+  const file = fileName(view)
+  return `${file ? `Project ${file}` : 'Last run'}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+}
 
 /** Show a project's curves in the Train view, and its settings in the form: Train then runs what it was trained with. */
 function showProject(view: ProjectView, history: ProjectHistoryView): void {
   training.showHistory(history, view.config, describe(view))
-  trainForm.adopt(view.config, view.epochsDone, whose(view))
+  const file = fileName(view)
+  trainForm.adopt(view.config, view.epochsDone, file ? `project ${file}` : 'the last run')
 }
 
 /**
