@@ -84,7 +84,17 @@ describe('the Lab in a browser', () => {
   })
 
   it('2 · broadcasting: the shapes of the real ops, and the 7s’ accuracy the engine gives', async () => {
+    // Choosing a panel (or a split) moves nothing beside it: the last tab and the image index stay put.
+    const place = async (selector: string): Promise<number> => (await page.locator(selector).boundingBox())!.x
+    const [ladder, index] = [await place('.tabs button[data-panel=ladder]'), await place('[data-testid=image-index]')]
+    const split = page.getByRole('group', { name: 'Split' })
+    await split.getByRole('button', { name: 'Train' }).click()
+    expect(await place('[data-testid=image-index]')).toBe(index)
+    await split.getByRole('button', { name: 'Valid' }).click()
+    await page.getByTestId('image-index').fill('3')
+    await page.getByTestId('image-index').press('Enter')
     await panel('broadcast')
+    expect(await place('.tabs button[data-panel=ladder]')).toBe(ladder)
     const distance = page.getByTestId('trace-distance')
     await distance.waitFor()
     expect(await distance.getByTestId('output-shape').allTextContents()).toEqual(['(28, 28)', '(1010, 28, 28)', '(1010, 28, 28)', '(1010,)'])
