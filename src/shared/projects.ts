@@ -25,6 +25,8 @@ export interface ProjectView {
   readonly path: string | null
   readonly config: TrainingConfig
   readonly epochsDone: number
+  /** Batches trained after its last whole epoch (a run stopped part-way through one); 0 when it ended on an epoch. */
+  readonly batchesSinceEpoch: number
   /** The data it was trained on: a built-in name or a folder. */
   readonly dataset: { readonly name: string; readonly source: string }
   /** Its data is open, so "Continue training" can run. */

@@ -159,6 +159,8 @@ describe('projects in a browser', () => {
     const rows = await epochRows().count()
     expect(stoppedAt % BATCHES_PER_EPOCH, 'stopped part-way through an epoch').not.toBe(0)
     const whole = Array.from({ length: rows }, (_, i) => (i + 1) * BATCHES_PER_EPOCH)
+    const part = stoppedAt - rows * BATCHES_PER_EPOCH
+    await expect.poll(() => page.getByTestId('continue-panel').textContent()).toMatch(new RegExp(`${rows} epochs and ${part} batch(es)? trained`))
     expect(await page.getByTestId('loss-chart').getAttribute('data-epoch-ends')).toBe(whole.join(' '))
 
     await page.getByTestId('continue-epochs').fill('1')

@@ -62,7 +62,16 @@ export class ProjectSession {
     const problem = pixel
       ? 'pixel similarity learns nothing by gradient descent: there is nothing to continue'
       : continuable ? null : (held.problem ?? `open its data (${held.dataset.source}) to continue training`)
-    return { path: held.path, config, epochsDone: training.epochsDone, dataset: { name: held.dataset.name, source: held.dataset.source }, continuable, problem }
+    const { batchLosses, epochEnds } = held.snapshot.history
+    return {
+      path: held.path,
+      config,
+      epochsDone: training.epochsDone,
+      batchesSinceEpoch: batchLosses.length - (epochEnds.at(-1) ?? 0),
+      dataset: { name: held.dataset.name, source: held.dataset.source },
+      continuable,
+      problem,
+    }
   }
 
   /** Its loss curve and epoch table, with the batch each epoch ended on. */

@@ -1,6 +1,6 @@
 import type { ProjectHistoryView, ProjectView, SaveProjectReply } from '../../../shared/projects'
 import { download } from '../lib/download'
-import { counted } from '../lib/format'
+import { count, counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
 import { dataset } from './dataset.svelte'
 import { model } from './model.svelte'
@@ -12,10 +12,16 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 /** The file a project was opened from or saved to, by name; null for a run not saved yet. */
 const fileName = (view: ProjectView): string | null => view.path?.split(/[\\/]/).pop() ?? null
 
+/** How far a project was trained: "2 epochs", or "0 epochs and 34 batches" for a run stopped part-way through one. */
+export function trainedSoFar(view: ProjectView): string {
+  const epochs = counted(view.epochsDone, 'epoch')
+  return view.batchesSinceEpoch > 0 ? `${epochs} and ${count(view.batchesSinceEpoch)} batch${view.batchesSinceEpoch === 1 ? '' : 'es'}` : epochs
+}
+
 /** What a project's curves are, in a line: "Project digits.digitlab: 2 epochs" (or "Last run: …"). */
 function describe(view: ProjectView): string {
   const file = fileName(view)
-  return `${file ? `Project ${file}` : 'Last run'}: ${view.config.model.kind}, ${counted(view.epochsDone, 'epoch')}`
+  return `${file ? `Project ${file}` : 'Last run'}: ${view.config.model.kind}, ${trainedSoFar(view)}`
 }
 
 /** Show a project's curves in the Train view, and its settings in the form: Train then runs what it was trained with. */
