@@ -70,7 +70,7 @@ describe('npm run inspect', () => {
     expect(report.counts.train['3'] + report.counts.valid['3']).toBe(6)
     expect(report.skipped).toEqual([
       { file: '7/.DS_Store', reason: 'system file (.DS_Store), not an image' },
-      { file: '3/broken.png', reason: 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF or AVIF)' },
+      { file: '3/broken.png', reason: 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP)' },
     ])
     expect(report.inverted).toBe(4)
     expect(typeof report.seconds).toBe('number')

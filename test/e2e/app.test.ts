@@ -219,7 +219,7 @@ describe('Digit Lab in a browser', () => {
     await page.getByRole('button', { name: 'Open', exact: true }).click()
     await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${folder.split('/').pop()}\\b`))
     expect(await classCounts(page)).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
-    expect(await page.getByTestId('skipped-files').textContent()).toMatch(/scribble\.png\s*not an image Digit Lab can read \(PNG, JPEG, WebP, GIF, TIFF or AVIF\)/)
+    expect(await page.getByTestId('skipped-files').textContent()).toMatch(/scribble\.png\s*not an image Digit Lab can read \(PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP\)/)
     await shoot('data-folder-light')
     expect(problems, problems.join('\n')).toEqual([])
   })

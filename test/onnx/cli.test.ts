@@ -77,7 +77,7 @@ describe('digit-lab predict', () => {
     expect(summary.accuracy).toBeGreaterThan(0.8)
     expect(summary.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(20)
     expect(summary.skippedFiles).toEqual([
-      { file: '7/broken.png', reason: 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF or AVIF)' },
+      { file: '7/broken.png', reason: 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP)' },
       { file: 'notes.txt', reason: expect.stringMatching(/not a label folder|not an image/) },
     ])
   })

@@ -87,7 +87,7 @@ async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string
       .catch(() => 'its declared size')
     return `image too large: ${size} is over the ${Math.sqrt(MAX_INPUT_PIXELS)}×${Math.sqrt(MAX_INPUT_PIXELS)} limit (refused before decoding)`
   }
-  if (/unsupported image format/i.test(message)) return 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF or AVIF)'
+  if (/unsupported image format/i.test(message)) return 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP)'
   return `corrupt or truncated image: ${libvipsDetail(error)}`
 }
 
