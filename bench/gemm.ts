@@ -1,4 +1,4 @@
-import { gemmReference, kernels, type Gemm } from '../src/main/engine/kernels'
+import { fusedGemm, gemmReference, kernels, setFusedGemm, type Gemm } from '../src/main/engine/kernels'
 import { gemmThreadsReady, setGemmThreads } from '../src/main/engine/kernels/wasm'
 import { Random } from '../src/main/engine/random'
 import { peakRssMb, time } from './timing'
@@ -47,6 +47,10 @@ const CASES: readonly GemmCase[] = [
   gemmCase('ResNet-18 layer4 forward (512→512, 1×1)', 512, 512, 64),
 ]
 
+/** Products also run with the plain build (a multiply, then an add), for what the fused multiply-add gives. */
+const PLAIN_CASES: readonly GemmCase[] = ['square 1024³', 'CNN conv3 forward (32→64, 4×4)', 'ResNet-18 layer1 forward (64→64, 7×7)']
+  .map((label) => CASES.find((c) => c.label === label)!)
+
 /** The plain TypeScript kernel is ~50× slower: it runs a smaller square and the chapter's forward. */
 const REFERENCE_CASES: readonly GemmCase[] = [gemmCase('square 256³', 256, 256, 256), CASES[1]]
 
@@ -54,14 +58,14 @@ function caseName({ m, n, k, transA, transB }: GemmCase): string {
   return `${m}x${k}·${k}x${n} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`
 }
 
-function measure(gemm: Gemm, c: GemmCase, engine: Result['engine'], threads = 1): Result {
+function measure(gemm: Gemm, c: GemmCase, engine: Result['engine'], threads = 1, variant = ''): Result {
   const random = new Random(1)
   const fill = (size: number): Float32Array => Float32Array.from({ length: size }, () => random.normal())
   const args = { a: fill(c.m * c.k), b: fill(c.k * c.n), c: new Float32Array(c.m * c.n), m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB, accumulate: false }
   // NOTE: a large product gets more runs, so that one undisturbed run is likely on a shared machine.
   const timing = time(() => gemm(args), { minSeconds: c.m * c.n * c.k >= 1 << 27 ? 4 : 1 })
   return {
-    workload: 'gemm', case: caseName(c), label: c.label, engine, threads,
+    workload: 'gemm', case: `${caseName(c)}${variant && ` ${variant}`}`, label: `${c.label}${variant && `, ${variant}`}`, engine, threads,
     seconds: timing.best, medianSeconds: timing.median, runs: timing.runs,
     gflops: (2 * c.m * c.n * c.k) / timing.best / 1e9, peakRssMb: peakRssMb(),
   }
@@ -84,6 +88,11 @@ export const gemmWorkload: Workload = {
       results.push(...CASES.map((c) => measure(kernels.gemm, c, 'ours', threads)))
     }
     setGemmThreads(1)
+    if (fusedGemm()) {
+      setFusedGemm(false)
+      results.push(...PLAIN_CASES.map((c) => measure(kernels.gemm, c, 'ours', 1, 'plain')))
+      setFusedGemm(true)
+    }
     return [...results, ...REFERENCE_CASES.map((c) => measure(gemmReference, c, 'ours-reference'))]
   },
   torch() {
