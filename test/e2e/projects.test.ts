@@ -161,6 +161,7 @@ describe('projects in a browser', () => {
     const whole = Array.from({ length: rows }, (_, i) => (i + 1) * BATCHES_PER_EPOCH)
     const part = stoppedAt - rows * BATCHES_PER_EPOCH
     await expect.poll(() => page.getByTestId('continue-panel').textContent()).toMatch(new RegExp(`${rows} epochs and ${part} batch(es)? trained`))
+    expect(await page.getByTestId('status-training').textContent()).toMatch(new RegExp(`Training stopped\\s*${rows} epochs and ${part} batch(es)?`))
     expect(await page.getByTestId('loss-chart').getAttribute('data-epoch-ends')).toBe(whole.join(' '))
 
     await page.getByTestId('continue-epochs').fill('1')
