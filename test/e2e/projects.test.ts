@@ -77,6 +77,7 @@ describe('projects in a browser', () => {
     expect((await again).suggestedFilename()).toBe('simple_net-mnist-sample-1-epochs.digitlab')
     await show('4', /export/i)
     await expect.poll(() => page.getByTestId('project-saved').textContent()).toMatch(/simple_net-mnist-sample-1-epochs\.digitlab \(downloaded\).*1 epoch\s*$/)
+    expect(await page.getByTestId('project-summary').textContent()).toMatch(/1 epoch · downloaded as simple_net-mnist-sample-1-epochs\.digitlab/)
     await shoot('export-project-saved-light')
   })
 
