@@ -88,8 +88,9 @@ export function scratchArray(slot: string, length: number): Float32Array {
 /**
  * An array of `length` (not zeroed) that an op keeps from one call to a later one, e.g. from its forward pass to
  * its backward; `giveBackArray` returns it for reuse, or it returns by itself once `owner` is garbage collected.
+ * Null once MAX_LENT_BYTES are on loan: the op then computes again what it would have kept.
  */
-export function lendArray(length: number, owner: object): Float32Array {
+export function lendArray(length: number, owner: object): Float32Array | null {
   return lentArrays.lend(length, owner)
 }
 
@@ -101,6 +102,7 @@ export function giveBackArray(array: Float32Array): void {
 export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
+export { MAX_LENT_BYTES } from './wasm/lent'
 export { allocateKernelArray, kernelBytes, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
