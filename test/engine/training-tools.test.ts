@@ -88,6 +88,18 @@ describe('the learning-rate finder (fastai lr_find)', () => {
     expect(result.lrs.length).toBeLessThan(100)
   })
 
+  it('says so when stopped before its first step, and a stop after any step still suggests a rate it tried', async () => {
+    const learner = createLearner(small, simpleNet())
+    await expect(learner.lrFind({ signal: AbortSignal.abort() })).rejects.toThrow(/stopped before its first step/)
+    for (const steps of [1, 2, 3, 5, 8, 13, 18]) {
+      const stop = new AbortController()
+      const result = await learner.lrFind({ signal: stop.signal, onStep: ({ iteration }) => iteration + 1 === steps && stop.abort() })
+      expect(result.stopReason).toBe('stopped')
+      expect(result.lrs).toHaveLength(steps)
+      for (const lr of Object.values(result.suggestions)) expect(result.lrs.map((tried) => [tried, tried / 10]).flat()).toContain(lr)
+    }
+  })
+
   it('reads suggestions off a curve as fastai\'s valley, minimum and steep do', () => {
     const lrs = Array.from({ length: 20 }, (_, i) => 10 ** (-6 + i / 4))
     // flat, then falling for ten steps (steepest at step 12), then rising
@@ -99,6 +111,16 @@ describe('the learning-rate finder (fastai lr_find)', () => {
     expect(s.minimum).toBeCloseTo(lrs[14] / 10, 15)
     expect(s.steep).toBeCloseTo(lrs[11], 15)
     expect(s.valley).toBeCloseTo(lrs[8], 15)
+  })
+
+  it('suggests one of the swept rates for a short sweep that only rises (a Stop after a few steps)', () => {
+    // The longest fall is steps 0→1, so fastai's start is −1 and so is its valley index (Python
+    // takes the last rate there); every rule must name a rate the sweep actually tried.
+    const lrs = [1e-7, 2e-7, 4e-7, 8e-7, 1.6e-6, 3.2e-6]
+    const s = suggestLearningRates(lrs, [2.3, 2.2, 2.25, 2.3, 2.4, 2.5], 100)
+    expect(s.valley).toBe(lrs[0])
+    expect(s.steep).toBe(lrs[0])
+    expect(s.minimum).toBe(lrs[1] / 10)
   })
 })
 

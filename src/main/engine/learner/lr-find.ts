@@ -22,7 +22,12 @@ export const LR_RULE_DESCRIPTIONS: Readonly<Record<LrSuggestionRule, string>> = 
   steep: 'steepest slope: where the loss falls fastest per step of log(lr)',
 }
 
-/** fastai's `valley`: the middle of the longest decreasing run of losses (longest decreasing subsequence). */
+/**
+ * fastai's `valley`: the middle of the longest decreasing run of losses (longest decreasing
+ * subsequence). fastai's start (end − length) is one before the run's first step, so on a curve
+ * whose longest fall is one step at its very start the index comes out −1 — which Python reads as
+ * the last learning rate of the sweep (the highest); here it is the run's first step.
+ */
 function valley(losses: readonly number[]): number {
   const n = losses.length
   const lengths = new Array<number>(n).fill(1)
@@ -37,7 +42,7 @@ function valley(losses: readonly number[]): number {
     }
   }
   const sections = (maxEnd - maxStart) / 3
-  return maxStart + Math.trunc(sections) + Math.trunc(sections / 2)
+  return Math.max(0, maxStart + Math.trunc(sections) + Math.trunc(sections / 2))
 }
 
 /** fastai's `steep`: the step where the loss falls fastest against log(lr). */
@@ -124,6 +129,7 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
     learner.dls.train.loadState(saved.loader)
     model.eval()
   }
+  if (lrs.length === 0 && stopReason === 'stopped') throw new Error('the learning-rate finder was stopped before its first step, so it has nothing to suggest')
   const suggestions = suggestLearningRates(lrs, losses, numIt)
   return {
     lrs, losses, rawLosses, suggestions, stopReason,

@@ -42,6 +42,7 @@ class LrFinder {
     this.#runId = null
     try {
       const result = await window.api.lrFind(config)
+      if (!Number.isFinite(result.suggestion?.lr)) throw new Error('the learning-rate finder ended without a suggestion; run it again')
       this.#sweep = { view, config, result }
     } catch (error) {
       this.error = message(error)
