@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
@@ -53,6 +53,9 @@ describe('Digit Lab in a browser', () => {
     await page.getByText('Engine ready').waitFor()
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 120_000)
+
+  // A page error fails the test it happened in, by name, not the timeouts it leaves behind.
+  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
 
   afterAll(async () => {
     if (Object.keys(longTasks).length > 0) writeFileSync(`${ARTIFACTS}/long-tasks.json`, JSON.stringify(longTasks, null, 2))

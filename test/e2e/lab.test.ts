@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { importDataset } from '../../src/main/datasets'
 import { classMeans, createLearner, fitFromConfig, mnistLoss, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
@@ -45,6 +45,9 @@ describe('the Lab in a browser', () => {
     await page.getByText('Engine ready').waitFor()
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 120_000)
+
+  // A page error fails the test it happened in, by name, not the timeouts it leaves behind.
+  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
 
   afterAll(async () => {
     await browser?.close()

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
@@ -46,6 +46,9 @@ describe('projects in a browser', () => {
     await page.getByText('Engine ready').waitFor()
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 180_000)
+
+  // A page error fails the test it happened in, by name, not the timeouts it leaves behind.
+  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
 
   afterAll(async () => {
     await browser?.close()

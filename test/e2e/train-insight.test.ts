@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
@@ -73,6 +73,9 @@ describe('Train view insight in a browser', () => {
     await page.getByTestId('class-counts').waitFor()
     await page.keyboard.press('2')
   }, 120_000)
+
+  // A page error fails the test it happened in, by name, not the timeouts it leaves behind.
+  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
 
   afterAll(async () => {
     if (Object.keys(longTasks).length > 0) writeFileSync(`${ARTIFACTS}/long-tasks-train-insight.json`, JSON.stringify(longTasks, null, 2))
