@@ -70,6 +70,27 @@ describe('folder uploads over the browser-mode server', () => {
     expect(view.skipped.map((s) => s.file)).toEqual(['1/scribble.png'])
   })
 
+  it('uploads a project file beside the folder in use; the service opens it from there, with the storage layer’s message for a foreign file', async () => {
+    const folder = (await service.currentDataset())!.source
+    const begin = (plan: object) => send('/upload', { method: 'POST', body: JSON.stringify(plan) })
+    const wrongKind = await begin({ kind: 'script', files: 1, bytes: 1 })
+    expect(wrongKind.status).toBe(400)
+    expect((await json(wrongKind)).error).toMatch(/a folder or a project, not "script"/)
+    expect((await json(await begin({ kind: 'project', files: 3, bytes: 3 }))).error).toMatch(/a project is one \.digitlab file, not 3/)
+
+    const text = new TextEncoder().encode('shopping list: eggs, milk')
+    const { id } = await json(await begin({ kind: 'project', files: 1, bytes: text.length }))
+    const elsewhere = await send(`/upload/${id}?path=${encodeURIComponent('runs/notes.digitlab')}`, { method: 'PUT', body: text })
+    expect((await json(elsewhere)).error).toMatch(/a project upload is one \.digitlab file/)
+    expect((await send(`/upload/${id}?path=notes.digitlab`, { method: 'PUT', body: text })).status).toBe(200)
+    const { path } = await json(await send(`/upload/${id}/done`, { method: 'POST' }))
+    expect(path).toMatch(new RegExp(`^${parent}/digit-lab-upload-[^/]+/notes\\.digitlab$`))
+    await expect(service.openProject(path)).rejects.toThrow(`${path} is not a Digit Lab project`)
+    // The dataset's uploaded folder is still there, and still the one open.
+    expect(await filesUnder(folder)).toContain('1/scribble.png')
+    expect((await service.currentDataset())!.source).toBe(folder)
+  })
+
   it('answers a hostile path or an over-limit file with a clear message, and keeps serving', async () => {
     const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 3, bytes: 9000 }) }))
     const put = (path: string, body: Uint8Array) => send(`/upload/${id}?${new URLSearchParams({ path })}`, { method: 'PUT', body })
@@ -86,10 +107,10 @@ describe('folder uploads over the browser-mode server', () => {
     expect(await readdir(join(parent, '..'))).not.toContain('outside.png')
   })
 
-  it('removes the upload folder when the server closes', async () => {
+  it('removes the upload folders, the project’s too, when the server closes', async () => {
     const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 1, bytes: 1 }) }))
     expect((await send(`/upload/${id}?path=a.png`, { method: 'PUT', body: new Uint8Array(1) })).status).toBe(200)
-    expect(await readdir(parent)).toHaveLength(1)
+    expect(await readdir(parent)).toHaveLength(2)
     await server.close()
     expect(await readdir(parent)).toEqual([])
   })

@@ -136,4 +136,56 @@ describe('folder uploads (browser mode)', () => {
     await store.close()
     expect(await readdir(parent)).toEqual([])
   })
+
+  /** A project file uploaded while a dataset's folder is in use: the store keeps the latest of each kind. */
+  describe('project uploads beside folder uploads', () => {
+    /** Upload `files` (path → text) as one upload of `kind`; the path to open. */
+    const upload = async (kind: 'folder' | 'project', files: Record<string, string>): Promise<string> => {
+      const entries = Object.entries(files)
+      const id = await store.begin({ kind, files: entries.length, bytes: entries.reduce((sum, [, text]) => sum + text.length, 0) })
+      for (const [path, text] of entries) await store.write(id, path, text.length, body(text))
+      return store.finish(id)
+    }
+
+    it('keeps the folder in use when a project is uploaded, and the project when a folder is; each replaces only its own kind', async () => {
+      const folder = await upload('folder', { 'digits/3/a.png': 'aaa' })
+      const project = await upload('project', { 'run.digitlab': 'DLAB' })
+      expect(project.endsWith('/run.digitlab')).toBe(true)
+      expect(await readFile(join(folder, '3/a.png'), 'utf8')).toBe('aaa')
+
+      const nextFolder = await upload('folder', { 'more/7/b.png': 'bb' })
+      expect(await readFile(project, 'utf8')).toBe('DLAB')
+      await expect(readdir(folder)).rejects.toThrow(/ENOENT/)
+      const nextProject = await upload('project', { 'again.digitlab': 'DL' })
+      await expect(readFile(project)).rejects.toThrow(/ENOENT/)
+      expect(await readdir(nextFolder)).toEqual(['7'])
+      expect(await readdir(parent)).toHaveLength(2)
+
+      await store.close()
+      expect(await readdir(parent)).toEqual([])
+      await expect(readFile(nextProject)).rejects.toThrow(/ENOENT/)
+    })
+
+    it('refuses a project upload of several files, a file in a folder or of another kind, and an unknown kind', async () => {
+      await expect(store.begin({ kind: 'project', files: 2, bytes: 2 })).rejects.toThrow(/a project is one \.digitlab file, not 2/)
+      await expect(store.begin({ kind: 'project', files: 0, bytes: 0 })).rejects.toThrow(/a project is one \.digitlab file, not 0/)
+      await expect(store.begin({ kind: 'project', files: 1, bytes: 301 })).rejects.toThrow(/the project holds 301 bytes; an upload takes at most 300 bytes/)
+      await expect(store.begin({ kind: 'model' as 'project', files: 1, bytes: 1 })).rejects.toThrow(/a folder or a project, not "model"/)
+      const id = await store.begin({ kind: 'project', files: 1, bytes: 4 })
+      await expect(store.write(id, 'notes.txt', 4, body('DLAB'))).rejects.toThrow(/notes\.txt: a project upload is one \.digitlab file/)
+      await expect(store.write(id, 'runs/run.digitlab', 4, body('DLAB'))).rejects.toThrow(/a project upload is one \.digitlab file/)
+      await expect(store.write(id, '../run.digitlab', 4, body('DLAB'))).rejects.toThrow(/climb out/)
+      await store.write(id, 'run.digitlab', 4, body('DLAB'))
+      expect(await store.finish(id)).toMatch(/digit-lab-upload-[^/]+\/run\.digitlab$/)
+    })
+
+    it('refuses a folder upload’s id once a new folder replaced it, but not because a project came', async () => {
+      const folder = await store.begin({ files: 2, bytes: 2 })
+      await store.write(folder, 'a.png', 1, body('a'))
+      await upload('project', { 'run.digitlab': 'D' })
+      await store.write(folder, 'b.png', 1, body('b'))
+      await store.begin({ files: 1, bytes: 1 })
+      await expect(store.finish(folder)).rejects.toThrow(/another one replaced it/)
+    })
+  })
 })

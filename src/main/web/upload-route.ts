@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { UploadError, type UploadStore } from './upload-store'
+import { UploadError, type UploadKind, type UploadStore } from './upload-store'
 
 /** The header that carries the per-launch token on upload requests (never the URL: it would show in logs). */
 export const TOKEN_HEADER = 'x-digit-lab-token'
@@ -29,8 +29,8 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * Browser mode's folder upload over HTTP, for a page that passed `authorized` (our origin and the
- * token): `POST /upload` with `{files, bytes}` starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
+ * Browser mode's uploads over HTTP, for a page that passed `authorized` (our origin and the
+ * token): `POST /upload` with `{files, bytes, kind?}` (a `'folder'` unless `'project'`) starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
  * streams one file's bytes; `POST /upload/<id>/done` answers the path to import. Errors answer
  * `{error}` with a status. Returns false for a URL that is not an upload's.
  */
@@ -42,8 +42,9 @@ export function handleUpload(request: IncomingMessage, response: ServerResponse,
   void (async () => {
     if (!authorized) throw new UploadError('refused: not a page of this Digit Lab with its token', 403)
     if (route === 'begin') {
-      const plan = (await readPlan(request)) as { files?: unknown; bytes?: unknown } | null
-      return { id: await uploads.begin({ files: Number(plan?.files), bytes: Number(plan?.bytes) }) }
+      const plan = (await readPlan(request)) as { files?: unknown; bytes?: unknown; kind?: unknown } | null
+      // The kind is checked by the store: anything but a folder or a project is refused there.
+      return { id: await uploads.begin({ files: Number(plan?.files), bytes: Number(plan?.bytes), kind: plan?.kind as UploadKind | undefined }) }
     }
     if (route === 'file') {
       const path = url.searchParams.get('path') ?? ''

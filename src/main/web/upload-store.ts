@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { PROJECT_EXTENSION } from '../../shared/projects'
 
 /** How much one upload may hold. */
 export interface UploadLimits {
@@ -28,14 +29,25 @@ export class UploadError extends Error {
   }
 }
 
+/**
+ * What an upload is for: a dataset's folder (or files) to import, or one `.digitlab` project file
+ * to open. The store keeps the latest of each, so opening a project leaves the dataset in use.
+ */
+export type UploadKind = 'folder' | 'project'
+
+const UPLOAD_KINDS: readonly UploadKind[] = ['folder', 'project']
+
 /** What the page says it will send, before it sends anything. */
 export interface UploadPlan {
   readonly files: number
   readonly bytes: number
+  /** A folder when not said. */
+  readonly kind?: UploadKind
 }
 
 interface Upload {
   readonly id: string
+  readonly kind: UploadKind
   /** The private temporary folder the files are written into. */
   readonly root: string
   readonly plan: UploadPlan
@@ -93,31 +105,34 @@ function writeProblem(error: unknown, path: string): UploadError {
 }
 
 /**
- * Browser mode's folder uploads: each into a fresh private temporary folder (mode 0700), file by
- * file as a stream, so memory stays bounded whatever the folder's size. Only regular files are
- * created, never through a symbolic link; one upload is kept at a time, and a new one or `close`
- * removes the last.
+ * Browser mode's uploads: each into a fresh private temporary folder (mode 0700), file by file as a
+ * stream, so memory stays bounded whatever the folder's size. Only regular files are created, never
+ * through a symbolic link. The latest upload of each kind is kept: a new one of the same kind, or
+ * `close`, removes it.
  */
 export class UploadStore {
-  #current: Upload | null = null
+  readonly #latest = new Map<UploadKind, Upload>()
 
   constructor(
     private readonly limits: UploadLimits = UPLOAD_LIMITS,
     private readonly parent: string = tmpdir(),
   ) {}
 
-  /** Start an upload of `plan.files` files, `plan.bytes` bytes in all, replacing the last one; returns its id. */
+  /** Start an upload of `plan.files` files, `plan.bytes` bytes in all, replacing the last one of its kind; returns its id. */
   async begin(plan: UploadPlan): Promise<string> {
     const { limits } = this
+    const kind = plan.kind ?? 'folder'
+    if (!UPLOAD_KINDS.includes(kind)) throw new UploadError(`an upload is of a folder or a project, not ${JSON.stringify(String(kind)).slice(0, 40)}`)
     if (!Number.isSafeInteger(plan.files) || !Number.isSafeInteger(plan.bytes) || plan.files < 0 || plan.bytes < 0) throw new UploadError('an upload announces its number of files and bytes')
+    if (kind === 'project' && plan.files !== 1) throw new UploadError(`a project is one .${PROJECT_EXTENSION} file, not ${plan.files}`)
     if (plan.files === 0) throw new UploadError('the folder holds no files')
     if (plan.files > limits.files) throw new UploadError(`the folder holds ${plan.files.toLocaleString('en')} files; an upload takes at most ${limits.files.toLocaleString('en')}`, 413)
-    if (plan.bytes > limits.totalBytes) throw new UploadError(`the folder holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
+    if (plan.bytes > limits.totalBytes) throw new UploadError(`the ${kind} holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
     const root = await realpath(await mkdtemp(join(this.parent, 'digit-lab-upload-')))
-    const upload: Upload = { id: randomBytes(12).toString('base64url'), root, plan, files: 0, bytes: 0, writing: 0, finished: false }
+    const upload: Upload = { id: randomBytes(12).toString('base64url'), kind, root, plan, files: 0, bytes: 0, writing: 0, finished: false }
     // Swapped in before the last is removed, so two uploads begun at once leave no folder behind.
-    const last = this.#current
-    this.#current = upload
+    const last = this.#latest.get(kind)
+    this.#latest.set(kind, upload)
     if (last) await rm(last.root, { recursive: true, force: true })
     return upload.id
   }
@@ -126,6 +141,7 @@ export class UploadStore {
   async write(id: string, path: string, size: number, body: Readable): Promise<void> {
     const upload = this.#open(id)
     const parts = uploadPathParts(path)
+    if (upload.kind === 'project' && (parts.length !== 1 || !parts[0].endsWith(`.${PROJECT_EXTENSION}`))) throw new UploadError(`${path}: a project upload is one .${PROJECT_EXTENSION} file`)
     if (!Number.isSafeInteger(size) || size < 0) throw new UploadError(`${path}: its size must be announced`, 411)
     if (size > this.limits.fileBytes) throw new UploadError(`${path} is ${sized(size)}; a file may be at most ${sized(this.limits.fileBytes)}`, 413)
     // Counted before the first await, so files written side by side cannot pass the limits together.
@@ -165,16 +181,16 @@ export class UploadStore {
     return entries.length === 1 ? join(upload.root, entries[0]) : upload.root
   }
 
-  /** Remove the upload's folder (a new upload replaces it; the server calls this on shutdown). */
+  /** Remove every upload's folder (a new upload replaces its kind's; the server calls this on shutdown). */
   async close(): Promise<void> {
-    const last = this.#current
-    this.#current = null
-    if (last) await rm(last.root, { recursive: true, force: true })
+    const all = [...this.#latest.values()]
+    this.#latest.clear()
+    await Promise.all(all.map((upload) => rm(upload.root, { recursive: true, force: true })))
   }
 
   #open(id: string): Upload {
-    const upload = this.#current
-    if (!upload || upload.id !== id) throw new UploadError('this upload is over: another one replaced it, or the app restarted', 404)
+    const upload = [...this.#latest.values()].find((held) => held.id === id)
+    if (!upload) throw new UploadError('this upload is over: another one replaced it, or the app restarted', 404)
     if (upload.finished) throw new UploadError('this upload is finished; start another to send more files', 409)
     return upload
   }
