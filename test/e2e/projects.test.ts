@@ -84,14 +84,15 @@ describe('projects in a browser', () => {
     await shoot('export-project-saved-light')
   })
 
-  it('opens it in a fresh launch: the data reopens, the table shows its epoch; Continue adds a second row and the chart goes on', async () => {
+  it('opens the downloaded file, chosen in a file picker, in a fresh launch: the data reopens, the table shows its epoch; Continue adds a second row and the chart goes on', async () => {
     servers.push(await launch(rendererDir))
     await page.goto(servers[1].url)
     await page.getByText('Engine ready').waitFor()
     await show('4', /export/i)
-    await page.getByTestId('open-project-path').fill(saved)
-    await page.getByTestId('open-project').click()
-    await expect.poll(() => page.getByTestId('project-summary').textContent()).toContain(saved)
+    expect(await page.getByLabel('Project file to open').getAttribute('accept')).toBe('.digitlab')
+    await page.getByLabel('Project file to open').setInputFiles(saved)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · digits\.digitlab \(uploaded\)$/)
+    await shoot('export-project-opened-light')
     await expect.poll(() => page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
     await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('simple_net')
 
@@ -121,17 +122,21 @@ describe('projects in a browser', () => {
     await show('2', /train/i)
     await expect.poll(() => epochRows().count()).toBe(2)
     expect(await page.getByTestId('continue-panel').textContent()).toMatch(/Project: simple_net, 2 epochs trained/)
+    // Still named as it was chosen, not by the temporary copy's path.
+    await show('4', /export/i)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs · digits\.digitlab \(uploaded\)$/)
   })
 
-  it('refuses a damaged or foreign file with the storage layer’s message, keeping the project it holds', async () => {
+  it('refuses a damaged or foreign file, chosen or typed, with the storage layer’s message, keeping the project it holds', async () => {
     await show('4', /export/i)
     const bytes = await readFile(saved)
     bytes[bytes.length - 5] ^= 0xff
     const damaged = join(await tempFolder('e2e-damaged'), 'damaged.digitlab')
     await writeFile(damaged, bytes)
-    await page.getByTestId('open-project-path').fill(damaged)
-    await page.getByTestId('open-project').click()
-    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/damaged\.digitlab is damaged: its checksum does not match its contents/)
+    await page.getByLabel('Project file to open').setInputFiles(damaged)
+    // Named as the person chose it, not by the temporary copy's path.
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^damaged\.digitlab is damaged: its checksum does not match its contents/)
+    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs · digits\.digitlab \(uploaded\)$/)
     await shoot('export-project-damaged-light')
 
     const foreign = join(await tempFolder('e2e-foreign'), 'notes.digitlab')
@@ -139,6 +144,13 @@ describe('projects in a browser', () => {
     await page.getByTestId('open-project-path').fill(foreign)
     await page.getByTestId('open-project').click()
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/notes\.digitlab is not a Digit Lab project/)
+    // A file dropped on the Project panel is uploaded and opened the same way (a drop made in the page: a test cannot drag from the desktop).
+    await page.evaluate(`(() => {
+      const data = new DataTransfer()
+      data.items.add(new File(['shopping list: eggs, milk'], 'dropped.digitlab'))
+      document.querySelector('[data-testid=project-panel]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    })()`)
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^dropped\.digitlab is not a Digit Lab project/)
     expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs/)
   })
 

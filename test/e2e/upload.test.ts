@@ -72,6 +72,20 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
     await page.getByLabel('Folder to upload').setInputFiles(again)
     await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${again.split('/').pop()}\\b`))
     await expect(readdir(source)).rejects.toThrow(/ENOENT/)
+
+    // A project dropped here opens in the Export view, uploaded beside the folder in use, which stays.
+    const inUse = (await service.currentDataset())!.source
+    await page.evaluate(`(() => {
+      const data = new DataTransfer()
+      data.items.add(new File(['shopping list: eggs, milk'], 'notes.digitlab'))
+      document.querySelector('[aria-label="Drop a folder of digit images"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    })()`)
+    await page.locator('nav button[aria-current=page]', { hasText: /export/i }).waitFor()
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^notes\.digitlab is not a Digit Lab project/)
+    expect((await readdir(inUse)).sort()).toEqual(['0', '1'])
+    expect((await service.currentDataset())!.source).toBe(inUse)
+    await page.keyboard.press('1')
+    expect(await page.getByTestId('grid-count').textContent()).toBe('10 images')
     expect(problems, problems.join('\n')).toEqual([])
   })
 

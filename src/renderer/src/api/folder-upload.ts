@@ -4,6 +4,9 @@ export interface FolderFile {
   readonly file: File
 }
 
+/** What an upload is for: Digit Lab keeps the latest of each kind, so a project opened leaves the uploaded dataset alone. */
+export type UploadKind = 'folder' | 'project'
+
 /** Files sent side by side: enough to hide each request's round trip, few enough to keep memory small. */
 const PARALLEL = 4
 
@@ -21,10 +24,10 @@ async function post<T>(url: string, init: RequestInit, token: string): Promise<T
  * (never the whole folder in memory), into a fresh temporary folder there; resolves to the path the
  * importer should open. `onProgress` hears the files sent so far.
  */
-export async function uploadFolder(files: readonly FolderFile[], onProgress: (done: number, total: number) => void): Promise<string> {
+export async function uploadFolder(files: readonly FolderFile[], onProgress: (done: number, total: number) => void, kind: UploadKind = 'folder'): Promise<string> {
   const token = new URLSearchParams(window.location.search).get('token') ?? ''
   const bytes = files.reduce((sum, entry) => sum + entry.file.size, 0)
-  const { id } = await post<{ id: string }>('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes }) }, token)
+  const { id } = await post<{ id: string }>('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes, kind }) }, token)
   let next = 0
   let done = 0
   onProgress(0, files.length)
@@ -41,3 +44,6 @@ export async function uploadFolder(files: readonly FolderFile[], onProgress: (do
   await Promise.all(senders)
   return (await post<{ path: string }>(`/upload/${id}/done`, { method: 'POST' }, token)).path
 }
+
+/** Browser mode: send one `.digitlab` project file the same way, streamed; resolves to its path on this machine. */
+export const uploadProject = (file: File): Promise<string> => uploadFolder([{ path: file.name, file }], () => undefined, 'project')

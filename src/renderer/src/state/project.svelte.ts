@@ -1,4 +1,5 @@
 import type { ProjectHistoryView, ProjectView, SaveProjectReply } from '../../../shared/projects'
+import { uploadProject } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { count, counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
@@ -31,14 +32,37 @@ function showProject(view: ProjectView, history: ProjectHistoryView): void {
   trainForm.adopt(view.config, view.epochsDone, file ? `project ${file}` : 'the last run')
 }
 
+/** What the project is busy with: opening an uploaded file follows its upload. */
+type ProjectWork = 'saving' | 'opening' | 'uploading' | 'opening-upload'
+
+/** A project file a browser uploaded: its path on this machine, and the name the person chose it by. */
+interface UploadedProject {
+  readonly path: string
+  readonly name: string
+}
+
+const UPLOADED_KEY = 'digit-lab-uploaded-project'
+
+/** The project file this tab uploaded last, kept in sessionStorage so a reloaded page names it the same. */
+function rememberedUpload(): UploadedProject | null {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(UPLOADED_KEY) ?? 'null') as Partial<UploadedProject> | null
+    return typeof value?.path === 'string' && typeof value.name === 'string' ? { path: value.path, name: value.name } : null
+  } catch {
+    return null
+  }
+}
+
 /**
  * The project main holds — the last run, or a project file opened — and saving, opening and
- * continuing it. Desktop: native dialogs; browser: a download, and a typed path to open.
+ * continuing it. Desktop: native dialogs; browser: a download, and a file chosen (uploaded) or a typed path to open.
  */
 class ProjectState {
   view = $state.raw<ProjectView | null>(null)
-  busy = $state<'saving' | 'opening' | null>(null)
+  busy = $state<ProjectWork | null>(null)
   error = $state<string | null>(null)
+  /** The last project file uploaded from this tab, so it is named as the person knows it, not by its temporary path. */
+  uploaded = $state.raw<UploadedProject | null>(rememberedUpload())
   /** The last save, for as long as the project saved is the one held. */
   saved = $state.raw<SaveProjectReply | null>(null)
   /** Epochs "Continue training" adds. */
@@ -93,17 +117,41 @@ class ProjectState {
     if (this.busy) return
     const path = hasDialogs() ? await window.api.pickPath('open-project') : typedPath.trim()
     if (!path) {
-      if (!hasDialogs()) this.error = 'Type or paste the path of a .digitlab project first.'
+      if (!hasDialogs()) this.error = 'Choose a .digitlab project file, or type or paste its path first.'
       return
     }
-    await this.#work('opening', async () => {
-      const reply = await window.api.openProject(path)
-      this.view = reply.project
-      this.saved = null
-      if (reply.dataset) dataset.view = reply.dataset
-      if (reply.model) model.receive(reply.model)
-      showProject(reply.project, reply.history)
+    await this.#work('opening', () => this.#openAt(path))
+  }
+
+  /**
+   * Open a project file chosen in a file input or dropped: where the desktop app knows its path,
+   * from there; a browser uploads it first (streamed, beside any uploaded dataset) and opens the copy.
+   */
+  async openFile(file: File): Promise<void> {
+    if (this.busy) return
+    if (window.desktop) return this.#work('opening', () => this.#openAt(window.desktop!.pathForFile(file)))
+    await this.#work('uploading', async () => {
+      const path = await uploadProject(file)
+      this.busy = 'opening-upload'
+      // The storage layer names the file by its path: here the temporary copy's, which the person never saw.
+      await this.#openAt(path).catch((error: unknown) => Promise.reject(new Error(message(error).replaceAll(path, file.name))))
+      this.uploaded = { path, name: file.name }
+      sessionStorage.setItem(UPLOADED_KEY, JSON.stringify(this.uploaded))
     })
+  }
+
+  /** Where the project held was opened from or saved to, as the person knows it; null for a run not saved. */
+  whereFrom(view: ProjectView): string | null {
+    return view.path !== null && view.path === this.uploaded?.path ? `${this.uploaded.name} (uploaded)` : view.path
+  }
+
+  async #openAt(path: string): Promise<void> {
+    const reply = await window.api.openProject(path)
+    this.view = reply.project
+    this.saved = null
+    if (reply.dataset) dataset.view = reply.dataset
+    if (reply.model) model.receive(reply.model)
+    showProject(reply.project, reply.history)
   }
 
   /** Train `moreEpochs` more epochs of the project, its curves going on. */
@@ -111,7 +159,7 @@ class ProjectState {
     if (this.continueBlocker === null && this.view) void training.continueRun(this.moreEpochs, this.view.config)
   }
 
-  async #work(what: 'saving' | 'opening', work: () => Promise<void>): Promise<void> {
+  async #work(what: ProjectWork, work: () => Promise<void>): Promise<void> {
     this.busy = what
     this.error = null
     try {
