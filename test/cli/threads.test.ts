@@ -29,8 +29,12 @@ describe('digit-lab train --threads', () => {
     }
   })
 
-  it('trains to the same losses, bit for bit, on one thread and on two', async () => {
-    const argv = ['--model', 'simple_net', '--epochs', '2', '--json', '--seed', '4']
+  // The CNN's products, conv passes and batch norms are cut among the threads too (by rows and channels).
+  it.each([
+    ['simple_net', ['--model', 'simple_net', '--epochs', '2']],
+    ['the CNN', ['--model', 'cnn', '--channels', '16,32,64', '--epochs', '1', '--bs', '128']],
+  ])('trains %s to the same losses, bit for bit, on one thread and on two', async (_name, model) => {
+    const argv = [...model, '--json', '--seed', '4']
     const one = await epochs([...argv, '--threads', '1'])
     expect(threads()).toBe(1)
     setThreads(2)

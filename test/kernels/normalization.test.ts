@@ -1,7 +1,7 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels, type BatchNormBackwardArgs, type BatchNormForwardArgs } from '../../src/main/engine/kernels'
-import { batchNormWasm } from '../../src/main/engine/kernels/wasm'
+import { batchNormWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { BatchNorm2d, ReLU, Sequential, randn } from '../../src/main/engine'
 import { Random } from '../../src/main/engine/random'
 
@@ -110,6 +110,30 @@ describe.runIf(batchNormWasm !== null)('batch norm on WebAssembly', () => {
   it('refuses arrays of the wrong length, naming the layout', () => {
     const args = forwardArgs({ batch: 2, channels: 3, inner: 4, training: true, relu: false, seed: 1 })
     expect(() => batchNormWasm!.forward({ ...args, out: new Float32Array(5) })).toThrow(/2×3×4 values and 3 per channel/)
+  })
+})
+
+describe.runIf(batchNormWasm !== null)('batch norm on helper threads', () => {
+  afterAll(() => setGemmThreads(1))
+
+  // Large enough to be shared (131,072 values or more), channels not a multiple of the chunks, planes not of fours.
+  const shared: Case[] = [
+    { batch: 16, channels: 13, inner: 7 * 7 * 13, training: true, relu: true, seed: 5 },
+    { batch: 32, channels: 11, inner: 19 * 19, training: false, relu: false, seed: 6 },
+    { batch: 64, channels: 3, inner: 29 * 29, training: true, relu: false, seed: 7 },
+  ]
+
+  it.each([2, 3])('gives the reference bits on %i threads, forward and backward', async (threads) => {
+    setGemmThreads(threads)
+    await gemmThreadsReady()
+    for (const c of shared) {
+      const [reference, fast] = bothForward(c)
+      expectSameForward(reference, fast)
+      const [backReference, backFast] = [backwardArgs(reference, true, c.seed), backwardArgs(fast, true, c.seed)]
+      referenceKernels.batchNormBackward(backReference)
+      batchNormWasm!.backward(backFast)
+      for (const key of ['sumDy', 'sumDyXhat', 'dx'] as const) expect(bits(backFast[key]!), key).toEqual(bits(backReference[key]!))
+    }
   })
 })
 

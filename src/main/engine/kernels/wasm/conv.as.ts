@@ -2,6 +2,7 @@
 // (im2col), folding columns back (col2im), swapping the two leading axes of a 3-D array (NCHW ⇄ the GEMM's
 // channel-major layout, with the bias added on the way) and row sums. Each walks its arrays in the order
 // conv.ts's reference does and does the same float operations in that order, so the bits are the reference's.
+import { arg, chunkStart, claimChunk, passOf } from './pass-job.as'
 
 /** The first output position whose window tap `tap` lands inside the input, at most `out` (none does then). */
 @inline function firstInside(tap: i32, out: i32, stride: i32, pad: i32): i32 {
@@ -30,12 +31,24 @@
   for (; o < count; o++) store<f32>(to + (<usize>o << 2), load<f32>(from + (<usize>(o * stride) << 2)))
 }
 
+const ZEROS = f32x4.splat(0)
+
+/**
+ * Zeros `count` floats at `to`, four at a time: the padding rows of a small plane are a few floats, where
+ * `memory.fill` (a call out of the module in V8) costs more than the stores.
+ */
+@inline function zero(to: usize, count: i32): void {
+  let o = 0
+  for (; o + 4 <= count; o += 4) v128.store(to + (<usize>o << 2), ZEROS)
+  for (; o < count; o++) store<f32>(to + (<usize>o << 2), 0)
+}
+
 /** One image's plane of one (c, i, j) row of columns, unfolded from the plane at `image` into `target`. */
 @inline function unfoldPlane(
   image: usize, target: usize, width: i32, outH: i32, outW: i32, i: i32, j: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
   ohLo: i32, ohHi: i32, owLo: i32, owHi: i32,
 ): void {
-  memory.fill(target, 0, <usize>(ohLo * outW) << 2)
+  zero(target, ohLo * outW)
   for (let oh = ohLo; oh < ohHi; oh++) {
     const to = target + (<usize>(oh * outW) << 2)
     // NOTE: `from` may point before the plane (left padding); only offsets ≥ owLo are read.
@@ -44,7 +57,7 @@
     gather(to + (<usize>owLo << 2), from + (<usize>(owLo * strideW) << 2), owHi - owLo, strideW)
     for (let ow = owHi; ow < outW; ow++) store<f32>(to + (<usize>ow << 2), 0)
   }
-  memory.fill(target + (<usize>(ohHi * outW) << 2), 0, <usize>((outH - ohHi) * outW) << 2)
+  zero(target + (<usize>(ohHi * outW) << 2), (outH - ohHi) * outW)
 }
 
 /** The adjoint of `unfoldPlane`: adds the columns at `source` into the plane at `image`, tap by tap. */
@@ -153,25 +166,18 @@ export function sumRows(values: usize, rows: i32, columns: i32, out: usize): voi
   }
 }
 
-// A pass shared by threads is a job block in shared memory (see `runBlock` in helpers.ts): the next chunk, the
-// number of chunks, the pass (below), then its arguments as the pass's export takes them, without the range.
-const NEXT = 0, CHUNKS = 4, PASS = 8, ARGS = 12
 const IM2COL = 0, COL2IM = 1, SWAP_AXES = 2
 
-@inline function arg(job: usize, i: i32): i32 {
-  return load<i32>(job + ARGS + (<usize>i << 2))
-}
-
 /**
- * Runs chunks of the pass at `job` until none is left: chunk i of n covers channels (for swapAxes, rows of the
- * first axis) [i·total/n, (i+1)·total/n). Each value is written by one chunk, by the same operations in the same
- * order as on one thread, so any number of threads gives the same bits. `work` is unused (a GEMM's workspace).
+ * Runs chunks of the pass at `job` (see pass-job.as.ts) until none is left, each over channels (for swapAxes, rows
+ * of the first axis). Each value is written by one chunk, by the same operations in the same order as on one
+ * thread, so any number of threads gives the same bits. `work` is unused (a GEMM's workspace).
  */
 export function convChunks(job: usize, work: usize): void {
-  const chunks = load<i32>(job, CHUNKS), pass = load<i32>(job, PASS)
+  const pass = passOf(job)
   const total = pass == SWAP_AXES ? arg(job, 1) : arg(job, 3)
-  for (let i = atomic.add<i32>(job + NEXT, 1); i < chunks; i = atomic.add<i32>(job + NEXT, 1)) {
-    const lo = <i32>(<i64>i * total / chunks), hi = <i32>(<i64>(i + 1) * total / chunks)
+  for (let i = claimChunk(job); i >= 0; i = claimChunk(job)) {
+    const lo = chunkStart(job, i, total), hi = chunkStart(job, i + 1, total)
     if (pass == SWAP_AXES) {
       swapAxes(<usize>arg(job, 0), arg(job, 1), arg(job, 2), arg(job, 3), <usize>arg(job, 4), <usize>arg(job, 5), lo, hi)
     } else {

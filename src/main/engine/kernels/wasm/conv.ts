@@ -1,4 +1,5 @@
 import type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from '../conv'
+import type { SharePass } from './helpers'
 import type { GemmModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
@@ -30,12 +31,6 @@ function geometryArgs(g: ConvGeometry): GeometryArgs {
 function checkLength(kernel: string, what: string, array: Float32Array, length: number): void {
   if (array.length < length) throw new RangeError(`${kernel}: ${what} holds ${array.length} values, the geometry needs ${length}`)
 }
-
-/**
- * Runs a pass's job block (see `convChunks` in conv.as.ts) on this thread and helpers; false when no helper is
- * free or wanted, and the caller runs the pass itself.
- */
-export type SharePass = (words: readonly number[]) => boolean
 
 /** Below this many values written a pass runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 18

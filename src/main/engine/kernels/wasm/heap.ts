@@ -34,9 +34,12 @@ export class WasmHeap {
     this.buffers.add(memory.buffer)
   }
 
-  /** A zeroed Float32Array of `length` in this memory, or null when the cap on live blocks is reached. */
-  allocate(length: number): Float32Array | null {
-    const block = this.take(length * 4)
+  /**
+   * A Float32Array of `length` in this memory, zeroed unless `zeroed` is false (then it may hold what an earlier
+   * owner wrote: for a caller that writes every value), or null when the cap on live blocks is reached.
+   */
+  allocate(length: number, zeroed = true): Float32Array | null {
+    const block = this.take(length * 4, zeroed)
     if (!block) return null
     const view = new Float32Array(this.memory.buffer, block.offset, length)
     this.registry.register(view, block)
@@ -82,8 +85,15 @@ export class WasmHeap {
     // Fresh memory is zero; a reused block still holds what its last owner wrote. Only the bytes asked for are
     // zeroed (the view covers no more): the rest of a block rounded up to a power of two is never touched, so it
     // takes no resident memory.
-    if (reused !== undefined && zero) new Uint8Array(this.memory.buffer, offset, requested).fill(0)
+    if (reused !== undefined && zero) this.zero(offset, requested)
     return { offset, bytes }
+  }
+
+  /** Zeros `bytes` at `offset`, four at a time (a byte-wise fill of a shared buffer is about 3× slower in V8). */
+  private zero(offset: number, bytes: number): void {
+    const words = bytes >>> 2
+    new Float32Array(this.memory.buffer, offset, words).fill(0)
+    if (bytes > words * 4) new Uint8Array(this.memory.buffer, offset + words * 4, bytes - words * 4).fill(0)
   }
 
   private bump(bytes: number): number {

@@ -21,9 +21,15 @@ const BUILD = 18
 /** The job block's word that says which export runs it, an index into ENTRIES. */
 const ENTRY = 19
 
-/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts) or a conv pass's (conv.as.ts). */
-export type JobEntry = 'gemmChunks' | 'convChunks'
-const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks']
+/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts), a conv pass's (conv.as.ts), a batch norm's. */
+export type JobEntry = 'gemmChunks' | 'convChunks' | 'batchNormChunks'
+const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks', 'batchNormChunks']
+
+/**
+ * Runs a pass's job block (see `convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts) on this
+ * thread and helpers; false when no helper is free or wanted, and the caller runs the pass itself.
+ */
+export type SharePass = (words: readonly number[]) => boolean
 
 // NOTE: a helper is plain JavaScript evaluated in a worker, so it needs no file path in Node, a worker or a
 // bundle. It sleeps until POSTED moves, claims the job (unless the poster, done first, took it back), runs

@@ -1,8 +1,8 @@
 import type { Gemm, GemmArgs, IndexNonzeros } from '../matmul'
 import type { GatherUnit } from '../images'
-import { HelperPool, type Job } from './helpers'
+import { HelperPool, type Job, type JobEntry, type SharePass } from './helpers'
 import { createGatherUnit } from './images'
-import { createConvKernels, type ConvKernels, type SharePass } from './conv'
+import { createConvKernels, type ConvKernels } from './conv'
 import { ScratchArrays } from './scratch'
 import { LentArrays } from './lent'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
@@ -74,10 +74,10 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
 }
 
 /** Runs a conv pass's job block with the helpers free now (up to the thread count); false when there are none. */
-function sharePass(pool: HelperPool): SharePass {
+function sharePass(pool: HelperPool, entry: JobEntry): SharePass {
   return (words) => {
     const helpers = threads > 1 ? pool.available(threads - 1) : 0
-    if (helpers > 0) pool.runBlock(words, 'convChunks', 0, helpers)
+    if (helpers > 0) pool.runBlock(words, entry, 0, helpers)
     return helpers > 0
   }
 }
@@ -107,13 +107,13 @@ export const indexNonzerosWasm: IndexNonzeros | null = wasm && layout ? createIn
 export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUnit(wasm, layout) : null
 
 /** Batch norm's forward and backward passes on WebAssembly SIMD; null where the runtime lacks it. */
-export const batchNormWasm = wasm && layout ? createBatchNorm(wasm, layout) : null
+export const batchNormWasm = wasm && layout && pool ? createBatchNorm(wasm, layout, sharePass(pool, 'batchNormChunks')) : null
 
 /** The Adam update on WebAssembly SIMD; null where the runtime lacks it. */
 export const adamStepWasm = wasm && layout ? createAdamStep(wasm, layout) : null
 
 /** The conv path's memory passes on WebAssembly SIMD; null where the runtime lacks it. */
-export const convKernelsWasm: ConvKernels | null = wasm && layout && pool ? createConvKernels(wasm, layout, sharePass(pool)) : null
+export const convKernelsWasm: ConvKernels | null = wasm && layout && pool ? createConvKernels(wasm, layout, sharePass(pool, 'convChunks')) : null
 
 /** Reused arrays for an op's intermediates, in the kernels' memory where WebAssembly runs (see `ScratchArrays`). */
 export const scratchArrays = new ScratchArrays(wasm?.memory ?? null, layout?.heap ?? null)
@@ -128,6 +128,14 @@ export const lentArrays = new LentArrays(wasm?.memory ?? null, layout?.heap ?? n
  */
 export function allocateKernelArray(length: number): Float32Array {
   return layout?.heap.allocate(length) ?? new Float32Array(length)
+}
+
+/**
+ * Like `allocateKernelArray`, for an op's output that a kernel writes in full: in the kernels' memory it is not
+ * zeroed first, and may hold an earlier owner's values until then.
+ */
+export function allocateKernelOutput(length: number): Float32Array {
+  return layout?.heap.allocate(length, false) ?? new Float32Array(length)
 }
 
 /**

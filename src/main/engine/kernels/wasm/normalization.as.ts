@@ -1,6 +1,7 @@
 // AssemblyScript. Batch normalisation over (N, C, inner) float32 values, computed in float64 pairs with the very
 // operations, in the very order, of the reference (kernels/normalization.ts), so it gives the same bits.
 import { high, low, narrow } from './float64.as'
+import { arg, argFloat64, chunkStart, claimChunk, passOf } from './pass-job.as'
 
 const VALUES = 0, SQUARES = 1
 
@@ -122,17 +123,18 @@ const VALUES = 0, SQUARES = 1
 }
 
 /**
- * Batch norm forward over x (batch × channels × inner floats). Training: the channels' mean, biased variance and
- * 1/√(variance + eps) (float64 arrays) are computed from x; else mean and invStd are read. Writes x̂ = (x − μ)·invStd
- * γ·x̂ + β (γ, β float32 per channel) to `out`, through ReLU when `relu`.
+ * Batch norm forward over channels [c0, c1) of x (batch × channels × inner floats). Training: each channel's mean,
+ * biased variance and 1/√(variance + eps) (float64 arrays) are computed from x; else mean and invStd are read.
+ * Writes x̂ = (x − μ)·invStd, γ·x̂ + β (γ, β float32 per channel) to `out`, through ReLU when `relu`. A channel's
+ * values depend on nothing outside it, so the channels may be split among threads with the same bits.
  */
 export function batchNormForward(
   x: usize, out: usize, weight: usize, bias: usize, mean: usize, variance: usize, invStd: usize,
-  batch: i32, channels: i32, inner: i32, training: bool, relu: bool, eps: f64,
+  batch: i32, channels: i32, inner: i32, training: bool, relu: bool, eps: f64, c0: i32, c1: i32,
 ): void {
   const count = <f64>(batch * inner)
-  if (training) {
-    for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
+    if (training) {
       const at = <usize>c << 3
       const m = channelSum(VALUES, x, batch, channels, inner, c, 0) / count
       const s = channelSum(SQUARES, x, batch, channels, inner, c, m) / count
@@ -140,17 +142,15 @@ export function batchNormForward(
       store<f64>(variance + at, s)
       store<f64>(invStd + at, 1 / Math.sqrt(s + eps))
     }
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const m = load<f64>(mean + (<usize>c << 3))
-      const s = load<f64>(invStd + (<usize>c << 3))
-      const gamma = <f64>load<f32>(weight + (<usize>c << 2))
-      const beta = <f64>load<f32>(bias + (<usize>c << 2))
-      const mv = f64x2.splat(m)
-      const sv = f64x2.splat(s)
-      const gv = f64x2.splat(gamma)
-      const bv = f64x2.splat(beta)
+    const m = load<f64>(mean + (<usize>c << 3))
+    const s = load<f64>(invStd + (<usize>c << 3))
+    const gamma = <f64>load<f32>(weight + (<usize>c << 2))
+    const beta = <f64>load<f32>(bias + (<usize>c << 2))
+    const mv = f64x2.splat(m)
+    const sv = f64x2.splat(s)
+    const gv = f64x2.splat(gamma)
+    const bv = f64x2.splat(beta)
+    for (let n = 0; n < batch; n++) {
       const plane = <usize>((n * channels + c) * inner) << 2
       let j = 0
       for (; j + 4 <= inner; j += 4) {
@@ -172,33 +172,30 @@ export function batchNormForward(
 }
 
 /**
- * Batch norm backward: Σ dy and Σ dy·x̂ per channel into `sumDy`, `sumDyXhat` (float64), and, when `dx` is not 0,
- * dx = γ·invStd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) in training (m = batch·inner), γ·invStd·dy in eval. When `reluOut`
- * is not 0, the forward pass's y went through ReLU and dy counts only where y > 0.
+ * Batch norm backward over channels [c0, c1): Σ dy and Σ dy·x̂ per channel into `sumDy`, `sumDyXhat` (float64),
+ * and, when `dx` is not 0, dx = γ·invStd·(dy − Σdy/m − x̂·Σ(dy·x̂)/m) in training (m = batch·inner), γ·invStd·dy in
+ * eval. When `reluOut` is not 0, the forward pass's y went through ReLU and dy counts only where y > 0. As in the
+ * forward pass, channels may be split among threads with the same bits.
  */
 export function batchNormBackward(
   dy: usize, reluOut: usize, x: usize, mean: usize, weight: usize, invStd: usize, sumDy: usize, sumDyXhat: usize, dx: usize,
-  batch: i32, channels: i32, inner: i32, training: bool,
+  batch: i32, channels: i32, inner: i32, training: bool, c0: i32, c1: i32,
 ): void {
   const count = <f64>(batch * inner)
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     const m = load<f64>(mean + (<usize>c << 3))
     const s = load<f64>(invStd + (<usize>c << 3))
     gradientSums(dy, x, reluOut, batch, channels, inner, c, m, s, sumDy + (<usize>c << 3), sumDyXhat + (<usize>c << 3))
-  }
-  if (dx == 0) return
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const m = load<f64>(mean + (<usize>c << 3))
-      const s = load<f64>(invStd + (<usize>c << 3))
-      const scale = <f64>load<f32>(weight + (<usize>c << 2)) * s
-      const meanDy = training ? load<f64>(sumDy + (<usize>c << 3)) / count : 0
-      const meanDyXhat = training ? load<f64>(sumDyXhat + (<usize>c << 3)) / count : 0
-      const sv = f64x2.splat(scale)
-      const dv = f64x2.splat(meanDy)
-      const xv = f64x2.splat(meanDyXhat)
-      const mv = f64x2.splat(m)
-      const iv = f64x2.splat(s)
+    if (dx == 0) continue
+    const scale = <f64>load<f32>(weight + (<usize>c << 2)) * s
+    const meanDy = training ? load<f64>(sumDy + (<usize>c << 3)) / count : 0
+    const meanDyXhat = training ? load<f64>(sumDyXhat + (<usize>c << 3)) / count : 0
+    const sv = f64x2.splat(scale)
+    const dv = f64x2.splat(meanDy)
+    const xv = f64x2.splat(meanDyXhat)
+    const mv = f64x2.splat(m)
+    const iv = f64x2.splat(s)
+    for (let n = 0; n < batch; n++) {
       const plane = <usize>((n * channels + c) * inner) << 2
       let j = 0
       if (training) {
@@ -222,6 +219,31 @@ export function batchNormBackward(
         }
         for (; j < inner; j++) store<f32>(dx + plane + (<usize>j << 2), <f32>(scale * loadMaskedScalar(dy, reluOut, plane + (<usize>j << 2))))
       }
+    }
+  }
+}
+
+const FORWARD = 0
+
+/**
+ * Runs chunks of the batch-norm pass at `job` (see pass-job.as.ts; the forward pass's eps, a float64, takes the
+ * two words after its other arguments) until none is left, each over channels. `work` is unused.
+ */
+export function batchNormChunks(job: usize, work: usize): void {
+  const pass = passOf(job)
+  const channels = pass == FORWARD ? arg(job, 8) : arg(job, 10)
+  for (let i = claimChunk(job); i >= 0; i = claimChunk(job)) {
+    const lo = chunkStart(job, i, channels), hi = chunkStart(job, i + 1, channels)
+    if (pass == FORWARD) {
+      batchNormForward(
+        <usize>arg(job, 0), <usize>arg(job, 1), <usize>arg(job, 2), <usize>arg(job, 3), <usize>arg(job, 4), <usize>arg(job, 5), <usize>arg(job, 6),
+        arg(job, 7), arg(job, 8), arg(job, 9), arg(job, 10) != 0, arg(job, 11) != 0, argFloat64(job, 12), lo, hi,
+      )
+    } else {
+      batchNormBackward(
+        <usize>arg(job, 0), <usize>arg(job, 1), <usize>arg(job, 2), <usize>arg(job, 3), <usize>arg(job, 4), <usize>arg(job, 5), <usize>arg(job, 6),
+        <usize>arg(job, 7), <usize>arg(job, 8), arg(job, 9), arg(job, 10), arg(job, 11), arg(job, 12) != 0, lo, hi,
+      )
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { BatchNormBackward, BatchNormForward, ChannelLayout } from '../normalization'
+import type { SharePass } from './helpers'
 import type { GemmModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
@@ -7,12 +8,25 @@ import { callStaged } from './staging'
 interface NormalizationExports {
   batchNormForward(
     x: number, out: number, weight: number, bias: number, mean: number, variance: number, invStd: number,
-    batch: number, channels: number, inner: number, training: number, relu: number, eps: number,
+    batch: number, channels: number, inner: number, training: number, relu: number, eps: number, c0: number, c1: number,
   ): void
   batchNormBackward(
     dy: number, reluOut: number, x: number, mean: number, weight: number, invStd: number, sumDy: number, sumDyXhat: number, dx: number,
-    batch: number, channels: number, inner: number, training: number,
+    batch: number, channels: number, inner: number, training: number, c0: number, c1: number,
   ): void
+}
+
+/** Below this many values a pass runs on one thread: waking a helper costs ~10–50 µs. */
+const PARALLEL_MIN_VALUES = 1 << 17
+/** Chunks per pass: enough that a thread slowed by another process hands its share to the others. */
+const CHUNKS = 8
+/** The passes of normalization.as.ts's job blocks. */
+const [FORWARD, BACKWARD] = [0, 1]
+
+/** A float64 as the two int32 words of its bits (little-endian), for a job block. */
+function float64Words(value: number): [number, number] {
+  const words = new Int32Array(new Float64Array([value]).buffer)
+  return [words[0], words[1]]
 }
 
 function checkLengths(op: string, { batch, channels, inner }: ChannelLayout, values: readonly (ArrayLike<number> | null)[], perChannel: readonly ArrayLike<number>[]): void {
@@ -23,8 +37,11 @@ function checkLengths(op: string, { batch, channels, inner }: ChannelLayout, val
 }
 
 /** Batch norm's forward and backward passes on WebAssembly SIMD (the same bits as the reference). */
-export function createBatchNorm(wasm: GemmModule, layout: Layout): { forward: BatchNormForward; backward: BatchNormBackward } {
+export function createBatchNorm(wasm: GemmModule, layout: Layout, share: SharePass): { forward: BatchNormForward; backward: BatchNormBackward } {
   const exports = wasm.exports as unknown as NormalizationExports
+  /** Shares the pass among threads, channel ranges apart, when it is large enough to pay; false if not shared. */
+  const shared = (pass: number, args: readonly number[], { batch, channels, inner }: ChannelLayout): boolean =>
+    batch * channels * inner >= PARALLEL_MIN_VALUES && channels >= 2 && share([0, Math.min(CHUNKS, channels), pass, ...args])
   const forward: BatchNormForward = (args) => {
     const { x, weight, bias, mean, variance, invStd, out, batch, channels, inner, training } = args
     checkLengths('batchNormForward', args, [x, out], [weight, bias, mean, variance, invStd])
@@ -33,15 +50,19 @@ export function createBatchNorm(wasm: GemmModule, layout: Layout): { forward: Ba
       [x, 'in'], [out, 'out'], [weight, 'in'], [bias, 'in'],
       [mean, statistics], [training ? variance : null, 'out'], [invStd, statistics],
     ] as const
-    callStaged(wasm, layout, staged, (at) => exports.batchNormForward(
-      at[0], at[1], at[2], at[3], at[4], at[5], at[6], batch, channels, inner, +training, +args.relu, args.eps))
+    callStaged(wasm, layout, staged, (at) => {
+      const passArgs = [at[0], at[1], at[2], at[3], at[4], at[5], at[6], batch, channels, inner, +training, +args.relu] as const
+      if (!shared(FORWARD, [...passArgs, ...float64Words(args.eps)], args)) exports.batchNormForward(...passArgs, args.eps, 0, channels)
+    })
   }
   const backward: BatchNormBackward = (args) => {
     const { dy, x, mean, weight, invStd, sumDy, sumDyXhat, dx, batch, channels, inner, training } = args
     checkLengths('batchNormBackward', args, [dy, args.reluOut, x, dx], [mean, weight, invStd, sumDy, sumDyXhat])
     const staged = [[dy, 'in'], [args.reluOut, 'in'], [x, 'in'], [mean, 'in'], [weight, 'in'], [invStd, 'in'], [sumDy, 'out'], [sumDyXhat, 'out'], [dx, 'out']] as const
-    callStaged(wasm, layout, staged, (at) => exports.batchNormBackward(
-      at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], at[8], batch, channels, inner, +training))
+    callStaged(wasm, layout, staged, (at) => {
+      const passArgs = [at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], at[8], batch, channels, inner, +training] as const
+      if (!shared(BACKWARD, passArgs, args)) exports.batchNormBackward(...passArgs, 0, channels)
+    })
   }
   return { forward, backward }
 }
