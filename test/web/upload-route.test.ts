@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -35,6 +35,7 @@ describe('folder uploads over the browser-mode server', () => {
   afterAll(async () => {
     await service?.close()
     await server?.close()
+    if (parent) await rm(parent, { recursive: true, force: true })
   })
 
   it('refuses a page without the token, or from another origin, before writing anything', async () => {

@@ -1,8 +1,8 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UploadError, UploadStore, uploadPathParts } from '../../src/main/web/upload-store'
 
 const LIMITS = { files: 5, fileBytes: 100, totalBytes: 300 }
@@ -16,6 +16,11 @@ describe('folder uploads (browser mode)', () => {
   beforeEach(async () => {
     parent = await mkdtemp(join(tmpdir(), 'digit-lab-upload-test-'))
     store = new UploadStore(LIMITS, parent)
+  })
+
+  afterEach(async () => {
+    await store.close()
+    await rm(parent, { recursive: true, force: true })
   })
 
   /** The one upload folder under `parent`. */
@@ -77,6 +82,7 @@ describe('folder uploads (browser mode)', () => {
     await expect(store.write(id, 'linked-file.png', 1, body('x'))).rejects.toThrow(/symbolic link|uploaded twice/)
     expect(await readdir(outside)).toEqual(['victim.png'])
     expect(await readFile(join(outside, 'victim.png'), 'utf8')).toBe('untouched')
+    await rm(outside, { recursive: true, force: true })
   })
 
   it('refuses more files or bytes than the limits, or than announced, with the numbers', async () => {
