@@ -3,7 +3,8 @@ import { gatherUnitReference, type GatherUnit } from './images'
 import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
 import { batchNormBackwardReference, batchNormForwardReference, type BatchNormBackward, type BatchNormForward } from './normalization'
 import { adamStepReference, type AdamStep } from './optim'
-import { adamStepWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, scratchArrays, setGemmThreads } from './wasm'
+import { allFiniteReference, type AllFinite } from './finite'
+import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, scratchArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -17,6 +18,7 @@ export interface Kernels {
   batchNormForward: BatchNormForward
   batchNormBackward: BatchNormBackward
   adamStep: AdamStep
+  allFinite: AllFinite
 }
 
 /** The plain TypeScript kernels every fast one is tested against. */
@@ -32,6 +34,7 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   batchNormForward: batchNormForwardReference,
   batchNormBackward: batchNormBackwardReference,
   adamStep: adamStepReference,
+  allFinite: allFiniteReference,
 })
 
 /** The fastest kernels this runtime runs: WebAssembly SIMD where available, else the reference. */
@@ -46,6 +49,7 @@ export const fastKernels: Readonly<Kernels> = Object.freeze({
   batchNormForward: batchNormWasm?.forward ?? batchNormForwardReference,
   batchNormBackward: batchNormWasm?.backward ?? batchNormBackwardReference,
   adamStep: adamStepWasm ?? adamStepReference,
+  allFinite: allFiniteWasm ?? allFiniteReference,
 })
 
 /** The kernels in use; they start as the fast set. */
@@ -103,9 +107,10 @@ export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUn
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
 export { MAX_LENT_BYTES } from './wasm/lent'
-export { allocateKernelArray, allocateKernelOutput, kernelBytes, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
+export { allocateKernelArray, allocateKernelOutput, kernelBytes, kernelCopy, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'
 export type { BatchNormBackward, BatchNormBackwardArgs, BatchNormForward, BatchNormForwardArgs } from './normalization'
 export type { AdamStep, AdamStepArgs } from './optim'
+export type { AllFinite } from './finite'

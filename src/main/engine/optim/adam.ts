@@ -1,4 +1,4 @@
-import { allocateKernelArray, kernels } from '../kernels'
+import { allocateKernelArray, kernelCopy, kernels } from '../kernels'
 import type { Tensor } from '../tensor'
 import { Optimizer } from './optimizer'
 
@@ -68,11 +68,4 @@ export class Adam extends Optimizer {
     this.moments = (state.moments as Float32Array[]).map(kernelCopy)
     this.squares = (state.squares as Float32Array[]).map(kernelCopy)
   }
-}
-
-/** A copy of `values` in the kernels' memory (see `allocateKernelArray`). */
-function kernelCopy(values: Float32Array): Float32Array {
-  const copy = allocateKernelArray(values.length)
-  copy.set(values)
-  return copy
 }

@@ -11,6 +11,7 @@ export { col2im, convChunks, im2col, sumRows, swapAxes } from './conv.as'
 export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
 export { batchNormBackward, batchNormChunks, batchNormForward } from './normalization.as'
 export { adamStep } from './optim.as'
+export { anyNonFinite } from './finite.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's

@@ -8,6 +8,7 @@ import { LentArrays } from './lent'
 import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { createBatchNorm } from './normalization'
 import { createAdamStep } from './optim'
+import { createAllFinite } from './finite'
 import { loadGemmModule, type GemmModule, type GemmOperands, type KernelBuild } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
 
@@ -112,6 +113,9 @@ export const batchNormWasm = wasm && layout && pool ? createBatchNorm(wasm, layo
 /** The Adam update on WebAssembly SIMD; null where the runtime lacks it. */
 export const adamStepWasm = wasm && layout ? createAdamStep(wasm, layout) : null
 
+/** The finiteness check on WebAssembly SIMD; null where the runtime lacks it. */
+export const allFiniteWasm = wasm && layout ? createAllFinite(wasm, layout) : null
+
 /** The conv path's memory passes on WebAssembly SIMD; null where the runtime lacks it. */
 export const convKernelsWasm: ConvKernels | null = wasm && layout && pool ? createConvKernels(wasm, layout, sharePass(pool, 'convChunks')) : null
 
@@ -136,6 +140,13 @@ export function allocateKernelArray(length: number): Float32Array {
  */
 export function allocateKernelOutput(length: number): Float32Array {
   return layout?.heap.allocate(length, false) ?? new Float32Array(length)
+}
+
+/** A copy of `values` in the kernels' memory (see `allocateKernelArray`), for arrays the kernels read often. */
+export function kernelCopy(values: Float32Array): Float32Array {
+  const copy = allocateKernelOutput(values.length)
+  copy.set(values)
+  return copy
 }
 
 /**
