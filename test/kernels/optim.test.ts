@@ -1,7 +1,7 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels, type AdamStepArgs } from '../../src/main/engine/kernels'
-import { adamStepWasm } from '../../src/main/engine/kernels/wasm'
+import { adamStepWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
@@ -45,5 +45,20 @@ describe.runIf(adamStepWasm !== null)('the Adam update on WebAssembly', () => {
   it('refuses moments of another length', () => {
     const args = adamArgs(8, 1, false)
     expect(() => adamStepWasm!({ ...args, v: new Float32Array(7) })).toThrow(/one length, got 8, 8, 8, 7/)
+  })
+})
+
+describe.runIf(adamStepWasm !== null)('the Adam update on helper threads', () => {
+  afterAll(() => setGemmThreads(1))
+
+  it.each([2, 3])('gives the reference bits on %i threads, for parameters large enough to share, of any length', async (threads) => {
+    setGemmThreads(threads)
+    await gemmThreadsReady()
+    for (const [size, inKernel] of [[65_536, true], [100_003, false], [262_147, true]] as const) {
+      const [reference, fast] = [adamArgs(size, size, size % 2 === 0), adamArgs(size, size, size % 2 === 0, inKernel)]
+      referenceKernels.adamStep(reference)
+      adamStepWasm!(fast)
+      for (const key of ['values', 'm', 'v'] as const) expect(bits(fast[key]), `${key} of ${size}`).toEqual(bits(reference[key]))
+    }
   })
 })

@@ -10,7 +10,7 @@ export { bytesToUnit, gatherToUnit } from './images.as'
 export { col2im, convChunks, im2col, sumRows, swapAxes } from './conv.as'
 export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
 export { batchNormBackward, batchNormChunks, batchNormForward } from './normalization.as'
-export { adamStep } from './optim.as'
+export { adamChunks, adamStep } from './optim.as'
 export { anyNonFinite } from './finite.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel

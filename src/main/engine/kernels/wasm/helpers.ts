@@ -21,13 +21,13 @@ const BUILD = 18
 /** The job block's word that says which export runs it, an index into ENTRIES. */
 const ENTRY = 19
 
-/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts), a conv pass's (conv.as.ts), a batch norm's. */
-export type JobEntry = 'gemmChunks' | 'convChunks' | 'batchNormChunks'
-const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks', 'batchNormChunks']
+/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts), a conv pass's (conv.as.ts), a batch norm's, an Adam update's. */
+export type JobEntry = 'gemmChunks' | 'convChunks' | 'batchNormChunks' | 'adamChunks'
+const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks', 'batchNormChunks', 'adamChunks']
 
 /**
- * Runs a pass's job block (see `convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts) on this
- * thread and helpers; false when no helper is free or wanted, and the caller runs the pass itself.
+ * Runs a pass's job block (see `convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts, `adamChunks`
+ * in optim.as.ts) on this thread and helpers; false when no helper is free or wanted, and the caller runs the pass itself.
  */
 export type SharePass = (words: readonly number[]) => boolean
 

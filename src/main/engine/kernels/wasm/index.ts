@@ -111,7 +111,7 @@ export const gatherUnitWasm: GatherUnit | null = wasm && layout ? createGatherUn
 export const batchNormWasm = wasm && layout && pool ? createBatchNorm(wasm, layout, sharePass(pool, 'batchNormChunks')) : null
 
 /** The Adam update on WebAssembly SIMD; null where the runtime lacks it. */
-export const adamStepWasm = wasm && layout ? createAdamStep(wasm, layout) : null
+export const adamStepWasm = wasm && layout && pool ? createAdamStep(wasm, layout, sharePass(pool, 'adamChunks')) : null
 
 /** The finiteness check on WebAssembly SIMD; null where the runtime lacks it. */
 export const allFiniteWasm = wasm && layout ? createAllFinite(wasm, layout) : null

@@ -1,6 +1,7 @@
 // AssemblyScript. Optimizer updates over a parameter's floats, computed in float64 pairs with the very operations
 // of the reference (kernels/optim.ts), so they give the same bits.
 import { high, low, narrow } from './float64.as'
+import { arg, chunkStart, claimChunk } from './pass-job.as'
 
 /** g = grad + λ·p, as Adam without decoupled decay uses it (λ = 0 otherwise). */
 @inline function decayed(p: v128, g: v128, decay: v128): v128 {
@@ -64,5 +65,30 @@ export function adamStep(
     store<f32>(m + at, <f32>mi)
     store<f32>(v + at, <f32>vi)
     store<f32>(values + at, <f32>(p * shrink - (stepSize * mi) / (Math.sqrt(vi) * inverseCorrection2 + eps)))
+  }
+}
+
+/** Where chunk `i` of the update at `job` starts among `count` floats: on a multiple of four, the last ending at `count`. */
+@inline function fourAligned(job: usize, i: i32, count: i32): i32 {
+  const at = chunkStart(job, i, count)
+  return at == count ? count : at & ~3
+}
+
+/**
+ * Runs chunks of the Adam update at `job` (see pass-job.as.ts: values, grad, m, v, count, then the address of its
+ * seven float64 constants in adamStep's order) until none is left. Each float is updated by the same operations
+ * wherever a chunk starts, so any number of threads gives the same bits. `work` is unused.
+ */
+export function adamChunks(job: usize, work: usize): void {
+  const values = <usize>arg(job, 0), grad = <usize>arg(job, 1), m = <usize>arg(job, 2), v = <usize>arg(job, 3)
+  const count = arg(job, 4), constants = <usize>arg(job, 5)
+  for (let i = claimChunk(job); i >= 0; i = claimChunk(job)) {
+    const lo = fourAligned(job, i, count), hi = fourAligned(job, i + 1, count)
+    const at = <usize>lo << 2
+    adamStep(
+      values + at, grad + at, m + at, v + at, hi - lo,
+      load<f64>(constants), load<f64>(constants, 8), load<f64>(constants, 16), load<f64>(constants, 24),
+      load<f64>(constants, 32), load<f64>(constants, 40), load<f64>(constants, 48),
+    )
   }
 }

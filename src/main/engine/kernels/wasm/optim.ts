@@ -1,4 +1,5 @@
 import type { AdamStep } from '../optim'
+import type { SharePass } from './helpers'
 import type { GemmModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
@@ -11,20 +12,27 @@ interface OptimExports {
   ): void
 }
 
+/** Below this many floats an update runs on one thread: waking a helper costs ~10–50 µs. */
+const PARALLEL_MIN_VALUES = 1 << 16
+/** Chunks per update: enough that a thread slowed by another process hands its share to the others. */
+const CHUNKS = 8
+
 /**
- * The Adam update on WebAssembly SIMD (the same bits as the reference). Moments kept in the kernels' memory
- * (`allocateKernelArray`) are updated in place; the values and the gradient are copied in (and the values out).
+ * The Adam update on WebAssembly SIMD (the same bits as the reference), a large one shared among threads. Arrays
+ * kept in the kernels' memory (parameters, moments) are updated in place; others are copied in (and out).
  */
-export function createAdamStep(wasm: GemmModule, layout: Layout): AdamStep {
+export function createAdamStep(wasm: GemmModule, layout: Layout, share: SharePass): AdamStep {
   const exports = wasm.exports as unknown as OptimExports
   return (args) => {
     const { values, grad, m, v } = args
     if (grad.length !== values.length || m.length !== values.length || v.length !== values.length) {
       throw new RangeError(`adamStep: values, gradient and moments must have one length, got ${values.length}, ${grad.length}, ${m.length}, ${v.length}`)
     }
-    const staged = [[values, 'inout'], [grad, 'in'], [m, 'inout'], [v, 'inout']] as const
-    callStaged(wasm, layout, staged, (at) => exports.adamStep(
-      at[0], at[1], at[2], at[3], values.length,
-      args.beta1, args.beta2, args.eps, args.coupledDecay, args.shrink, args.stepSize, args.inverseCorrection2))
+    const constants = [args.beta1, args.beta2, args.eps, args.coupledDecay, args.shrink, args.stepSize, args.inverseCorrection2] as const
+    const shared = values.length >= PARALLEL_MIN_VALUES
+    const staged = [[values, 'inout'], [grad, 'in'], [m, 'inout'], [v, 'inout'], [shared ? Float64Array.from(constants) : null, 'in']] as const
+    callStaged(wasm, layout, staged, (at) => {
+      if (!shared || !share([0, CHUNKS, 0, at[0], at[1], at[2], at[3], values.length, at[4]])) exports.adamStep(at[0], at[1], at[2], at[3], values.length, ...constants)
+    })
   }
 }
