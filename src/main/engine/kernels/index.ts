@@ -107,7 +107,7 @@ export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUn
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
 export { MAX_LENT_BYTES } from './wasm/lent'
-export { allocateKernelArray, allocateKernelOutput, kernelBytes, kernelCopy, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
+export { allocateKernelArray, kernelBytes, kernelCopy, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'

@@ -3,7 +3,7 @@ import { conv2d, type Pair } from '../ops/conv'
 import { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from '../ops/pool'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
-import { Module, parameter } from './module'
+import { Module } from './module'
 
 /**
  * How a Conv2d starts: PyTorch's default (kaiming_uniform with a = √5, i.e. U(±1/√fan_in) for
@@ -38,9 +38,9 @@ export class Conv2d extends Module {
     const shape = [outChannels, inChannels, kh, kw]
     const bound = 1 / Math.sqrt(inChannels * kh * kw)
     this.weight = options.init === 'kaiming-fan-out'
-      ? parameter(randn(shape, random).mul(Math.sqrt(2 / (outChannels * kh * kw))))
-      : parameter(rand(shape, random, -bound, bound))
-    this.bias = options.bias === false ? null : parameter(rand([outChannels], random, -bound, bound))
+      ? randn(shape, random).mul(Math.sqrt(2 / (outChannels * kh * kw))).requiresGrad_()
+      : rand(shape, random, -bound, bound).requiresGrad_()
+    this.bias = options.bias === false ? null : rand([outChannels], random, -bound, bound).requiresGrad_()
     this.stride = options.stride ?? 1
     this.padding = options.padding ?? 0
   }

@@ -3,12 +3,12 @@ import { linear } from '../ops/matmul'
 import { flatten } from '../ops/shape'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
-import { Module, parameter } from './module'
+import { Module } from './module'
 import { BatchNorm2d } from './normalization'
 
 /** The chapter's `init_params`: normal values with the given standard deviation, requiring grad. */
 export function initParams(shape: readonly number[], std = 1, random: Random = defaultRandom()): Tensor {
-  return parameter(randn(shape, random).mul(std))
+  return randn(shape, random).mul(std).requiresGrad_()
 }
 
 /** How a Linear layer starts: PyTorch's default (uniform ±1/√in), or normal with a given std (the chapter's randn). */
@@ -30,7 +30,7 @@ export class Linear extends Module {
     const make = (shape: number[]): Tensor => {
       if (init.kind === 'normal') return initParams(shape, init.std, random)
       const bound = 1 / Math.sqrt(inFeatures)
-      return parameter(rand(shape, random, -bound, bound))
+      return rand(shape, random, -bound, bound).requiresGrad_()
     }
     this.weight = make([outFeatures, inFeatures])
     this.bias = options.bias === false ? null : make([outFeatures])

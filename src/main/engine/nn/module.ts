@@ -1,14 +1,5 @@
-import { kernelCopy } from '../kernels'
 import type { Tensor } from '../tensor'
 import { Tensor as TensorClass } from '../tensor'
-
-/**
- * A layer's parameter: `initial`'s values, kept in the kernels' memory (the optimizer's update and the learner's
- * checks read them in place, with no copy each step), requiring grad.
- */
-export function parameter(initial: Tensor): Tensor {
-  return new TensorClass(kernelCopy(initial.data), initial.shape).requiresGrad_()
-}
 
 /**
  * A layer or a model: it maps a tensor to a tensor and owns parameters (tensors that require

@@ -3,7 +3,7 @@ import { dropout } from '../ops/dropout'
 import { batchNorm } from '../ops/normalization'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
-import { Module, parameter } from './module'
+import { Module } from './module'
 
 /**
  * Batch normalisation per channel of NCHW input, as `nn.BatchNorm2d`: weight 1 and bias 0 to
@@ -21,8 +21,8 @@ export class BatchNorm2d extends Module {
     readonly options: { readonly momentum?: number; readonly eps?: number } = {},
   ) {
     super()
-    this.weight = parameter(ones([numFeatures]))
-    this.bias = parameter(zeros([numFeatures]))
+    this.weight = ones([numFeatures]).requiresGrad_()
+    this.bias = zeros([numFeatures]).requiresGrad_()
     this.runningMean = zeros([numFeatures])
     this.runningVar = ones([numFeatures])
   }

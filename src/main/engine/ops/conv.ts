@@ -1,5 +1,5 @@
 import { isGradEnabled, record } from '../autograd'
-import { allocateKernelArray, allocateKernelOutput, giveBackArray, kernels, lendArray, scratchArray, type ConvGeometry } from '../kernels'
+import { giveBackArray, kernels, lendArray, scratchArray, type ConvGeometry } from '../kernels'
 import { validRange } from '../kernels/conv'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
@@ -105,7 +105,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (cropped) moveWindow(weight.data, w, weight.shape, g, rowLo, colLo, true)
   const positions = g.outH * g.outW
   const columns = g.batch * positions
-  const out = allocateKernelOutput(outC * columns)
+  const out = new Float32Array(outC * columns)
   // The columns are kept for the weight gradient when there will be one (else a graph-less call would hold them).
   let kept: Float32Array | null = weight.requiresGrad && isGradEnabled() ? lendArray(depth * columns, out) : null
   const cols = kept ?? scratchArray('conv columns', depth * columns)
@@ -148,9 +148,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     if (x.requiresGrad) {
       const dcols = scratchArray('conv columns', depth * columns)
       kernels.gemm({ a: w, b: dy, c: dcols, m: depth, n: columns, k: outC, transA: true, transB: false, accumulate: false })
-      const dxData = allocateKernelArray(x.size)
+      const dxData = scratchArray('conv input gradient', x.size).fill(0)
       kernels.col2im(dcols, g, dxData)
-      dx = new Tensor(dxData, x.shape)
+      dx = new Tensor(dxData.slice(), x.shape)
     }
     if (kept) giveBackArray(kept)
     kept = null

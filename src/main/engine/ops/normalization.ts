@@ -1,5 +1,5 @@
 import { record } from '../autograd'
-import { allocateKernelOutput, kernels } from '../kernels'
+import { kernels } from '../kernels'
 import { formatShape, sizeOf } from '../shape'
 import { Tensor } from '../tensor'
 
@@ -53,12 +53,12 @@ export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
     for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(runningVar.data[c] + eps)
   }
   const layout = { batch, channels, inner }
-  const out = allocateKernelOutput(x.size)
+  const out = new Float32Array(x.size)
   kernels.batchNormForward({ ...layout, x: x.data, weight: weight.data, bias: bias.data, mean, variance, invStd, training, eps, relu, out })
   if (training) updateRunningStatistics(runningMean, runningVar, mean, variance, count, momentum)
   return record(new Tensor(out, x.shape), 'BatchNormalization', [x, weight, bias], (grad) => {
     const [sumDy, sumDyXhat] = [new Float64Array(channels), new Float64Array(channels)]
-    const dx = x.requiresGrad ? allocateKernelOutput(x.size) : null
+    const dx = x.requiresGrad ? new Float32Array(x.size) : null
     kernels.batchNormBackward({ ...layout, dy: grad.data, x: x.data, mean, weight: weight.data, invStd, training, reluOut: relu ? out : null, sumDy, sumDyXhat, dx })
     return [dx && new Tensor(dx, x.shape), new Tensor(Float32Array.from(sumDyXhat), weight.shape), new Tensor(Float32Array.from(sumDy), bias.shape)]
   })

@@ -134,17 +134,10 @@ export function allocateKernelArray(length: number): Float32Array {
   return layout?.heap.allocate(length) ?? new Float32Array(length)
 }
 
-/**
- * Like `allocateKernelArray`, for an op's output that a kernel writes in full: in the kernels' memory it is not
- * zeroed first, and may hold an earlier owner's values until then.
- */
-export function allocateKernelOutput(length: number): Float32Array {
-  return layout?.heap.allocate(length, false) ?? new Float32Array(length)
-}
-
 /** A copy of `values` in the kernels' memory (see `allocateKernelArray`), for arrays the kernels read often. */
 export function kernelCopy(values: Float32Array): Float32Array {
-  const copy = allocateKernelOutput(values.length)
+  // Not zeroed first: every value is written at once.
+  const copy = layout?.heap.allocate(values.length, false) ?? new Float32Array(values.length)
   copy.set(values)
   return copy
 }
