@@ -116,6 +116,6 @@ describe('digit-lab predict', () => {
     const notModel = join(folder, '3', '0.png')
     const run = spawnSync(process.execPath, ['bin/digit-lab.mjs', 'predict', notModel, folder], { encoding: 'utf8' })
     expect(run.status).toBe(1)
-    expect(run.stderr).toMatch(/^digit-lab predict: not an ONNX model, or a truncated one: it does not parse as an ONNX ModelProto \(.*\)\n$/)
+    expect(run.stderr).toMatch(/^digit-lab predict: \S+\/3\/0\.png: not an ONNX model, or a truncated one: it does not parse as an ONNX ModelProto \(.*\)\n$/)
   })
 })

@@ -103,7 +103,7 @@ describe('DigitLabService models: Draw and Export', () => {
     expect((await app.classify(Buffer.alloc(784).toString('base64'))).probabilities).toHaveLength(10)
     const folder = await mkdtemp(join(tmpdir(), 'digit-lab-bad-model-'))
     await writeFile(join(folder, 'bad.onnx'), 'not a model at all')
-    await expect(app.openModel(join(folder, 'bad.onnx'))).rejects.toThrow(/^not an ONNX model, or a truncated one/)
+    await expect(app.openModel(join(folder, 'bad.onnx'))).rejects.toThrow(`${join(folder, 'bad.onnx')}: not an ONNX model, or a truncated one`)
     await app.close()
   })
 })

@@ -28,7 +28,7 @@ describe('folder uploads over the browser-mode server', () => {
   beforeAll(async () => {
     parent = await mkdtemp(join(tmpdir(), 'digit-lab-upload-route-'))
     service = new DigitLabService({ version: 'test', emit: () => undefined })
-    server = await startWebServer(service, await mkdtemp(join(tmpdir(), 'digit-lab-no-renderer-')), 0, new UploadStore({ files: 100, fileBytes: 4096, totalBytes: 65536 }, parent))
+    server = await startWebServer(service, await mkdtemp(join(tmpdir(), 'digit-lab-no-renderer-')), 0, new UploadStore({ files: 100, fileBytes: 32_768, totalBytes: 65536 }, parent))
     origin = new URL(server.url).origin
   })
 
@@ -76,7 +76,7 @@ describe('folder uploads over the browser-mode server', () => {
     const begin = (plan: object) => send('/upload', { method: 'POST', body: JSON.stringify(plan) })
     const wrongKind = await begin({ kind: 'script', files: 1, bytes: 1 })
     expect(wrongKind.status).toBe(400)
-    expect((await json(wrongKind)).error).toMatch(/a folder or a project, not "script"/)
+    expect((await json(wrongKind)).error).toMatch(/a folder, a project or a model, not "script"/)
     expect((await json(await begin({ kind: 'project', files: 3, bytes: 3 }))).error).toMatch(/a project is one \.digitlab file, not 3/)
 
     const text = new TextEncoder().encode('shopping list: eggs, milk')
@@ -92,15 +92,42 @@ describe('folder uploads over the browser-mode server', () => {
     expect((await service.currentDataset())!.source).toBe(folder)
   })
 
+  it('uploads a model file beside the folder in use; the service opens it from there and refuses a damaged one naming it', async () => {
+    const folder = (await service.currentDataset())!.source
+    const begin = (plan: object) => send('/upload', { method: 'POST', body: JSON.stringify(plan) })
+    const two = await begin({ kind: 'model', files: 2, bytes: 2 })
+    expect(two.status).toBe(400)
+    expect((await json(two)).error).toMatch(/a model is one \.onnx file, not 2/)
+
+    const onnx = await readFile('test/fixtures/onnx/foreign-mnist.onnx')
+    const upload = async (name: string, bytes: Uint8Array): Promise<string> => {
+      const { id } = await json(await begin({ kind: 'model', files: 1, bytes: bytes.length }))
+      const wrong = await send(`/upload/${id}?path=${encodeURIComponent(name.replace(/\.onnx$/, '.png'))}`, { method: 'PUT', body: bytes })
+      expect(wrong.status).toBe(400)
+      expect((await json(wrong)).error).toMatch(/a model upload is one \.onnx file/)
+      expect((await send(`/upload/${id}?${new URLSearchParams({ path: name })}`, { method: 'PUT', body: bytes })).status).toBe(200)
+      return (await json(await send(`/upload/${id}/done`, { method: 'POST' }))).path
+    }
+    const path = await upload('mnist.onnx', onnx)
+    expect(path).toMatch(new RegExp(`^${parent}/digit-lab-upload-[^/]+/mnist\\.onnx$`))
+    expect(await service.openModel(path)).toMatchObject({ origin: 'file', name: 'mnist.onnx' })
+
+    const truncated = await upload('cut.onnx', onnx.subarray(0, 1000))
+    await expect(service.openModel(truncated)).rejects.toThrow(`${truncated}: `)
+    await expect(readFile(path)).rejects.toThrow(/ENOENT/)
+    expect(await filesUnder(folder)).toContain('1/scribble.png')
+    expect((await service.currentDataset())!.source).toBe(folder)
+  })
+
   it('answers a hostile path or an over-limit file with a clear message, and keeps serving', async () => {
-    const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 3, bytes: 9000 }) }))
+    const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 3, bytes: 50_000 }) }))
     const put = (path: string, body: Uint8Array) => send(`/upload/${id}?${new URLSearchParams({ path })}`, { method: 'PUT', body })
     const climbing = await put('digits/../../../outside.png', new Uint8Array(4))
     expect(climbing.status).toBe(400)
     expect((await json(climbing)).error).toMatch(/would climb out/)
-    const big = await put('digits/big.png', new Uint8Array(5000))
+    const big = await put('digits/big.png', new Uint8Array(40_000))
     expect(big.status).toBe(413)
-    expect((await json(big)).error).toMatch(/digits\/big\.png is 5000 bytes; a file may be at most 4096 bytes/)
+    expect((await json(big)).error).toMatch(/digits\/big\.png is 39 KB; a file may be at most 32 KB/)
     const tooMany = await send('/upload', { method: 'POST', body: JSON.stringify({ files: 101, bytes: 1 }) })
     expect((await json(tooMany)).error).toMatch(/holds 101 files; an upload takes at most 100/)
     expect((await send('/upload/not-an-upload/done', { method: 'POST' })).status).toBe(404)
@@ -108,10 +135,10 @@ describe('folder uploads over the browser-mode server', () => {
     expect(await readdir(join(parent, '..'))).not.toContain('outside.png')
   })
 
-  it('removes the upload folders, the project’s too, when the server closes', async () => {
+  it('removes the upload folders, the project’s and the model’s too, when the server closes', async () => {
     const { id } = await json(await send('/upload', { method: 'POST', body: JSON.stringify({ files: 1, bytes: 1 }) }))
     expect((await send(`/upload/${id}?path=a.png`, { method: 'PUT', body: new Uint8Array(1) })).status).toBe(200)
-    expect(await readdir(parent)).toHaveLength(2)
+    expect(await readdir(parent)).toHaveLength(3)
     await server.close()
     expect(await readdir(parent)).toEqual([])
   })

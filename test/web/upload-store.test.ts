@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { UploadError, UploadStore, uploadPathParts } from '../../src/main/web/upload-store'
+import { UploadError, UploadStore, uploadPathParts, type UploadKind } from '../../src/main/web/upload-store'
 
 const LIMITS = { files: 5, fileBytes: 100, totalBytes: 300 }
 const body = (text: string): Readable => Readable.from([Buffer.from(text)])
@@ -146,7 +146,7 @@ describe('folder uploads (browser mode)', () => {
   /** A project file uploaded while a dataset's folder is in use: the store keeps the latest of each kind. */
   describe('project uploads beside folder uploads', () => {
     /** Upload `files` (path → text) as one upload of `kind`; the path to open. */
-    const upload = async (kind: 'folder' | 'project', files: Record<string, string>): Promise<string> => {
+    const upload = async (kind: UploadKind, files: Record<string, string>): Promise<string> => {
       const entries = Object.entries(files)
       const id = await store.begin({ kind, files: entries.length, bytes: entries.reduce((sum, [, text]) => sum + text.length, 0) })
       for (const [path, text] of entries) await store.write(id, path, text.length, body(text))
@@ -176,13 +176,39 @@ describe('folder uploads (browser mode)', () => {
       await expect(store.begin({ kind: 'project', files: 2, bytes: 2 })).rejects.toThrow(/a project is one \.digitlab file, not 2/)
       await expect(store.begin({ kind: 'project', files: 0, bytes: 0 })).rejects.toThrow(/a project is one \.digitlab file, not 0/)
       await expect(store.begin({ kind: 'project', files: 1, bytes: 301 })).rejects.toThrow(/the project holds 301 bytes; an upload takes at most 300 bytes/)
-      await expect(store.begin({ kind: 'model' as 'project', files: 1, bytes: 1 })).rejects.toThrow(/a folder or a project, not "model"/)
+      await expect(store.begin({ kind: 'script' as 'project', files: 1, bytes: 1 })).rejects.toThrow(/a folder, a project or a model, not "script"/)
       const id = await store.begin({ kind: 'project', files: 1, bytes: 4 })
       await expect(store.write(id, 'notes.txt', 4, body('DLAB'))).rejects.toThrow(/notes\.txt: a project upload is one \.digitlab file/)
       await expect(store.write(id, 'runs/run.digitlab', 4, body('DLAB'))).rejects.toThrow(/a project upload is one \.digitlab file/)
       await expect(store.write(id, '../run.digitlab', 4, body('DLAB'))).rejects.toThrow(/climb out/)
       await store.write(id, 'run.digitlab', 4, body('DLAB'))
       expect(await store.finish(id)).toMatch(/digit-lab-upload-[^/]+\/run\.digitlab$/)
+    })
+
+    it('keeps a model file beside the folder and the project; a model upload is one .onnx file at the top, within the limits', async () => {
+      const folder = await upload('folder', { 'digits/3/a.png': 'aaa' })
+      const project = await upload('project', { 'run.digitlab': 'DLAB' })
+      const model = await upload('model', { 'digits.onnx': 'ONNX' })
+      expect(model).toMatch(/digit-lab-upload-[^/]+\/digits\.onnx$/)
+      expect(await readFile(model, 'utf8')).toBe('ONNX')
+      const next = await upload('model', { 'other.onnx': 'ON' })
+      await expect(readFile(model)).rejects.toThrow(/ENOENT/)
+      expect(await readFile(next, 'utf8')).toBe('ON')
+      expect(await readFile(project, 'utf8')).toBe('DLAB')
+      expect(await readFile(join(folder, '3/a.png'), 'utf8')).toBe('aaa')
+      expect(await readdir(parent)).toHaveLength(3)
+
+      await expect(store.begin({ kind: 'model', files: 2, bytes: 2 })).rejects.toThrow(/a model is one \.onnx file, not 2/)
+      await expect(store.begin({ kind: 'model', files: 1, bytes: 301 })).rejects.toThrow(/the model holds 301 bytes; an upload takes at most 300 bytes/)
+      const id = await store.begin({ kind: 'model', files: 1, bytes: 101 })
+      await expect(store.write(id, 'big.onnx', 101, body('x'.repeat(101)))).rejects.toThrow(/big\.onnx is 101 bytes; a file may be at most 100 bytes/)
+      for (const path of ['model.digitlab', 'notes.onnx.txt', 'models/digits.onnx']) {
+        await expect(store.write(id, path, 4, body('ONNX'))).rejects.toThrow(`${path}: a model upload is one .onnx file`)
+      }
+      await expect(store.finish(id)).rejects.toThrow(/only 0 of the 1 announced files arrived/)
+      // That refused upload replaced only the model before it.
+      expect(await readFile(project, 'utf8')).toBe('DLAB')
+      expect(await readdir(parent)).toHaveLength(3)
     })
 
     it('refuses a folder upload’s id once a new folder replaced it, but not because a project came', async () => {

@@ -79,7 +79,8 @@ export class OnnxClassifier {
       throw new OnnxModelError(`cannot open ${path}: ${firstLine(error)}`)
     }
     if (size > MAX_MODEL_FILE_BYTES) throw new OnnxModelError(`${path} is ${formatBytes(size)}, over the ${formatBytes(MAX_MODEL_FILE_BYTES)} a digit model may be`)
-    return OnnxClassifier.fromBytes(await readFile(path))
+    // What is wrong inside the file is said of the file, so the person knows which one was refused.
+    return OnnxClassifier.fromBytes(await readFile(path)).catch((error: unknown) => Promise.reject(error instanceof OnnxModelError ? new OnnxModelError(`${path}: ${error.message}`) : error))
   }
 
   /** Load a model from bytes already in memory. */

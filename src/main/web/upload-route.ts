@@ -30,7 +30,7 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 
 /**
  * Browser mode's uploads over HTTP, for a page that passed `authorized` (our origin and the
- * token): `POST /upload` with `{files, bytes, kind?}` (a `'folder'` unless `'project'`) starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
+ * token): `POST /upload` with `{files, bytes, kind?}` (a `'folder'` unless `'project'` or `'model'`) starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
  * streams one file's bytes; `POST /upload/<id>/done` answers the path to import. Errors answer
  * `{error}` with a status. Returns false for a URL that is not an upload's.
  */
@@ -43,7 +43,7 @@ export function handleUpload(request: IncomingMessage, response: ServerResponse,
     if (!authorized) throw new UploadError('refused: not a page of this Digit Lab with its token', 403)
     if (route === 'begin') {
       const plan = (await readPlan(request)) as { files?: unknown; bytes?: unknown; kind?: unknown } | null
-      // The kind is checked by the store: anything but a folder or a project is refused there.
+      // The kind is checked by the store: anything but a folder, a project or a model is refused there.
       return { id: await uploads.begin({ files: Number(plan?.files), bytes: Number(plan?.bytes), kind: plan?.kind as UploadKind | undefined }) }
     }
     if (route === 'file') {

@@ -30,12 +30,16 @@ export class UploadError extends Error {
 }
 
 /**
- * What an upload is for: a dataset's folder (or files) to import, or one `.digitlab` project file
- * to open. The store keeps the latest of each, so opening a project leaves the dataset in use.
+ * What an upload is for: a dataset's folder (or files) to import, one `.digitlab` project file or one
+ * `.onnx` model file to open. The store keeps the latest of each, so opening a project or a model
+ * leaves the dataset in use.
  */
-export type UploadKind = 'folder' | 'project'
+export type UploadKind = 'folder' | 'project' | 'model'
 
-const UPLOAD_KINDS: readonly UploadKind[] = ['folder', 'project']
+const UPLOAD_KINDS: readonly UploadKind[] = ['folder', 'project', 'model']
+
+/** The kinds that are one file at the top of the upload, and that file's extension. */
+const ONE_FILE: Partial<Record<UploadKind, string>> = { project: PROJECT_EXTENSION, model: 'onnx' }
 
 /** What the page says it will send, before it sends anything. */
 export interface UploadPlan {
@@ -122,9 +126,10 @@ export class UploadStore {
   async begin(plan: UploadPlan): Promise<string> {
     const { limits } = this
     const kind = plan.kind ?? 'folder'
-    if (!UPLOAD_KINDS.includes(kind)) throw new UploadError(`an upload is of a folder or a project, not ${JSON.stringify(String(kind)).slice(0, 40)}`)
+    if (!UPLOAD_KINDS.includes(kind)) throw new UploadError(`an upload is of a folder, a project or a model, not ${JSON.stringify(String(kind)).slice(0, 40)}`)
     if (!Number.isSafeInteger(plan.files) || !Number.isSafeInteger(plan.bytes) || plan.files < 0 || plan.bytes < 0) throw new UploadError('an upload announces its number of files and bytes')
-    if (kind === 'project' && plan.files !== 1) throw new UploadError(`a project is one .${PROJECT_EXTENSION} file, not ${plan.files}`)
+    const extension = ONE_FILE[kind]
+    if (extension && plan.files !== 1) throw new UploadError(`a ${kind} is one .${extension} file, not ${plan.files}`)
     if (plan.files === 0) throw new UploadError('the folder holds no files')
     if (plan.files > limits.files) throw new UploadError(`the folder holds ${plan.files.toLocaleString('en')} files; an upload takes at most ${limits.files.toLocaleString('en')}`, 413)
     if (plan.bytes > limits.totalBytes) throw new UploadError(`the ${kind} holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
@@ -141,7 +146,8 @@ export class UploadStore {
   async write(id: string, path: string, size: number, body: Readable): Promise<void> {
     const upload = this.#open(id)
     const parts = uploadPathParts(path)
-    if (upload.kind === 'project' && (parts.length !== 1 || !parts[0].endsWith(`.${PROJECT_EXTENSION}`))) throw new UploadError(`${path}: a project upload is one .${PROJECT_EXTENSION} file`)
+    const extension = ONE_FILE[upload.kind]
+    if (extension && (parts.length !== 1 || !parts[0].endsWith(`.${extension}`))) throw new UploadError(`${path}: a ${upload.kind} upload is one .${extension} file`)
     if (!Number.isSafeInteger(size) || size < 0) throw new UploadError(`${path}: its size must be announced`, 411)
     if (size > this.limits.fileBytes) throw new UploadError(`${path} is ${sized(size)}; a file may be at most ${sized(this.limits.fileBytes)}`, 413)
     // Counted before the first await, so files written side by side cannot pass the limits together.
