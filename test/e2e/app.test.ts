@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -158,11 +158,43 @@ describe('Digit Lab in a browser', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
-  it('opens the exported .onnx in Draw, which classifies with it', async () => {
+  it('opens the exported .onnx in Draw, chosen in a file picker, dropped or by its path, and classifies with it; a damaged copy is refused naming the file chosen', async () => {
     await view(2)
+    const chooser = page.getByLabel('Model file to open')
+    expect(await chooser.getAttribute('accept')).toBe('.onnx')
+    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-e2e-picked-'))
+    const picked = join(folder, 'digits-3-7.onnx')
+    await copyFile(exported, picked)
+    await chooser.setInputFiles(picked)
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toMatch(/^\s*digits-3-7\.onnx\s+opened from a file · 3 epochs/)
+    await expect.poll(() => page.getByTestId('prediction').textContent()).toBe('7')
+    await shoot('draw-model-picked-light')
+
+    const bytes = await readFile(exported)
+    const damaged = join(folder, 'damaged.onnx')
+    await writeFile(damaged, bytes.subarray(0, Math.floor(bytes.length / 2)))
+    await chooser.setInputFiles(damaged)
+    // The service's refusal, named as the person chose the file, not by the temporary copy's path.
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toMatch(/^damaged\.onnx: (not an ONNX model|.*(truncated|damaged))/)
+    expect(await page.getByTestId('open-model-error').textContent()).not.toContain('digit-lab-upload-')
+    expect(await page.getByTestId('model-badge').textContent()).toContain('digits-3-7.onnx')
+    expect(await page.getByTestId('prediction').textContent()).toBe('7')
+    await shoot('draw-model-damaged-light')
+
+    // Dropped on the Draw view, a file is uploaded and opened the same way (a drop made in the page: a test cannot drag from the desktop).
+    await page.evaluate(`(() => {
+      const data = new DataTransfer()
+      data.items.add(new File(['shopping list: eggs, milk'], 'dropped.onnx'))
+      document.querySelector('[data-testid=draw-pad]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    })()`)
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toMatch(/^dropped\.onnx: not an ONNX model/)
+    expect(await page.getByTestId('model-badge').textContent()).toContain('digits-3-7.onnx')
+
+    // The typed path stays the second way.
     await page.getByLabel('Model path').fill(exported)
-    await page.getByRole('button', { name: 'Open .onnx' }).click()
-    await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('opened from a file')
+    await page.getByRole('button', { name: 'Open path' }).click()
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toMatch(/^\s*model\.onnx\s+opened from a file/)
+    expect(await page.getByTestId('open-model-error').count()).toBe(0)
     await expect.poll(() => page.getByTestId('prediction').textContent()).toBe('7')
   })
 

@@ -4,8 +4,8 @@ export interface FolderFile {
   readonly file: File
 }
 
-/** What an upload is for: Digit Lab keeps the latest of each kind, so a project opened leaves the uploaded dataset alone. */
-export type UploadKind = 'folder' | 'project'
+/** What an upload is for: Digit Lab keeps the latest of each kind, so a project or a model opened leaves the uploaded dataset alone. */
+export type UploadKind = 'folder' | 'project' | 'model'
 
 /** Files sent side by side: enough to hide each request's round trip, few enough to keep memory small. */
 const PARALLEL = 4
@@ -45,5 +45,14 @@ export async function uploadFolder(files: readonly FolderFile[], onProgress: (do
   return (await post<{ path: string }>(`/upload/${id}/done`, { method: 'POST' }, token)).path
 }
 
-/** Browser mode: send one `.digitlab` project file the same way, streamed; resolves to its path on this machine. */
-export const uploadProject = (file: File): Promise<string> => uploadFolder([{ path: file.name, file }], () => undefined, 'project')
+/**
+ * Browser mode: send one file to open (a `.digitlab` project, an `.onnx` model) the same way, streamed,
+ * then `open` the copy on this machine (`onUploaded` hears when the upload is done). A refusal names the
+ * file as the person chose it, not by the temporary copy's path they never saw. Resolves to the copy's path.
+ */
+export async function uploadAndOpen(file: File, kind: Exclude<UploadKind, 'folder'>, open: (path: string) => Promise<void>, onUploaded: () => void): Promise<string> {
+  const path = await uploadFolder([{ path: file.name, file }], () => undefined, kind)
+  onUploaded()
+  await open(path).catch((error: unknown) => Promise.reject(new Error((error instanceof Error ? error.message : String(error)).replaceAll(path, file.name))))
+  return path
+}

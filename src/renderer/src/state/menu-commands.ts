@@ -18,7 +18,7 @@ export function runMenuCommand(command: MenuCommand): void {
       break
     case 'open-model':
       shell.view = 'draw'
-      void model.openFile('')
+      void model.open('')
       break
     case 'export-model':
       shell.view = 'export'

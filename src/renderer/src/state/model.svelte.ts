@@ -1,17 +1,21 @@
 import type { Classification, ExportReply, ModelView } from '../../../shared/inference'
+import { uploadAndOpen } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { encodeBase64 } from '../lib/pixels'
 import { hasDialogs } from '../lib/platform'
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+/** What opening a model is busy with: opening an uploaded file follows its upload. */
+type ModelWork = 'opening' | 'uploading' | 'opening-upload'
+
 /**
  * The model Draw classifies with and Export writes, as main holds it: the one the last run left,
- * or an .onnx file the person opened.
+ * or an .onnx file the person opened (desktop: a native dialog; browser: a file chosen or dropped, uploaded, or a typed path).
  */
 class ModelState {
   view = $state.raw<ModelView | null>(null)
-  opening = $state(false)
+  busy = $state<ModelWork | null>(null)
   openError = $state<string | null>(null)
 
   /** Ask main which model it holds (once, at startup; later changes come as events). */
@@ -28,20 +32,39 @@ class ModelState {
   }
 
   /** Open an .onnx file: from a native dialog in the desktop app, else the path given. */
-  async openFile(typedPath: string): Promise<void> {
+  async open(typedPath: string): Promise<void> {
+    if (this.busy) return
     const path = hasDialogs() ? await window.api.pickPath('open-onnx') : typedPath.trim()
     if (!path) {
-      if (!hasDialogs()) this.openError = 'Type or paste the path of an .onnx file first.'
+      if (!hasDialogs()) this.openError = 'Choose an .onnx model file, or type or paste its path first.'
       return
     }
-    this.opening = true
+    await this.#work('opening', () => this.#openAt(path))
+  }
+
+  /**
+   * Open an .onnx file chosen in a file input or dropped: where the desktop app knows its path, from
+   * there; a browser uploads it first (streamed, beside any uploaded dataset or project) and opens the copy.
+   */
+  async openFile(file: File): Promise<void> {
+    if (this.busy) return
+    if (window.desktop) return this.#work('opening', () => this.#openAt(window.desktop!.pathForFile(file)))
+    await this.#work('uploading', () => uploadAndOpen(file, 'model', (path) => this.#openAt(path), () => (this.busy = 'opening-upload')).then(() => undefined))
+  }
+
+  async #openAt(path: string): Promise<void> {
+    this.view = await window.api.openModel(path)
+  }
+
+  async #work(what: ModelWork, work: () => Promise<void>): Promise<void> {
+    this.busy = what
     this.openError = null
     try {
-      this.view = await window.api.openModel(path)
+      await work()
     } catch (error) {
       this.openError = message(error)
     } finally {
-      this.opening = false
+      this.busy = null
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { ProjectHistoryView, ProjectView, SaveProjectReply } from '../../../shared/projects'
-import { uploadProject } from '../api/folder-upload'
+import { uploadAndOpen } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { count, counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
@@ -131,10 +131,7 @@ class ProjectState {
     if (this.busy) return
     if (window.desktop) return this.#work('opening', () => this.#openAt(window.desktop!.pathForFile(file)))
     await this.#work('uploading', async () => {
-      const path = await uploadProject(file)
-      this.busy = 'opening-upload'
-      // The storage layer names the file by its path: here the temporary copy's, which the person never saw.
-      await this.#openAt(path).catch((error: unknown) => Promise.reject(new Error(message(error).replaceAll(path, file.name))))
+      const path = await uploadAndOpen(file, 'project', (at) => this.#openAt(at), () => (this.busy = 'opening-upload'))
       this.uploaded = { path, name: file.name }
       sessionStorage.setItem(UPLOADED_KEY, JSON.stringify(this.uploaded))
     })
