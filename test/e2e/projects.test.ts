@@ -157,13 +157,14 @@ describe('projects in a browser', () => {
   it('places the validation points where each epoch really ended after a run was stopped part-way and continued, live and after a reload', async () => {
     await show('2', /train/i)
     const [epochText, batchText] = [0, 1].map((i) => page.getByTestId('run-progress').locator('dd').nth(i))
-    // Stop in the middle of an epoch, a few epochs in. An epoch here takes tens of milliseconds, so the Stop may
-    // land just as one ends (the worker hears it between batches, often first after the validation pass): then
-    // every epoch so far is whole, and the run is continued and stopped again.
+    // Stop in the middle of an epoch, a few epochs in. An epoch here takes tens of milliseconds and the page hears
+    // of a few batches an epoch, so the run is long (Stop ends it) and the Stop may still land just as an epoch
+    // ends (the worker hears it between batches, often first after the validation pass): then every epoch so far
+    // is whole, and the run is continued and stopped again.
     let stoppedAt = 0
-    for (let attempt = 0; attempt < 4 && stoppedAt % BATCHES_PER_EPOCH === 0; attempt++) {
+    for (let attempt = 0; attempt < 6 && stoppedAt % BATCHES_PER_EPOCH === 0; attempt++) {
       const epochsBefore = await epochRows().count()
-      await page.getByTestId('continue-epochs').fill('30')
+      await page.getByTestId('continue-epochs').fill('500')
       await page.getByTestId('continue-button').click()
       await expect.poll(async () => {
         const epoch = Number((await epochText.textContent())?.split('/')[0])
