@@ -36,8 +36,6 @@ function checkLength(kernel: string, what: string, array: Float32Array, length: 
 const PARALLEL_MIN_VALUES = 1 << 18
 /** The passes of conv.as.ts's job blocks. */
 const [IM2COL, COL2IM, SWAP_AXES] = [0, 1, 2]
-/** Chunks per pass: enough that a thread slowed by another process hands its share to the others. */
-const CHUNKS = 8
 
 /** The first `length` values of `array` (which the caller checked holds that many). */
 const first = (array: Float32Array, length: number): Float32Array => (array.length === length ? array : array.subarray(0, length))
@@ -48,9 +46,9 @@ const first = (array: Float32Array, length: number): Float32Array => (array.leng
  */
 export function createConvKernels(wasm: GemmModule, layout: Layout, share: SharePass): ConvKernels {
   const exports = wasm.exports as unknown as ConvExports
-  /** Shares the pass when it is large enough to pay and can be cut in two or more; false if not shared. */
+  /** Shares the pass when it is large enough to pay; false if not shared. */
   const shared = (pass: number, args: readonly number[], values: number, total: number): boolean =>
-    values >= PARALLEL_MIN_VALUES && total >= 2 && share([0, Math.min(CHUNKS, total), pass, ...args])
+    values >= PARALLEL_MIN_VALUES && share(pass, total, args)
   const sizes = (g: ConvGeometry): [input: number, cols: number] => {
     const input = g.batch * g.channels * g.height * g.width
     return [input, g.channels * g.kernelH * g.kernelW * g.batch * g.outH * g.outW]

@@ -26,10 +26,11 @@ export type JobEntry = 'gemmChunks' | 'convChunks' | 'batchNormChunks' | 'adamCh
 const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks', 'batchNormChunks', 'adamChunks']
 
 /**
- * Runs a pass's job block (see `convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts, `adamChunks`
- * in optim.as.ts) on this thread and helpers; false when no helper is free or wanted, and the caller runs the pass itself.
+ * Runs pass `pass` of a memory pass's export (`convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts,
+ * `adamChunks` in optim.as.ts) with `args` on this thread and helpers, cut into chunks of its `total` channels, rows
+ * or floats (see pass-job.as.ts); false when no helper is free or wanted, and the caller runs the pass itself.
  */
-export type SharePass = (words: readonly number[]) => boolean
+export type SharePass = (pass: number, total: number, args: readonly number[]) => boolean
 
 // NOTE: a helper is plain JavaScript evaluated in a worker, so it needs no file path in Node, a worker or a
 // bundle. It sleeps until POSTED moves, claims the job (unless the poster, done first, took it back), runs

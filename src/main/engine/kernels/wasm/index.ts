@@ -74,11 +74,17 @@ function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
   }
 }
 
-/** Runs a conv pass's job block with the helpers free now (up to the thread count); false when there are none. */
+/** Chunks per shared memory pass: enough that a thread slowed by another process hands its share to the others. */
+const PASS_CHUNKS = 8
+
+/**
+ * Runs a memory pass of `entry` as a job block (the next chunk, the number of chunks, the pass, its arguments: see
+ * pass-job.as.ts) with the helpers free now (up to the thread count); false when there are none, or one chunk.
+ */
 function sharePass(pool: HelperPool, entry: JobEntry): SharePass {
-  return (words) => {
-    const helpers = threads > 1 ? pool.available(threads - 1) : 0
-    if (helpers > 0) pool.runBlock(words, entry, 0, helpers)
+  return (pass, total, args) => {
+    const helpers = threads > 1 && total >= 2 ? pool.available(threads - 1) : 0
+    if (helpers > 0) pool.runBlock([0, Math.min(PASS_CHUNKS, total), pass, ...args], entry, 0, helpers)
     return helpers > 0
   }
 }

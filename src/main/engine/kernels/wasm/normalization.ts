@@ -18,8 +18,6 @@ interface NormalizationExports {
 
 /** Below this many values a pass runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 17
-/** Chunks per pass: enough that a thread slowed by another process hands its share to the others. */
-const CHUNKS = 8
 /** The passes of normalization.as.ts's job blocks. */
 const [FORWARD, BACKWARD] = [0, 1]
 
@@ -41,7 +39,7 @@ export function createBatchNorm(wasm: GemmModule, layout: Layout, share: SharePa
   const exports = wasm.exports as unknown as NormalizationExports
   /** Shares the pass among threads, channel ranges apart, when it is large enough to pay; false if not shared. */
   const shared = (pass: number, args: readonly number[], { batch, channels, inner }: ChannelLayout): boolean =>
-    batch * channels * inner >= PARALLEL_MIN_VALUES && channels >= 2 && share([0, Math.min(CHUNKS, channels), pass, ...args])
+    batch * channels * inner >= PARALLEL_MIN_VALUES && share(pass, channels, args)
   const forward: BatchNormForward = (args) => {
     const { x, weight, bias, mean, variance, invStd, out, batch, channels, inner, training } = args
     checkLengths('batchNormForward', args, [x, out], [weight, bias, mean, variance, invStd])

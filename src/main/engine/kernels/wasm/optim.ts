@@ -14,8 +14,6 @@ interface OptimExports {
 
 /** Below this many floats an update runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 16
-/** Chunks per update: enough that a thread slowed by another process hands its share to the others. */
-const CHUNKS = 8
 
 /**
  * The Adam update on WebAssembly SIMD (the same bits as the reference), a large one shared among threads. Arrays
@@ -32,7 +30,7 @@ export function createAdamStep(wasm: GemmModule, layout: Layout, share: SharePas
     const shared = values.length >= PARALLEL_MIN_VALUES
     const staged = [[values, 'inout'], [grad, 'in'], [m, 'inout'], [v, 'inout'], [shared ? Float64Array.from(constants) : null, 'in']] as const
     callStaged(wasm, layout, staged, (at) => {
-      if (!shared || !share([0, CHUNKS, 0, at[0], at[1], at[2], at[3], values.length, at[4]])) exports.adamStep(at[0], at[1], at[2], at[3], values.length, ...constants)
+      if (!shared || !share(0, values.length, [at[0], at[1], at[2], at[3], values.length, at[4]])) exports.adamStep(at[0], at[1], at[2], at[3], values.length, ...constants)
     })
   }
 }
