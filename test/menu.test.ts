@@ -44,6 +44,14 @@ describe('the application menu', () => {
     expect(sent).toEqual(['open-folder', 'open-model', 'open-project', 'save-project', 'export-model', 'about'])
   })
 
+  it('opens a folder, a model and a project with Ctrl/⌘+O, with Shift and with Alt, and saves and exports with Ctrl/⌘+S and +E', () => {
+    for (const platform of ['linux', 'darwin'] as const) {
+      const { template } = build(platform)
+      const shortcuts = ['Open Folder…', 'Open Model…', 'Open Project…', 'Save Project…', 'Export Model…'].map((label) => labelled(template, label).accelerator)
+      expect(shortcuts).toEqual(['CmdOrCtrl+O', 'CmdOrCtrl+Shift+O', 'CmdOrCtrl+Alt+O', 'CmdOrCtrl+S', 'CmdOrCtrl+E'])
+    }
+  })
+
   it('shows every view of the sidebar, in its order, with Ctrl/⌘ and its number', () => {
     const { template, sent } = build('linux')
     const views = submenu(top(template, 'View')).filter((item) => item.click && item.type !== 'radio')

@@ -38,8 +38,8 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-folder') },
       { label: 'Open Model…', accelerator: 'CmdOrCtrl+Shift+O', click: () => send('open-model') },
       { type: 'separator' },
-      // NOTE: Ctrl/⌘+O is Open Folder's, so Open Project has none.
-      { label: 'Open Project…', click: () => send('open-project') },
+      // NOTE: Ctrl/⌘+O is Open Folder's and Ctrl/⌘+Shift+O Open Model's, so Open Project's is the third of the family.
+      { label: 'Open Project…', accelerator: 'CmdOrCtrl+Alt+O', click: () => send('open-project') },
       { label: 'Save Project…', accelerator: 'CmdOrCtrl+S', click: () => send('save-project') },
       { type: 'separator' },
       { label: 'Export Model…', accelerator: 'CmdOrCtrl+E', click: () => send('export-model') },
