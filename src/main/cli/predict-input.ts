@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises'
 import { DatasetError, planImport, type SkippedFile } from '../datasets'
 import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodeSettings } from '../datasets/decode'
 import { forEachLimited } from '../datasets/pool'
-import { errorText, isImageName, isSystemFolder, listFolder, systemFileReason, type FolderEntry } from '../datasets/walk'
+import { isImageName } from '../../shared/dataset-files'
+import { errorText, isSystemFolder, listFolder, systemFileReason, type FolderEntry } from '../datasets/walk'
 import { centreDigit } from '../../shared/centre-digit'
 
 /** One image to classify: where it came from, its label when its folder names one, its 28×28 pixels. */

@@ -1,7 +1,8 @@
 import { MAX_FILE_BYTES } from './decode'
 import { EXPECTED_LAYOUTS, settleSplits, type Found, type FoundFile } from './found'
 import type { ImportProgress, SkippedFile, SplitName } from './types'
-import { errorText, extensionOf, isImageName, isSystemFolder, listFolder, systemFileReason, type FolderEntry } from './walk'
+import { extensionOf, isImageName } from '../../shared/dataset-files'
+import { errorText, isSystemFolder, listFolder, systemFileReason, type FolderEntry } from './walk'
 
 export const TRAIN_FOLDERS = ['train', 'training']
 export const VALID_FOLDERS = ['valid', 'validation', 'val', 'test', 'testing']

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises'
+import { IDX_IMAGES, IDX_LABELS } from '../../shared/dataset-files'
 import { parseIdx } from './idx'
 import { DatasetError, type SplitName } from './types'
 import type { FolderEntry } from './walk'
 
-const IMAGES = /^(.*?)[-.]?images[-.]idx3-ubyte(\.gz)?$/i
-const LABELS = /^(.*?)[-.]?labels[-.]idx1-ubyte(\.gz)?$/i
 
 /** An IDX image file and the label file with the same prefix (`train-images-idx3-ubyte` + `train-labels-idx1-ubyte`). */
 export interface IdxPair {
@@ -13,22 +12,17 @@ export interface IdxPair {
   readonly labels: FolderEntry | null
 }
 
-/** Whether a file name is an IDX image or label file, gzipped or not. */
-export function isIdxName(name: string): boolean {
-  return IMAGES.test(name) || LABELS.test(name)
-}
-
 /** The image files of a folder, each with its label file when there is one. */
 export function findIdxPairs(entries: readonly FolderEntry[]): IdxPair[] {
   const files = entries.filter((e) => e.kind === 'file')
   const labelsByPrefix = new Map<string, FolderEntry>()
   for (const entry of files) {
-    const match = LABELS.exec(entry.name)
+    const match = IDX_LABELS.exec(entry.name)
     if (match) labelsByPrefix.set(match[1].toLowerCase(), entry)
   }
   const pairs: IdxPair[] = []
   for (const entry of files) {
-    const match = IMAGES.exec(entry.name)
+    const match = IDX_IMAGES.exec(entry.name)
     if (match) pairs.push({ prefix: match[1], images: entry, labels: labelsByPrefix.get(match[1].toLowerCase()) ?? null })
   }
   return pairs

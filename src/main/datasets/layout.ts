@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
+import { extensionOf, isIdxName, isImageName } from '../../shared/dataset-files'
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
 import { findSplitFolders, nothingFoundMessage, planClassFolders, planSplitFolders, visibleFolders } from './folders'
 import { EXPECTED_LAYOUTS, type Found } from './found'
-import { isIdxName } from './idx-folder'
 import { naturalCompare, naturalSort } from './natural'
 import { checkSplitSettings, DEFAULT_SEED, DEFAULT_VALID_PERCENT, seededSplit } from './split'
 import { csvFiles, hasIdx, planBuiltin, planCsv, planIdx } from './tables'
 import { DatasetError, type ImportOptions, type ImportPlan, type ImportProgress, type PixelTable, type PlannedFile } from './types'
-import { errorText, extensionOf, isImageName, listFolder } from './walk'
+import { errorText, listFolder } from './walk'
 
 type Report = (progress: ImportProgress) => void
 

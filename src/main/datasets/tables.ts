@@ -4,7 +4,8 @@ import { readPixelCsv } from './csv'
 import { settleSplits, type Found, type FoundTable } from './found'
 import { findIdxPairs, idxSplitOf, readIdxPair } from './idx-folder'
 import { DatasetError, type SkippedFile, type SplitName } from './types'
-import { extensionOf, type FolderEntry } from './walk'
+import { extensionOf } from '../../shared/dataset-files'
+import type { FolderEntry } from './walk'
 
 /** Whether a listing holds IDX image files. */
 export function hasIdx(entries: readonly FolderEntry[]): boolean {

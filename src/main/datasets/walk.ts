@@ -22,9 +22,6 @@ export interface FolderEntry {
   readonly detail: string
 }
 
-/** Extensions sharp is asked to decode (any case). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']
-
 const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '.localized', 'icon\r', '.directory'])
 const SYSTEM_FOLDERS = new Set(['__macosx', '.ipynb_checkpoints', '.spotlight-v100', '.trashes', '.fseventsd', '$recycle.bin', 'system volume information', '.git'])
 
@@ -37,17 +34,6 @@ export function displayName(name: Buffer): string {
   } catch {
     return Array.from(name, (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
   }
-}
-
-/** The lowercase extension of a name, with its dot ('' if none). */
-export function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.')
-  return dot <= 0 ? '' : name.slice(dot).toLowerCase()
-}
-
-/** Whether a file name says "image" (by extension, any case) — not counting macOS `._` shadow files. */
-export function isImageName(name: string): boolean {
-  return !name.startsWith('._') && IMAGE_EXTENSIONS.includes(extensionOf(name))
 }
 
 /** The reason a file is operating-system clutter, or null when it is not. */
