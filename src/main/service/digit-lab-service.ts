@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
-import type { RunTask, TrainingConfig, TrainingEvent } from '../../shared/training'
+import { runInProgress, type RunTask, type TrainingConfig, type TrainingEvent } from '../../shared/training'
 import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import type { DigitDataset } from '../engine/data/dataset'
@@ -150,7 +150,7 @@ export class DigitLabService implements ApiHandlers {
 
   /** Open a project: its history for Train, and — when its data is open or opens again — its model and "Continue training". */
   async openProject(...[path]: ApiArgs<'openProject'>): Promise<ApiReplies['openProject']> {
-    if (this.run) throw new Error('a training run is in progress; stop it before opening a project')
+    if (this.run) throw new Error(runInProgress('opening a project'))
     const { project, data } = await this.projects.open(path, (manifest) => this.projectData(manifest))
     const recorded = project.history.epochs.at(-1)
     const accuracy = recorded ? (Object.values(recorded.metrics)[0] ?? null) : null
@@ -166,7 +166,7 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async continueTraining(...[request]: ApiArgs<'continueTraining'>): Promise<ApiReplies['continueTraining']> {
-    if (this.run) throw new Error('a training run is in progress; stop it before starting another')
+    if (this.run) throw new Error(runInProgress('starting another'))
     const { snapshot, config } = this.projects.continuation(request.epochs)
     return { runId: this.launch(config, 'train', snapshot).runId }
   }
@@ -236,7 +236,7 @@ export class DigitLabService implements ApiHandlers {
   }
 
   private async openSource(source: string, settings: ApiArgs<'openFolder'>[1]): Promise<ApiReplies['openFolder']> {
-    if (this.run) throw new Error('a training run is in progress; stop it before opening another dataset')
+    if (this.run) throw new Error(runInProgress('opening another dataset'))
     this.useDataset(await this.importSource(source, settings))
     return this.open!.view
   }
@@ -298,7 +298,7 @@ export class DigitLabService implements ApiHandlers {
    * With `resume`, the run continues that snapshot and what it leaves becomes the project.
    */
   private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot): { runId: number; outcome: Promise<RunOutcome> } {
-    if (this.run) throw new Error('a training run is in progress; stop it before starting another')
+    if (this.run) throw new Error(runInProgress('starting another'))
     const open = this.requireDataset()
     const { dataset } = open
     validateConfig(config, dataset)
