@@ -57,3 +57,30 @@ export async function classCounts(page: Page): Promise<string[][]> {
   const rows = await page.getByTestId('class-counts').locator('tbody tr, tfoot tr').all()
   return Promise.all(rows.map(async (row) => (await row.locator('th, td').allTextContents()).map((text) => text.trim())))
 }
+
+/** A file to drop: its name and its bytes (or text). */
+export interface DroppedFile {
+  readonly name: string
+  readonly bytes: string | Uint8Array
+}
+
+/**
+ * Drop files on the element `selector` finds — a drop made in the page, as a test cannot drag from the
+ * desktop: its items give no folder entries, so its files go as they are.
+ */
+export async function dropFiles(page: Page, selector: string, files: readonly DroppedFile[]): Promise<void> {
+  const sent = files.map((file) => ({ name: file.name, base64: Buffer.from(file.bytes).toString('base64') }))
+  // A script of text: these tests compile without the DOM's types.
+  await page.evaluate(`(() => {
+    const data = new DataTransfer()
+    for (const { name, base64 } of ${JSON.stringify(sent)}) data.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name))
+    document.querySelector(${JSON.stringify(selector)}).dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+  })()`)
+}
+
+/** A pixel CSV of `rows` digits, alternately 0 (a bar at column 10) and 1 (at column 18), with a header row. */
+export function pixelCsv(rows: number): string {
+  const lines = ['label,' + Array.from({ length: 784 }, (_, i) => `pixel${i}`).join(',')]
+  for (let i = 0; i < rows; i++) lines.push(`${i % 2},` + Array.from({ length: 784 }, (_, p) => (p % 28 === 10 + (i % 2) * 8 ? 255 : 0)).join(','))
+  return lines.join('\n')
+}

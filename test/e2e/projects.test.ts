@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { tempFolder } from '../onnx/helpers'
-import { buildApp } from './app-helpers'
+import { buildApp, dropFiles, pixelCsv } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -31,7 +31,7 @@ describe('projects in a browser', () => {
   let saved = ''
 
   const shoot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png` })
-  const show = async (key: '1' | '2' | '4', name: RegExp) => {
+  const show = async (key: '1' | '2' | '3' | '4', name: RegExp) => {
     await page.keyboard.press(key)
     await page.locator('nav button[aria-current=page]', { hasText: name }).waitFor()
   }
@@ -144,14 +144,18 @@ describe('projects in a browser', () => {
     await page.getByTestId('open-project-path').fill(foreign)
     await page.getByTestId('open-project').click()
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/notes\.digitlab is not a Digit Lab project/)
-    // A file dropped on the Project panel is uploaded and opened the same way (a drop made in the page: a test cannot drag from the desktop).
-    await page.evaluate(`(() => {
-      const data = new DataTransfer()
-      data.items.add(new File(['shopping list: eggs, milk'], 'dropped.digitlab'))
-      document.querySelector('[data-testid=project-panel]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
-    })()`)
+    // A file dropped on the Project panel is uploaded and opened the same way.
+    await dropFiles(page, '[data-testid=project-panel]', [{ name: 'dropped.digitlab', bytes: 'shopping list: eggs, milk' }])
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^dropped\.digitlab is not a Digit Lab project/)
     expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs/)
+  })
+
+  it('opens a project dropped on the Draw view, as the Project panel would: in the Export view', async () => {
+    await show('3', /draw/i)
+    await dropFiles(page, '[data-testid=draw-pad]', [{ name: 'digits.digitlab', bytes: await readFile(saved) }])
+    await page.locator('nav button[aria-current=page]', { hasText: /export/i }).waitFor()
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · digits\.digitlab \(uploaded\)$/)
+    expect(await page.getByTestId('open-project-error').count()).toBe(0)
   })
 
   it('places the validation points where each epoch really ended after a run was stopped part-way and continued, live and after a reload', async () => {
@@ -199,5 +203,49 @@ describe('projects in a browser', () => {
     await show('2', /train/i)
     await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-epoch-ends')).toBe(ends)
     expect(problems, problems.join('\n')).toEqual([])
+  })
+
+  it('refuses a project or a dataset while a run trains, in main’s words and before uploading anything: the run goes on, its data stays', async () => {
+    const uploads: string[] = []
+    page.on('request', (request) => void (new URL(request.url()).pathname.startsWith('/upload') && uploads.push(request.url())))
+    const project = { name: 'digits.digitlab', bytes: await readFile(saved) }
+    const csv = { name: 'other-digits.csv', bytes: pixelCsv(20) }
+    await show('2', /train/i)
+    const rowsBefore = await epochRows().count()
+    await page.getByTestId('continue-epochs').fill('500')
+    await page.getByTestId('continue-button').click()
+    await expect.poll(() => epochRows().count(), { timeout: 60_000 }).toBeGreaterThan(rowsBefore)
+
+    await show('4', /export/i)
+    const summary = await page.getByTestId('project-summary').textContent()
+    await dropFiles(page, '[data-testid=project-panel]', [project])
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toBe('a training run is in progress; stop it before opening a project')
+    await shoot('export-project-refused-training-light')
+    // Chosen with Open project file… too (a file nothing opens first, so the refusal shown is the chooser's).
+    await dropFiles(page, '[data-testid=project-panel]', [{ name: 'notes.txt', bytes: 'shopping list' }])
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^notes\.txt is not/)
+    await page.getByLabel('Project file to open').setInputFiles(saved)
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toBe('a training run is in progress; stop it before opening a project')
+    expect(await page.getByTestId('project-summary').textContent()).toBe(summary)
+
+    await show('3', /draw/i)
+    await dropFiles(page, '[data-testid=draw-pad]', [project])
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a training run is in progress; stop it before opening a project')
+    await dropFiles(page, '[data-testid=draw-pad]', [csv])
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a training run is in progress; stop it before opening another dataset')
+    await show('1', /data/i)
+    await dropFiles(page, '[aria-label="Drop a folder of digit images"]', [csv])
+    await expect.poll(() => page.getByTestId('dataset-error').textContent()).toBe('a training run is in progress; stop it before opening another dataset')
+    await shoot('data-dataset-refused-training-light')
+
+    expect(uploads, 'nothing was uploaded').toEqual([])
+    expect(await page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
+    // The run went on all along, and still does.
+    const rowsNow = await epochRows().count()
+    await show('2', /train/i)
+    await expect.poll(() => epochRows().count(), { timeout: 60_000 }).toBeGreaterThan(rowsNow)
+    expect(await page.getByTestId('run-state').textContent()).not.toMatch(/Training (completed|stopped|crashed|diverged)/)
+    await page.getByTestId('stop-button').click()
+    await page.getByTestId('run-state').getByText('Training stopped').waitFor({ timeout: 30_000 })
   })
 })

@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { buildApp, classCounts, writeDigitFolder } from './app-helpers'
+import { buildApp, classCounts, dropFiles, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
+const DROP_ZONE = '[aria-label="Drop a folder of digit images"]'
+/** A file no drop target opens. */
+const NOTES = { name: 'notes.txt', bytes: 'shopping list: eggs, milk' }
 
 /** Browser mode's own ways in: a folder uploaded from the browser, and a theme that outlasts a reload. */
 describe('Digit Lab in a browser: folder upload and theme', () => {
@@ -75,11 +78,7 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
 
     // A project dropped here opens in the Export view, uploaded beside the folder in use, which stays.
     const inUse = (await service.currentDataset())!.source
-    await page.evaluate(`(() => {
-      const data = new DataTransfer()
-      data.items.add(new File(['shopping list: eggs, milk'], 'notes.digitlab'))
-      document.querySelector('[aria-label="Drop a folder of digit images"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
-    })()`)
+    await dropFiles(page, DROP_ZONE, [{ ...NOTES, name: 'notes.digitlab' }])
     await page.locator('nav button[aria-current=page]', { hasText: /export/i }).waitFor()
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^notes\.digitlab is not a Digit Lab project/)
     expect((await readdir(inUse)).sort()).toEqual(['0', '1'])
@@ -90,17 +89,56 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
   })
 
   it('uploads what is dropped on the drop zone: here a pixel CSV, imported as one', async () => {
-    // A drop made in the page (a test cannot drag from the desktop): its items give no folder entries, so its files go as they are.
-    await page.evaluate(`(() => {
-      const rows = ['label,' + Array.from({ length: 784 }, (_, i) => 'pixel' + i).join(',')]
-      for (let i = 0; i < 20; i++) rows.push((i % 2) + ',' + Array.from({ length: 784 }, (_, p) => (p % 28 === 10 + (i % 2) * 8 ? 255 : 0)).join(','))
-      const data = new DataTransfer()
-      data.items.add(new File([rows.join('\\n')], 'dropped-digits.csv', { type: 'text/csv' }))
-      document.querySelector('[aria-label="Drop a folder of digit images"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
-    })()`)
+    await dropFiles(page, DROP_ZONE, [{ name: 'dropped-digits.csv', bytes: pixelCsv(20) }])
     await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(/^dropped-digits/)
     expect(await classCounts(page)).toEqual([['0', '8', '2'], ['1', '8', '2'], ['All', '16', '4']])
     expect((await service.currentDataset())!.source).toMatch(/digit-lab-upload-[^/]+\/dropped-digits$/)
+    expect(problems, problems.join('\n')).toEqual([])
+  })
+
+  it('routes what is dropped or chosen by what it is, wherever it lands; anything else is refused where it landed, unsent', async () => {
+    const uploads: string[] = []
+    page.on('request', (request) => void (new URL(request.url()).pathname.startsWith('/upload') && uploads.push(request.url())))
+    const current = () => page.locator('nav button[aria-current=page]').textContent()
+    const inUse = (await service.currentDataset())!.source
+    const garbageModel = { name: 'garbage.onnx', bytes: NOTES.bytes }
+
+    // Data view: a file that is no dataset, project or model is refused here, before anything is sent.
+    await dropFiles(page, DROP_ZONE, [NOTES])
+    await expect.poll(() => page.getByTestId('dataset-error').textContent()).toBe('notes.txt is not a folder of images, a .digitlab project or an .onnx model')
+    await page.screenshot({ path: `${ARTIFACTS}/data-drop-refused-light.png` })
+    expect(uploads).toEqual([])
+    // An .onnx dropped on the drop zone opens as a model, in Draw (this one is not a model, and says so).
+    await dropFiles(page, DROP_ZONE, [garbageModel])
+    await expect.poll(current).toMatch(/draw/i)
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toMatch(/^garbage\.onnx: not an ONNX model/)
+
+    // Draw view: a stranger is refused where the model's refusals show; a pixel CSV opens as the dataset, in Data.
+    const sent = uploads.length
+    await dropFiles(page, '[data-testid=draw-pad]', [NOTES])
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('notes.txt is not a folder of images, a .digitlab project or an .onnx model')
+    await page.screenshot({ path: `${ARTIFACTS}/draw-drop-refused-light.png` })
+    expect(uploads.length).toBe(sent)
+    await dropFiles(page, '[data-testid=draw-pad]', [{ name: 'drawn-digits.csv', bytes: pixelCsv(20) }])
+    await expect.poll(current).toMatch(/data/i)
+    await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(/^drawn-digits/)
+    expect((await service.currentDataset())!.source).not.toBe(inUse)
+
+    // Export view's Project panel: an .onnx dropped or chosen there opens as a model; a stranger is refused there.
+    await page.keyboard.press('4')
+    const before = uploads.length
+    await dropFiles(page, '[data-testid=project-panel]', [NOTES])
+    await expect.poll(() => page.getByTestId('open-project-error').textContent()).toBe('notes.txt is not a folder of images, a .digitlab project or an .onnx model')
+    await page.screenshot({ path: `${ARTIFACTS}/export-drop-refused-light.png` })
+    expect(uploads.length).toBe(before)
+    await page.getByLabel('Project file to open').setInputFiles({ name: 'chosen.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(NOTES.bytes) })
+    await expect.poll(current).toMatch(/draw/i)
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toMatch(/^chosen\.onnx: not an ONNX model/)
+    // A project and a model dropped together: each opens on its own, so neither does.
+    const together = uploads.length
+    await dropFiles(page, '[data-testid=draw-pad]', [{ ...NOTES, name: 'a.digitlab' }, garbageModel])
+    await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a.digitlab opens on its own: drop or choose it without the other files')
+    expect(uploads.length).toBe(together)
     expect(problems, problems.join('\n')).toEqual([])
   })
 

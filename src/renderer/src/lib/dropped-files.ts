@@ -29,8 +29,8 @@ export async function droppedFiles(entries: readonly FileSystemEntry[]): Promise
   return found
 }
 
-/** The files a folder input (`webkitdirectory`) chose, with their paths inside it. */
-export function chosenFiles(list: FileList): FolderFile[] {
+/** The files a file input chose, with their paths inside the folder a folder input (`webkitdirectory`) chose. */
+export function chosenFiles(list: ArrayLike<File>): FolderFile[] {
   return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file }))
 }
 
