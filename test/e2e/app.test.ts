@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { buildApp, classCounts, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
+import { buildApp, classCounts, dropFiles, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -181,12 +181,8 @@ describe('Digit Lab in a browser', () => {
     expect(await page.getByTestId('prediction').textContent()).toBe('7')
     await shoot('draw-model-damaged-light')
 
-    // Dropped on the Draw view, a file is uploaded and opened the same way (a drop made in the page: a test cannot drag from the desktop).
-    await page.evaluate(`(() => {
-      const data = new DataTransfer()
-      data.items.add(new File(['shopping list: eggs, milk'], 'dropped.onnx'))
-      document.querySelector('[data-testid=draw-pad]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
-    })()`)
+    // Dropped on the Draw view, a file is uploaded and opened the same way.
+    await dropFiles(page, '[data-testid=draw-pad]', [{ name: 'dropped.onnx', bytes: 'shopping list: eggs, milk' }])
     await expect.poll(() => page.getByTestId('open-model-error').textContent()).toMatch(/^dropped\.onnx: not an ONNX model/)
     expect(await page.getByTestId('model-badge').textContent()).toContain('digits-3-7.onnx')
 
