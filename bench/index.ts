@@ -1,14 +1,16 @@
-// `npm run bench [-- --only gemm,… --json --vs-torch --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
+// `npm run bench [-- --only gemm,… --json --vs-torch [--torch-isa avx2,sse41] --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { bestOfRounds, compare, comparisonTable, machine, resultsTable, type Comparison } from './report'
-import { runTorch, torchUnavailable } from './torch'
+import { runTorch, TORCH_ISAS, torchUnavailable } from './torch'
 import type { Result, Workload } from './workload'
 import { workloads } from './workloads'
 
 /** PyTorch runs pinned to each of these thread counts. */
 const TORCH_THREADS = [1, 2]
+/** PyTorch held to an older instruction set (`--torch-isa`) runs on this many threads, the acceptance's reference. */
+const TORCH_ISA_THREADS = 2
 const DEFAULT_ROUNDS = 3
 
 const { values } = parseArgs({
@@ -16,6 +18,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
     'vs-torch': { type: 'boolean', default: false },
+    /** With --vs-torch: also PyTorch held to these instruction sets (avx2, sse41), on TORCH_ISA_THREADS threads. */
+    'torch-isa': { type: 'string' },
     rounds: { type: 'string' },
     /** Internal: run one workload in this process and print its results as JSON lines. */
     child: { type: 'string' },
@@ -50,6 +54,14 @@ function runOurs(workload: Workload): Result[] {
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Result)
 }
 
+function isasOf(list: string | undefined): readonly string[] {
+  const isas = (list ?? '').split(',').map((isa) => isa.trim()).filter(Boolean)
+  const unknown = isas.filter((isa) => !TORCH_ISAS.includes(isa))
+  if (unknown.length > 0) throw new Error(`--torch-isa: unknown ${unknown.join(', ')}; choose from ${TORCH_ISAS.join(', ')}`)
+  if (isas.length > 0 && !values['vs-torch']) throw new Error('--torch-isa needs --vs-torch')
+  return isas
+}
+
 function roundsOf(workload: Workload): number {
   const rounds = values.rounds === undefined ? (workload.rounds ?? DEFAULT_ROUNDS) : Number(values.rounds)
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, got ${values.rounds}`)
@@ -59,6 +71,7 @@ function roundsOf(workload: Workload): number {
 async function main(): Promise<void> {
   if (values.child) return emit(await select(values.child)[0].run())
   const selected = select(values.only)
+  const isas = isasOf(values['torch-isa'])
   const missing = values['vs-torch'] ? torchUnavailable() : null
   if (missing) say(`PyTorch comparison skipped: ${missing}`)
   const withTorch = values['vs-torch'] && !missing
@@ -74,6 +87,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       mine.push(...runOurs(workload))
       if (request) for (const threads of TORCH_THREADS) theirs.push(...runTorch(request, threads))
+      if (request) for (const isa of isas) theirs.push(...runTorch(request, TORCH_ISA_THREADS, isa))
     }
     const [bestMine, bestTheirs] = [bestOfRounds(mine), bestOfRounds(theirs)]
     ours.push(...bestMine)

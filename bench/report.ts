@@ -9,6 +9,8 @@ export interface Comparison {
   readonly comparison: 'ours/pytorch'
   /** PyTorch's thread count. */
   readonly threads: number
+  /** The instruction set PyTorch was held to, if any. */
+  readonly isa?: string
   readonly oursThreads: number
   readonly ratio: number
 }
@@ -24,7 +26,7 @@ export function compare(ours: readonly Result[], torch: readonly Result[]): Comp
     if (!mine) return []
     return [{
       workload: theirs.workload, case: theirs.case, label: theirs.label,
-      comparison: 'ours/pytorch' as const, threads: theirs.threads, oursThreads: mine.threads, ratio: mine.seconds / theirs.seconds,
+      comparison: 'ours/pytorch' as const, threads: theirs.threads, isa: theirs.isa, oursThreads: mine.threads, ratio: mine.seconds / theirs.seconds,
     }]
   })
 }
@@ -36,7 +38,7 @@ export function compare(ours: readonly Result[], torch: readonly Result[]): Comp
 export function bestOfRounds(results: readonly Result[]): Result[] {
   const groups = new Map<string, Result[]>()
   for (const r of results) {
-    const key = [r.workload, r.case, r.engine, r.threads].join('\u0000')
+    const key = [r.workload, r.case, r.engine, r.isa, r.threads].join('\u0000')
     groups.set(key, [...(groups.get(key) ?? []), r])
   }
   return [...groups.values()].map((runs) => {
@@ -71,7 +73,7 @@ export function resultsTable(results: readonly Result[]): string {
   return table(
     ['workload', 'case', 'what', 'engine', 'threads', 'best ms', 'median ms', 'CPU ms', 'GFLOPS', 'images/s', 'accuracy', 'peak RSS MB'],
     results.map((r) => [
-      r.workload, r.case, r.label ?? '', r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds), ms(r.cpuSeconds),
+      r.workload, r.case, r.label ?? '', r.isa ? `${r.engine} (${r.isa})` : r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds), ms(r.cpuSeconds),
       fixed(r.gflops, 1), fixed(r.imagesPerSecond, 0), fixed(r.accuracy, 4), r.peakRssMb === undefined ? '' : String(r.peakRssMb),
     ]),
   )
@@ -79,13 +81,15 @@ export function resultsTable(results: readonly Result[]): string {
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   const keys = [...new Set(comparisons.map((c) => `${c.workload}\u0000${c.case}`))]
-  const threads = [...new Set(comparisons.map((c) => c.threads))].sort((x, y) => x - y)
+  // One column per PyTorch setting: its thread count, then the instruction set it was held to (best first).
+  const column = (c: Comparison): string => `PyTorch ${c.threads} thread${c.threads === 1 ? '' : 's'}${c.isa ? `, ${c.isa}` : ''}`
+  const columns = [...new Set([...comparisons].sort((x, y) => Number(x.isa !== undefined) - Number(y.isa !== undefined) || x.threads - y.threads).map(column))]
   return table(
-    ['workload', 'case', 'what', ...threads.map((t) => `PyTorch ${t} thread${t === 1 ? '' : 's'}`)],
+    ['workload', 'case', 'what', ...columns],
     keys.map((key) => {
       const row = comparisons.filter((c) => `${c.workload}\u0000${c.case}` === key)
       const cell = (c: Comparison | undefined): string => (c ? `${fixed(c.ratio, 2)} (ours ${c.oursThreads})` : '')
-      return [row[0].workload, row[0].case, row[0].label ?? '', ...threads.map((t) => cell(row.find((c) => c.threads === t)))]
+      return [row[0].workload, row[0].case, row[0].label ?? '', ...columns.map((name) => cell(row.find((c) => column(c) === name)))]
     }),
   )
 }
