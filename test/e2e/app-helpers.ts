@@ -84,3 +84,17 @@ export function pixelCsv(rows: number): string {
   for (let i = 0; i < rows; i++) lines.push(`${i % 2},` + Array.from({ length: 784 }, (_, p) => (p % 28 === 10 + (i % 2) * 8 ? 255 : 0)).join(','))
   return lines.join('\n')
 }
+
+/**
+ * Drag files or folders from this machine onto the element `selector` finds and drop them, as a person
+ * would: Chromium's own drag, through the DevTools protocol, so a folder arrives as a folder entry.
+ */
+export async function dropFromDisk(page: Page, selector: string, paths: readonly string[]): Promise<void> {
+  const box = await page.locator(selector).boundingBox()
+  if (!box) throw new Error(`${selector} is not on the page`)
+  const cdp = await page.context().newCDPSession(page)
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  const data = { items: [], files: [...paths], dragOperationsMask: 1 }
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
+  await cdp.detach()
+}

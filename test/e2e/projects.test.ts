@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { tempFolder } from '../onnx/helpers'
-import { buildApp, dropFiles, pixelCsv } from './app-helpers'
+import { buildApp, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -233,8 +233,10 @@ describe('projects in a browser', () => {
     await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a training run is in progress; stop it before opening a project')
     await dropFiles(page, '[data-testid=draw-pad]', [csv])
     await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a training run is in progress; stop it before opening another dataset')
+    // A folder dragged from the disk onto the drop zone, as a person would.
+    const folder = await writeDigitFolder(5)
     await show('1', /data/i)
-    await dropFiles(page, '[aria-label="Drop a folder of digit images"]', [csv])
+    await dropFromDisk(page, '[aria-label="Drop a folder of digit images"]', [folder])
     await expect.poll(() => page.getByTestId('dataset-error').textContent()).toBe('a training run is in progress; stop it before opening another dataset')
     await shoot('data-dataset-refused-training-light')
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { buildApp, classCounts, dropFiles, pixelCsv, writeDigitFolder } from './app-helpers'
+import { buildApp, classCounts, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
@@ -139,6 +139,16 @@ describe('Digit Lab in a browser: folder upload and theme', () => {
     await dropFiles(page, '[data-testid=draw-pad]', [{ ...NOTES, name: 'a.digitlab' }, garbageModel])
     await expect.poll(() => page.getByTestId('open-model-error').textContent()).toBe('a.digitlab opens on its own: drop or choose it without the other files')
     expect(uploads.length).toBe(together)
+
+    // A folder dragged from the disk onto the Draw view or the Project panel opens as the dataset, its class folders walked.
+    for (const [view, target] of [['3', '[data-testid=draw-pad]'], ['4', '[data-testid=project-panel]']] as const) {
+      const folder = await writeDigitFolder(5)
+      await page.keyboard.press(view)
+      await dropFromDisk(page, target, [folder])
+      await expect.poll(current).toMatch(/data/i)
+      await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${folder.split('/').pop()}\\b`))
+      expect(await classCounts(page)).toEqual([['0', '4', '1'], ['1', '4', '1'], ['All', '8', '2']])
+    }
     expect(problems, problems.join('\n')).toEqual([])
   })
 
