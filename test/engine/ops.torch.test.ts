@@ -118,6 +118,7 @@ const COVERAGE: Record<OpType, 'fixtures' | 'tested with the layers'> = {
   NegativeLogLikelihoodLoss: 'fixtures', MnistLoss: 'fixtures',
   Conv: 'tested with the layers', MaxPool: 'tested with the layers', AveragePool: 'tested with the layers',
   GlobalAveragePool: 'tested with the layers', BatchNormalization: 'tested with the layers', Dropout: 'tested with the layers',
+  ConvBatchNormalization: 'tested with the layers',
 }
 
 function leaf(fixture: TensorFixture): Tensor {

@@ -11,6 +11,8 @@ export type OpType =
   /** The chapter's sigmoid loss fused into one op (a loss: never exported, so no ONNX name to follow). */
   | 'MnistLoss'
   | 'Conv' | 'MaxPool' | 'AveragePool' | 'GlobalAveragePool' | 'BatchNormalization' | 'Dropout'
+  /** A Conv and the BatchNormalization after it as one op (ops/conv-batch-norm.ts; export writes the two layers). */
+  | 'ConvBatchNormalization'
 
 /**
  * How an op's output was made. `backward` maps the output's gradient to one gradient per input;

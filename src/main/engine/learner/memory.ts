@@ -39,11 +39,13 @@ function forwardBytes(model: Module, batch: number, height: number, width: numbe
     if (parameters.has(tensor)) continue
     floats += tensor.size
     const node = tensor.gradFn
-    if (node?.opType === 'Conv') {
+    if (node?.opType === 'Conv' || node?.opType === 'ConvBatchNormalization') {
       // cols(c·kh·kw, n·outH·outW), kept by the backward closure: see ops/conv.ts.
       const weight = node.inputs[1]
       floats += (weight.size / weight.shape[0]) * (tensor.shape[0] * tensor.shape[2] * tensor.shape[3])
     }
+    // The conv's output, which a Conv fused with its batch norm keeps for the backward pass instead of a tensor.
+    if (node?.opType === 'ConvBatchNormalization') floats += tensor.size
   }
   return floats * FLOAT
 }

@@ -4,6 +4,7 @@ import { flatten } from '../ops/shape'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
 import { Module } from './module'
+import { Conv2d } from './conv'
 import { BatchNorm2d } from './normalization'
 
 /** The chapter's `init_params`: normal values with the given standard deviation, requiring grad. */
@@ -79,8 +80,14 @@ export class Sequential extends Module {
     let out = x
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i]
-      // A batch norm and the ReLU after it run as one op (the same bits, one pass and one tensor fewer).
-      if (layer instanceof BatchNorm2d && this.layers[i + 1] instanceof ReLU) {
+      const [next, afterNext] = [this.layers[i + 1], this.layers[i + 2]]
+      // A conv, the batch norm after it and a ReLU after that run as one op, and so do a batch norm and its ReLU
+      // (the same bits, fewer passes and fewer tensors).
+      if (layer instanceof Conv2d && next instanceof BatchNorm2d) {
+        const relu = afterNext instanceof ReLU
+        out = next.forwardAfterConv(layer, out, relu)
+        i += relu ? 2 : 1
+      } else if (layer instanceof BatchNorm2d && next instanceof ReLU) {
         out = layer.forwardRelu(out)
         i++
       } else {

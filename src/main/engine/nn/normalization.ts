@@ -1,8 +1,10 @@
 import { ones, zeros } from '../creation'
+import { convBatchNorm } from '../ops/conv-batch-norm'
 import { dropout } from '../ops/dropout'
 import { batchNorm } from '../ops/normalization'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
+import type { Conv2d } from './conv'
 import { Module } from './module'
 
 /**
@@ -36,12 +38,22 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, momentum: this.momentum, eps: this.eps })
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, this.passOptions())
   }
 
   /** `forward(x).relu()` in one pass, with the same bits: a ReLU follows most batch norms. */
   forwardRelu(x: Tensor): Tensor {
-    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, momentum: this.momentum, eps: this.eps, relu: true })
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { ...this.passOptions(), relu: true })
+  }
+
+  /** `forward(conv.forward(x))` (then `.relu()` when `relu`) as one op, with the same bits: see ops/conv-batch-norm.ts. */
+  forwardAfterConv(conv: Conv2d, x: Tensor, relu: boolean): Tensor {
+    const convParameters = { weight: conv.weight, bias: conv.bias, options: { stride: conv.stride, padding: conv.padding } }
+    return convBatchNorm(x, convParameters, this, { ...this.passOptions(), relu })
+  }
+
+  private passOptions(): { training: boolean; momentum: number; eps: number } {
+    return { training: this.training, momentum: this.momentum, eps: this.eps }
   }
 }
 

@@ -33,7 +33,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = this.bn2.forward(this.conv2.forward(this.bn1.forwardRelu(this.conv1.forward(x))))
+    const out = this.bn2.forwardAfterConv(this.conv2, this.bn1.forwardAfterConv(this.conv1, x, true), false)
     const identity = this.downsample ? this.downsample.forward(x) : x
     return addRelu(out, identity)
   }
@@ -80,7 +80,7 @@ export class ResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const stem = this.maxpool.forward(this.bn1.forwardRelu(this.conv1.forward(x)))
+    const stem = this.maxpool.forward(this.bn1.forwardAfterConv(this.conv1, x, true))
     const features = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(stem))))
     return this.fc.forward(this.flatten.forward(this.avgpool.forward(features)))
   }

@@ -88,13 +88,24 @@ const TILE_WIDTH = 8
 /** How much wider than `n` the tiles covering n columns are (1 = no waste; 9 columns take 16, 1.78). */
 const raggedness = (n: number): number => (Math.ceil(n / TILE_WIDTH) * TILE_WIDTH) / n
 
+/** A convolution run forward, with what its backward pass needs kept. */
+export interface ConvPass {
+  /** The output (N, outC, outH, outW) as the caller's `allocate` gave it, filled. */
+  readonly out: Float32Array
+  readonly shape: readonly number[]
+  /** Computes the output again into `into` (for a caller that gave `out` back before the backward pass). */
+  forwardInto(into: Float32Array): void
+  /** The gradients of x, the weight and the bias (null where none is wanted) from the output's gradient `dy`. */
+  backward(dy: Float32Array): [dx: Tensor | null, dWeight: Tensor | null, dBias: Tensor | null]
+}
+
 // y = W ⋆ x + b as one GEMM: Y(oc, n·p) = W(oc, c·kh·kw) · cols(c·kh·kw, n·p), cols = im2col(x)
 // d: dW = dY · colsᵀ,  db = Σ_{n,p} dY,  dx = col2im(Wᵀ · dY)
 // NOTE: the columns, the product and the reordered gradient live in the kernels' memory, where the GEMM reads and
 // writes them in place: scratch arrays reused by every conv, and the columns lent from the forward pass to the
 // backward's weight gradient (given back there, so the next step reuses them: no allocation per call).
-/** 2-D cross-correlation over NCHW input (ONNX `Conv`, groups 1, dilation 1), as `F.conv2d`. */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+/** The forward pass of `conv2d` into an output array from `allocate`, and its backward pass for later. */
+export function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, allocate: (length: number) => Float32Array): ConvPass {
   checkConvInputs(x, weight, bias)
   const [outC, , kernelH, kernelW] = weight.shape
   const full = convGeometry('conv2d', x.shape, [kernelH, kernelW], options.stride ?? 1, options.padding ?? 0)
@@ -105,14 +116,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (cropped) moveWindow(weight.data, w, weight.shape, g, rowLo, colLo, true)
   const positions = g.outH * g.outW
   const columns = g.batch * positions
-  const out = new Float32Array(outC * columns)
+  const out = allocate(outC * columns)
   // The columns are kept for the weight gradient when there will be one (else a graph-less call would hold them).
   let kept: Float32Array | null = weight.requiresGrad && isGradEnabled() ? lendArray(depth * columns, out) : null
-  const cols = kept ?? scratchArray('conv columns', depth * columns)
-  kernels.im2col(x.data, g, cols)
-  const product = scratchArray('conv product', outC * columns)
-  kernels.gemm({ a: w, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
-  kernels.swapAxes(product, outC, g.batch, positions, out, bias?.data ?? null)
   /** The columns of x: those kept, or unfolded again (a second backward, or a weight that asks for a gradient late). */
   const unfold = (): Float32Array => {
     if (kept) return kept
@@ -120,10 +126,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     kernels.im2col(x.data, g, again)
     return again
   }
-  const inputs = bias ? [x, weight, bias] : [x, weight]
-  return record(new Tensor(out, [g.batch, outC, g.outH, g.outW]), 'Conv', inputs, (grad) => {
-    const dy = scratchArray('conv gradient', grad.size)
-    kernels.swapAxes(grad.data, g.batch, outC, positions, dy, null)
+  const forwardInto = (into: Float32Array, cols: Float32Array): void => {
+    const product = scratchArray('conv product', outC * columns)
+    kernels.gemm({ a: w, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
+    kernels.swapAxes(product, outC, g.batch, positions, into, bias?.data ?? null)
+  }
+  const cols = kept ?? scratchArray('conv columns', depth * columns)
+  kernels.im2col(x.data, g, cols)
+  forwardInto(out, cols)
+  const backward = (grad: Float32Array): [Tensor | null, Tensor | null, Tensor | null] => {
+    const dy = scratchArray('conv gradient', grad.length)
+    kernels.swapAxes(grad, g.batch, outC, positions, dy, null)
     let dWeight: Tensor | null = null
     if (weight.requiresGrad) {
       const dw = new Float32Array(outC * depth)
@@ -155,5 +168,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     if (kept) giveBackArray(kept)
     kept = null
     return [dx, dWeight, dBias]
-  })
+  }
+  return { out, shape: [g.batch, outC, g.outH, g.outW], forwardInto: (into) => forwardInto(into, unfold()), backward }
+}
+
+/** 2-D cross-correlation over NCHW input (ONNX `Conv`, groups 1, dilation 1), as `F.conv2d`. */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+  const pass = convolve(x, weight, bias, options, (length) => new Float32Array(length))
+  const inputs = bias ? [x, weight, bias] : [x, weight]
+  return record(new Tensor(pass.out, pass.shape), 'Conv', inputs, (grad) => pass.backward(grad.data))
 }

@@ -1,0 +1,50 @@
+import { isGradEnabled, record } from '../autograd'
+import { giveBackArray, lendArray, scratchArray } from '../kernels'
+import { Tensor } from '../tensor'
+import { convolve, type ConvOptions } from './conv'
+import { normalize, type BatchNormOptions, type BatchNormParameters } from './normalization'
+
+/** A convolution's weight, bias and window, as `Conv2d` holds them. */
+export interface ConvParameters {
+  readonly weight: Tensor
+  readonly bias: Tensor | null
+  readonly options: ConvOptions
+}
+
+// NOTE: the same bits as batchNorm(conv2d(x, …), …) (the same kernels on the same values, in the same order), with
+// the tensor between them never made: the conv writes its output into the kernels' memory, lent until the
+// backward pass (or a scratch array when no backward will come), the batch norm reads it there, and its input
+// gradient goes to a scratch array the conv's backward reads in place. That spares each Conv → BatchNorm pair
+// four to six copies of an activation in and out of the kernels' memory per step, and two arrays for the
+// collector. Nothing else ever sees the conv's output, so giving it back after the backward pass is safe; a
+// second backward pass computes it again.
+/**
+ * `batchNorm(conv2d(x, conv…), norm…)` (with its ReLU when `options.relu`) as one op: a Conv and the
+ * BatchNormalization after it, as ResNets and the small CNN stack them.
+ */
+export function convBatchNorm(x: Tensor, conv: ConvParameters, norm: BatchNormParameters, options: BatchNormOptions): Tensor {
+  const inputs = [x, conv.weight, ...(conv.bias ? [conv.bias] : []), norm.weight, norm.bias]
+  const keep = isGradEnabled() && inputs.some((input) => input.requiresGrad)
+  // The lent output returns by itself, should the backward pass never come, once this owner is collected with the
+  // backward closure that holds it.
+  const owner = {}
+  const pass = convolve(x, conv.weight, conv.bias, conv.options, (length) =>
+    keep ? (lendArray(length, owner) ?? new Float32Array(length)) : scratchArray('conv output', length))
+  let convOut: Float32Array | null = keep ? pass.out : null
+  const out = new Float32Array(pass.out.length)
+  const normPass = normalize(pass.out, pass.shape, norm, options, out)
+  return record(new Tensor(out, pass.shape), 'ConvBatchNormalization', inputs, (grad) => {
+    let convValues = owner && convOut
+    if (!convValues) {
+      convValues = scratchArray('conv output', out.length)
+      pass.forwardInto(convValues)
+    }
+    const convNeedsGrad = x.requiresGrad || conv.weight.requiresGrad || (conv.bias?.requiresGrad ?? false)
+    const dConv = convNeedsGrad ? scratchArray('batch norm input gradient', out.length) : null
+    const [dGamma, dBeta] = normPass.backward(grad.data, convValues, dConv)
+    if (convOut) giveBackArray(convOut)
+    convOut = null
+    const [dx, dWeight, dBias] = dConv ? pass.backward(dConv) : [null, null, null]
+    return [dx, dWeight, ...(conv.bias ? [dBias] : []), dGamma, dBeta]
+  })
+}
