@@ -75,6 +75,18 @@ const ZEROS = f32x4.splat(0)
         const at = <usize>o << 2
         v128.store(to + at, f32x4.add(v128.load(to + at), v128.load(from + at)))
       }
+    } else if (strideW == 2) {
+      // Values o…o+3 go to floats 2o, 2o+2, 2o+4, 2o+6: each pair of lanes gets a value added to both, and the
+      // odd lane is put back as it was. Floats 2o…2o+7 must stay inside the row: o + 5 ≤ count.
+      for (; o + 5 <= count; o += 4) {
+        const values = v128.load(from + (<usize>o << 2))
+        const at = to + (<usize>o << 3)
+        const low = v128.load(at), high = v128.load(at, 16)
+        const lowSums = f32x4.add(low, v128.shuffle<f32>(values, values, 0, 0, 1, 1))
+        const highSums = f32x4.add(high, v128.shuffle<f32>(values, values, 2, 2, 3, 3))
+        v128.store(at, v128.shuffle<f32>(lowSums, low, 0, 5, 2, 7))
+        v128.store(at, v128.shuffle<f32>(highSums, high, 0, 5, 2, 7), 16)
+      }
     }
     for (; o < count; o++) {
       const at = to + (<usize>(o * strideW) << 2)
