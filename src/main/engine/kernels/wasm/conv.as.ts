@@ -16,17 +16,25 @@ import { arg, chunkStart, claimChunk, passOf } from './pass-job.as'
   return last < 0 ? lo : max(lo, min(out, last / stride + 1))
 }
 
-/** `count` floats at `to` from every `stride`-th float at `from`; four at a time where the stride is 1 or 2. */
+/** Floats o…o+3 of a row read with `stride` 1 or 2 from `from` (stride 2: floats 2o−1…2o+6, the odd lanes kept). */
+@inline function fourAt(from: usize, o: i32, stride: i32): v128 {
+  if (stride == 1) return v128.load(from + (<usize>o << 2))
+  // NOTE: read from one float before 2o, so that nothing past the row's last value 2(count − 1) is read; the float
+  // before it is the row's left padding or the float before the plane, which the kernels' memory always holds.
+  const at = from + (<usize>o << 3) - 4
+  return v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 1, 3, 5, 7)
+}
+
+/**
+ * `count` floats at `to` from every `stride`-th float at `from`; four at a time where the stride is 1 or 2, the
+ * last four overlapping the ones before (rewriting a few with the same values) when count is not a multiple of 4.
+ */
 @inline function gather(to: usize, from: usize, count: i32, stride: i32): void {
   let o = 0
-  if (stride == 1) {
-    for (; o + 4 <= count; o += 4) v128.store(to + (<usize>o << 2), v128.load(from + (<usize>o << 2)))
-  } else if (stride == 2) {
-    // Reads floats 2o…2o+7 and keeps the even ones; 2o+7 must stay inside the row: o + 5 ≤ count.
-    for (; o + 5 <= count; o += 4) {
-      const at = from + (<usize>o << 3)
-      v128.store(to + (<usize>o << 2), v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6))
-    }
+  if ((stride == 1 || stride == 2) && count >= 4) {
+    for (; o + 4 <= count; o += 4) v128.store(to + (<usize>o << 2), fourAt(from, o, stride))
+    if (o < count) v128.store(to + (<usize>(count - 4) << 2), fourAt(from, count - 4, stride))
+    return
   }
   for (; o < count; o++) store<f32>(to + (<usize>o << 2), load<f32>(from + (<usize>(o * stride) << 2)))
 }
