@@ -92,3 +92,42 @@ describe('optimizers', () => {
     expect(() => new SGD([], 0)).toThrow(/learning rate must be a positive number, got 0/)
   })
 })
+
+describe('an optimizer’s gradients', () => {
+  const lossOf = (w: ReturnType<typeof fromArray>, scale: number) => w.mul(fromArray([1, -2, 3])).mul(scale).sum()
+
+  it('land in the same array step after step, with each step’s values', () => {
+    const w = fromArray([0.5, 1, -1]).requiresGrad_()
+    const opt = new SGD([w], 0.1)
+    lossOf(w, 1).backward()
+    const home = w.grad!.data
+    expect(Array.from(home)).toEqual([1, -2, 3])
+    opt.step()
+    opt.zeroGrad()
+    expect(w.grad).toBeNull()
+    lossOf(w, 2).backward()
+    expect(w.grad!.data).toBe(home)
+    expect(Array.from(w.grad!.data)).toEqual([2, -4, 6])
+  })
+
+  it('still add up over backward passes without zeroGrad between them', () => {
+    const w = fromArray([0.5, 1, -1]).requiresGrad_()
+    const opt = new Adam([w], 0.1)
+    lossOf(w, 1).backward()
+    lossOf(w, 0.5).backward()
+    expect(Array.from(w.grad!.data)).toEqual([1.5, -3, 4.5])
+    opt.zeroGrad()
+    lossOf(w, 1).backward()
+    expect(Array.from(w.grad!.data)).toEqual([1, -2, 3])
+  })
+
+  it('are new arrays each pass for a leaf no optimizer holds', () => {
+    const w = fromArray([0.5, 1, -1]).requiresGrad_()
+    lossOf(w, 1).backward()
+    const first = w.grad!
+    w.zeroGrad()
+    lossOf(w, 2).backward()
+    expect(w.grad!.data).not.toBe(first.data)
+    expect(Array.from(first.data)).toEqual([1, -2, 3])
+  })
+})

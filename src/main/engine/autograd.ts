@@ -72,6 +72,33 @@ export function topologicalOrder(root: Tensor): Tensor[] {
   return order
 }
 
+/** Where each leaf that has one (see `keepGradientsIn`) gets its gradient written, instead of a new array. */
+const gradientHomes = new WeakMap<Tensor, Float32Array>()
+
+/**
+ * From now on, `backward` writes `leaf`'s gradient into `home` (its size) whenever the leaf has none yet, instead
+ * of a new array: an optimizer's parameters get their gradients in the same arrays step after step (in the
+ * kernels' memory, where its update reads them without a copy). A gradient read after `zeroGrad` and the next
+ * `backward` therefore holds the new values; copy it to keep it.
+ */
+export function keepGradientsIn(leaf: Tensor, home: Float32Array): void {
+  if (home.length !== leaf.size) throw new Error(`a gradient home of ${home.length} values does not fit a leaf of shape ${formatShape(leaf.shape)}`)
+  gradientHomes.set(leaf, home)
+}
+
+/** Whether `leaf` has a home for its gradient. */
+export function hasGradientHome(leaf: Tensor): boolean {
+  return gradientHomes.has(leaf)
+}
+
+/** A leaf's first gradient of a pass: written into its home if it has one, else a copy. */
+function firstGradient(leaf: Tensor, grad: Tensor): Tensor {
+  const home = gradientHomes.get(leaf)
+  if (!home) return new Tensor(grad.data.slice(), leaf.shape)
+  home.set(grad.data)
+  return new Tensor(home, leaf.shape)
+}
+
 /**
  * Backpropagate from a scalar: every leaf that requires a gradient gets d(root)/d(leaf) *added*
  * to its `.grad`, so gradients accumulate across calls until zeroed, as in PyTorch.
@@ -88,7 +115,7 @@ export function backward(root: Tensor): void {
       if (!grad) continue
       const node = tensor.gradFn
       if (!node) {
-        tensor.grad = tensor.grad ? tensor.grad.add(grad) : new Tensor(grad.data.slice(), tensor.shape)
+        tensor.grad = tensor.grad ? tensor.grad.add(grad) : firstGradient(tensor, grad)
         continue
       }
       const inputGrads = node.backward(grad)

@@ -1,8 +1,10 @@
+import { hasGradientHome, keepGradientsIn } from '../autograd'
+import { allocateKernelArray } from '../kernels'
 import type { Tensor } from '../tensor'
 
 /**
  * Updates parameters from their gradients. `step()` changes the values in place; `zeroGrad()`
- * clears the gradients (as PyTorch's `set_to_none`). `lr` may change between steps (schedules).
+ * clears the gradients (as PyTorch's `set_to_none`; the next backward pass writes them into the same arrays). `lr` may change between steps (schedules).
  */
 export abstract class Optimizer {
   constructor(
@@ -10,6 +12,9 @@ export abstract class Optimizer {
     public lr: number,
   ) {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`)
+    // Each step's gradients land in the same arrays in the kernels' memory, which the update and the learner's
+    // finiteness check read in place: no new array per parameter and step (ResNet-18: 45 MB a step), no copies.
+    for (const param of params) if (!hasGradientHome(param)) keepGradientsIn(param, allocateKernelArray(param.size))
   }
 
   /**
