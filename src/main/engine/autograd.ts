@@ -108,14 +108,22 @@ export function backward(root: Tensor): void {
   if (root.size !== 1) throw new Error(`backward() needs a scalar, got shape ${formatShape(root.shape)}; reduce it first (e.g. .mean())`)
   const grads = new Map<Tensor, Tensor>([[root, new Tensor(new Float32Array([1]), root.shape)]])
   const order = topologicalOrder(root)
+  const leafUses = countLeafUses(order)
+  const addToLeaf = (leaf: Tensor, grad: Tensor): void => {
+    leaf.grad = leaf.grad ? leaf.grad.add(grad) : firstGradient(leaf, grad)
+  }
+  // NOTE: a tensor's gradient is dropped once its node has used it, and a leaf used once gets its gradient as
+  // soon as it is computed (the same additions as at the end), so a step holds the gradients in flight, not all
+  // of them at once (ResNet-18: its weights' 45 MB and every activation's gradient).
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const tensor = order[i]
       const grad = grads.get(tensor)
       if (!grad) continue
+      grads.delete(tensor)
       const node = tensor.gradFn
       if (!node) {
-        tensor.grad = tensor.grad ? tensor.grad.add(grad) : firstGradient(tensor, grad)
+        addToLeaf(tensor, grad)
         continue
       }
       const inputGrads = node.backward(grad)
@@ -123,11 +131,21 @@ export function backward(root: Tensor): void {
         const inputGrad = inputGrads[k]
         if (!input.requiresGrad || !inputGrad) return
         const reduced = reduceToInput(inputGrad, input, node.opType)
+        if (leafUses.get(input) === 1) return addToLeaf(input, reduced)
         const previous = grads.get(input)
         grads.set(input, previous ? previous.add(reduced) : reduced)
       })
     }
   })
+}
+
+/** How many times each leaf of the graph is an op's input. */
+function countLeafUses(order: readonly Tensor[]): Map<Tensor, number> {
+  const uses = new Map<Tensor, number>()
+  for (const tensor of order) {
+    for (const input of tensor.gradFn?.inputs ?? []) if (!input.gradFn) uses.set(input, (uses.get(input) ?? 0) + 1)
+  }
+  return uses
 }
 
 function reduceToInput(grad: Tensor, input: Tensor, opType: OpType): Tensor {
