@@ -25,16 +25,16 @@ export interface ConvParameters {
 export function convBatchNorm(x: Tensor, conv: ConvParameters, norm: BatchNormParameters, options: BatchNormOptions): Tensor {
   const inputs = [x, conv.weight, ...(conv.bias ? [conv.bias] : []), norm.weight, norm.bias]
   const keep = isGradEnabled() && inputs.some((input) => input.requiresGrad)
-  // The lent output returns by itself, should the backward pass never come, once this owner is collected with the
-  // backward closure that holds it.
-  const owner = {}
+  // What the backward pass keeps: the conv's output, lent with this holder as its owner, so that it returns by
+  // itself should the backward pass never come (once the closure that holds the holder is collected).
+  const kept: { convOut: Float32Array | null } = { convOut: null }
   const pass = convolve(x, conv.weight, conv.bias, conv.options, (length) =>
-    keep ? (lendArray(length, owner) ?? new Float32Array(length)) : scratchArray('conv output', length))
-  let convOut: Float32Array | null = keep ? pass.out : null
+    keep ? (lendArray(length, kept) ?? new Float32Array(length)) : scratchArray('conv output', length))
+  kept.convOut = keep ? pass.out : null
   const out = new Float32Array(pass.out.length)
   const normPass = normalize(pass.out, pass.shape, norm, options, out)
   return record(new Tensor(out, pass.shape), 'ConvBatchNormalization', inputs, (grad) => {
-    let convValues = owner && convOut
+    let convValues = kept.convOut
     if (!convValues) {
       convValues = scratchArray('conv output', out.length)
       pass.forwardInto(convValues)
@@ -42,8 +42,8 @@ export function convBatchNorm(x: Tensor, conv: ConvParameters, norm: BatchNormPa
     const convNeedsGrad = x.requiresGrad || conv.weight.requiresGrad || (conv.bias?.requiresGrad ?? false)
     const dConv = convNeedsGrad ? scratchArray('batch norm input gradient', out.length) : null
     const [dGamma, dBeta] = normPass.backward(grad.data, convValues, dConv)
-    if (convOut) giveBackArray(convOut)
-    convOut = null
+    if (kept.convOut) giveBackArray(kept.convOut)
+    kept.convOut = null
     const [dx, dWeight, dBias] = dConv ? pass.backward(dConv) : [null, null, null]
     return [dx, dWeight, ...(conv.bias ? [dBias] : []), dGamma, dBeta]
   })
