@@ -86,7 +86,7 @@ const BASE = 0, ROW_BYTES = 4, ROWS = 8, COLS = 12, KC = 16, HEADER = 32
 
 /** Bytes an index of a rows×cols matrix takes, for blocks of kc columns. */
 export function rowsIndexBytes(rows: i32, cols: i32, kc: i32): usize {
-  return HEADER + <usize>rows * (<usize>blocksOf(cols, kc) + <usize>cols + 4) * 4
+  return <usize>HEADER + <usize>rows * (<usize>blocksOf(cols, kc) + <usize>cols + 4) * 4
 }
 
 @inline function countsAt(index: usize): usize {
