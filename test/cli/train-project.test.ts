@@ -1,10 +1,9 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
 import { runTrain } from '../../src/main/cli/train'
 import { capture } from '../helpers/capture'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** The JSON epoch rows a run printed. */
 async function epochs(argv: string[]): Promise<{ epoch: number; trainLoss: number; validLoss: number }[]> {
@@ -18,7 +17,7 @@ async function epochs(argv: string[]): Promise<{ epoch: number; trainLoss: numbe
 
 describe('digit-lab train --project / --resume', () => {
   it('continues a saved run exactly as if it had never stopped', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-project-'))
+    const folder = await tempFolder('project')
     const path = join(folder, 'run.digitlab')
     const recipe = ['--model', 'simple_net', '--momentum', '0.9', '--seed', '4']
     const uninterrupted = await epochs([...recipe, '--epochs', '3'])
@@ -32,7 +31,7 @@ describe('digit-lab train --project / --resume', () => {
   })
 
   it('refuses settings that would contradict the project, and a file that is not one', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-project-'))
+    const folder = await tempFolder('project')
     expect(await main(['train', '--resume', join(folder, 'x.digitlab'), '--lr', '0.5'])).toBe(2)
     expect(await main(['train', '--resume', join(folder, 'missing.digitlab')])).toBe(1)
   })

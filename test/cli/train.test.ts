@@ -1,11 +1,11 @@
-import { mkdtemp, readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
 import { runTrain } from '../../src/main/cli/train'
 import { loadModel } from '../../src/main/storage/model-file'
 import { capture } from '../helpers/capture'
+import { tempFolder } from '../helpers/temp-folder'
 
 describe('digit-lab train', () => {
   it('prints one JSON object per epoch and a final summary with --json', async () => {
@@ -35,7 +35,7 @@ describe('digit-lab train', () => {
   })
 
   it('saves a model file that loads back with its labels and weights', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-cli-'))
+    const folder = await tempFolder('cli')
     const path = join(folder, 'model.json')
     await runTrain(['--model', 'simple_net', '--epochs', '1', '--save', path], capture().stream)
     const saved = await loadModel(path)

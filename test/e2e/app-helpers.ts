@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** Build the app into a folder of its own (other e2e files build `out/` at the same time) and return the renderer's folder. */
 export async function buildApp(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'digit-lab-e2e-build-'))
+  const outDir = await tempFolder('e2e-build')
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--outDir', outDir, '--logLevel', 'error'], { stdio: 'pipe' })
   return join(outDir, 'renderer')
 }
@@ -17,7 +17,7 @@ export async function buildApp(): Promise<string> {
  * and `per` zeros (a ring), plus one file that is not an image at all.
  */
 export async function writeDigitFolder(per: number): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'digit-lab-e2e-folder-'))
+  const root = await tempFolder('e2e-folder')
   for (const label of ['0', '1']) {
     await mkdir(join(root, label))
     for (let i = 0; i < per; i++) {

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -9,6 +8,7 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp, classCounts, dropFiles, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
+import { tempFolder } from '../helpers/temp-folder'
 
 const ARTIFACTS = 'test-artifacts'
 
@@ -137,7 +137,7 @@ describe('Digit Lab in a browser', () => {
     await view(3)
     const downloaded = page.waitForEvent('download')
     await page.getByTestId('export-button').click()
-    exported = join(await mkdtemp(join(tmpdir(), 'digit-lab-e2e-export-')), 'model.onnx')
+    exported = join(await tempFolder('e2e-export'), 'model.onnx')
     await (await downloaded).saveAs(exported)
     await page.getByTestId('export-report').waitFor()
     expect(await page.getByTestId('export-report').textContent()).toMatch(/Checked on [\d,]+ validation images.*Same prediction 100\.00% of images/)
@@ -162,7 +162,7 @@ describe('Digit Lab in a browser', () => {
     await view(2)
     const chooser = page.getByLabel('Model file to open')
     expect(await chooser.getAttribute('accept')).toBe('.onnx')
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-e2e-picked-'))
+    const folder = await tempFolder('e2e-picked')
     const picked = join(folder, 'digits-3-7.onnx')
     await copyFile(exported, picked)
     await chooser.setInputFiles(picked)

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { tempFolder } from '../onnx/helpers'
+import { tempFolder } from '../helpers/temp-folder'
 import { buildApp, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 

@@ -9,8 +9,9 @@ import { grayPng } from '../../src/main/datasets/samples'
 import { noGrad } from '../../src/main/engine/autograd'
 import { Tensor } from '../../src/main/engine/tensor'
 import { buildOnnxModel, describeModel } from '../../src/main/onnx'
-import { exportSource, mnistSample, tempFolder, trainBriefly } from './helpers'
+import { exportSource, mnistSample, trainBriefly } from './helpers'
 import { capture } from '../helpers/capture'
+import { tempFolder } from '../helpers/temp-folder'
 
 describe('digit-lab train --export', () => {
   it('writes the ONNX file once parity holds, and prints the parity report', async () => {

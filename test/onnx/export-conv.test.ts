@@ -16,7 +16,8 @@ import { Random } from '../../src/main/engine/random'
 import { describeModel, exportOnnx, formatParity } from '../../src/main/onnx'
 import type { ModelSpec } from '../../src/shared/models'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
-import { mnistSample, officialCheck, tempFolder } from './helpers'
+import { mnistSample, officialCheck } from './helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** The first `count` training images spread over the split, so a convolutional model trains in seconds. */
 function spread(split: ImageSplit, count: number): ImageSplit {

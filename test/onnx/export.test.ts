@@ -11,7 +11,8 @@ import type { Tensor } from '../../src/main/engine/tensor'
 import { buildOnnxModel, describeModel, exportOnnx, formatParity, OnnxClassifier, ParityError, registerLayer, type ParityReport } from '../../src/main/onnx'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
 import type { ModelKind } from '../../src/shared/models'
-import { exportSource, mnistSample, officialCheck, tempFolder, trainBriefly } from './helpers'
+import { exportSource, mnistSample, officialCheck, trainBriefly } from './helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 interface Case {
   readonly name: string

@@ -1,7 +1,4 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
 import type { DigitDataset } from '../../src/main/engine/data/dataset'
 import type { Learner } from '../../src/main/engine/learner/learner'
@@ -17,8 +14,6 @@ export function mnistSample(): DigitDataset {
   sample ??= loadBuiltinDataset('mnist-sample')
   return sample
 }
-
-export const tempFolder = (prefix: string): Promise<string> => mkdtemp(join(tmpdir(), `digit-lab-${prefix}-`))
 
 /** A learner trained briefly (one epoch by default) on mnist-sample with the kind's default recipe. */
 export async function trainBriefly(kind: ModelKind, overrides: Partial<TrainingConfig> = {}): Promise<{ learner: Learner; config: TrainingConfig }> {

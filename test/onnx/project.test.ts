@@ -8,7 +8,8 @@ import { readProject, writeProject } from '../../src/main/storage/project'
 import { openProject, resumeLearner, saveProject } from '../../src/main/storage/project-state'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
 import type { ModelKind } from '../../src/shared/models'
-import { mnistSample, tempFolder } from './helpers'
+import { mnistSample } from './helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 const reference = { source: 'mnist-sample', split: null }
 

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Random } from '../../src/main/engine/random'
 import { buildOnnxModel, describeModel, OnnxClassifier, OnnxModelError } from '../../src/main/onnx'
 import { DataType, encodeModel, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../src/main/onnx/proto'
-import { exportSource, mnistSample, officialCheck, tempFolder, trainBriefly } from './helpers'
+import { exportSource, mnistSample, officialCheck, trainBriefly } from './helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 const value = (name: string, dims: (number | string)[], elemType: number = DataType.FLOAT): ValueInfoProto => ({
   name,

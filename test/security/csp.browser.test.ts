@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { build, type UserConfig } from 'vite'
@@ -9,6 +8,7 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { launchChromium, openPage } from '../e2e/browser'
+import { tempFolder } from '../helpers/temp-folder'
 
 interface Violation {
   readonly directive: string
@@ -26,7 +26,7 @@ setTimeout(() => { window.__probe = [...outcomes, window.__timerRan ? 'timer ran
 
 /** Build the renderer as the app ships it, into a folder of its own (other tests build into out/). */
 async function buildRenderer(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'digit-lab-csp-'))
+  const outDir = await tempFolder('csp')
   const renderer = (electronViteConfig as { renderer: UserConfig }).renderer
   await build({ ...renderer, configFile: false, base: './', logLevel: 'error', build: { ...renderer.build, outDir, emptyOutDir: true } })
   await writeFile(join(outDir, 'csp-probe.js'), PROBE)

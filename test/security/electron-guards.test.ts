@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isTrustedSender, originOf } from '../../src/main/ipc/sender'
@@ -11,9 +10,10 @@ import { guardWebContents, type GuardedContents } from '../../src/main/security/
 import { startWebServer } from '../../src/main/web/server'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
+import { tempFolder } from '../helpers/temp-folder'
 
 async function rendererFolder(): Promise<string> {
-  const root = join(await mkdtemp(join(tmpdir(), 'digit-lab-app-')), 'renderer')
+  const root = join(await tempFolder('app'), 'renderer')
   await mkdir(join(root, 'assets'), { recursive: true })
   await writeFile(join(root, 'index.html'), '<!doctype html><title>Digit Lab</title>')
   await writeFile(join(root, 'assets', 'app.js'), 'export {}')

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../helpers/temp-folder'
 
 interface Finding {
   readonly id: string
@@ -43,7 +42,7 @@ describe('electronegativity', () => {
   })
 
   it('does report HIGH findings for an unsafe window, so a clean report means something', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-unsafe-'))
+    const folder = await tempFolder('unsafe')
     writeFileSync(
       join(folder, 'main.js'),
       "const { BrowserWindow } = require('electron')\nnew BrowserWindow({ webPreferences: { contextIsolation: false, nodeIntegration: true, sandbox: false, webSecurity: false } })\n",

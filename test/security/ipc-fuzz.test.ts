@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import fc from 'fast-check'
@@ -11,6 +10,7 @@ import { startWebServer } from '../../src/main/web/server'
 import { API_ARGS, type ApiHandlers, type ApiName } from '../../src/shared/api'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { recordFigures } from '../helpers/figures'
+import { tempFolder } from '../helpers/temp-folder'
 
 /**
  * A valid call of each api function, for the fuzz to mutate past the schema into the handler. A
@@ -118,7 +118,7 @@ describe('random payloads to every api function', () => {
     process.on('uncaughtException', onUncaught)
     process.on('unhandledRejection', onUncaught)
     // Relative paths in the fuzz land in an empty folder of their own.
-    sandbox = await mkdtemp(join(tmpdir(), 'digit-lab-ipc-fuzz-'))
+    sandbox = await tempFolder('ipc-fuzz')
     process.chdir(sandbox)
   })
 

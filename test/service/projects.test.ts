@@ -8,8 +8,9 @@ import { readProject, writeProject } from '../../src/main/storage/project'
 import { openProject, saveProject } from '../../src/main/storage/project-state'
 import type { AppEvent, RunStarted } from '../../src/shared/api'
 import { defaultTrainingConfig, type EpochRecord, type TrainingConfig } from '../../src/shared/training'
-import { mnistSample, tempFolder } from '../onnx/helpers'
+import { mnistSample } from '../onnx/helpers'
 import { digitFolder, service } from './service-helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 const config: TrainingConfig = { ...defaultTrainingConfig('simple_net', 2), momentum: 0.9, lr: 0.05 }
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openProject } from '../../src/main/storage/project-state'
 import { recordFigures } from '../helpers/figures'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** When the quit comes: between two saves, while a save is being encoded, or while its bytes are being written. */
 type Moment = 'between saves' | 'encoding a save' | 'writing a save'
@@ -52,7 +52,7 @@ async function quitDuringTraining(folder: string, moment: Moment, signal: NodeJS
 
 describe('quitting during training', () => {
   it('loses nothing already saved: the project on disk is always one whole save, never a partial one', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-quit-'))
+    const folder = await tempFolder('quit')
     const quits: Quit[] = []
     for (const moment of ['between saves', 'encoding a save', 'writing a save'] as const) {
       for (const signal of ['SIGTERM', 'SIGKILL'] as const) quits.push(await quitDuringTraining(folder, moment, signal))

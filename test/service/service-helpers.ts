@@ -1,9 +1,9 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { DigitLabService, type ServiceOptions } from '../../src/main/service/digit-lab-service'
 import type { AppEvent } from '../../src/shared/api'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** Resolves once an event matching `found` has been emitted. */
 export function eventually(events: AppEvent[], found: (event: AppEvent) => boolean): Promise<void> {
@@ -23,7 +23,7 @@ export function service(options: Partial<ServiceOptions> = {}) {
 
 /** A folder with 12 small PNG digits per class in `<label>/` folders (a bar for "1", a ring for "0"), plus one broken file. */
 export async function digitFolder(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'digit-lab-service-'))
+  const root = await tempFolder('service')
   for (const label of ['0', '1']) {
     await mkdir(join(root, label))
     for (let i = 0; i < 12; i++) {

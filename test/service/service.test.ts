@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/ipc/dispatch'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { digitFolder, eventually, finished, modelReady, service } from './service-helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 describe('DigitLabService', () => {
   it('opens the built-in sample and pages its images, by class', async () => {
@@ -84,7 +84,7 @@ describe('DigitLabService models: Draw and Export', () => {
     const download = await app.exportOnnx({})
     expect(download.parity.argmaxAgreement).toBe(1)
     expect(download.parity.maxLogitDelta).toBeLessThanOrEqual(1e-4)
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-export-'))
+    const folder = await tempFolder('export')
     const written = await app.exportOnnx({ path: join(folder, 'model.onnx') })
     expect(written.base64).toBeNull()
     const reopened = await app.openModel(join(folder, 'model.onnx'))
@@ -101,7 +101,7 @@ describe('DigitLabService models: Draw and Export', () => {
     const view = await app.openModel('test/fixtures/onnx/foreign-mnist.onnx')
     expect(view).toMatchObject({ origin: 'file', ours: false })
     expect((await app.classify(Buffer.alloc(784).toString('base64'))).probabilities).toHaveLength(10)
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-bad-model-'))
+    const folder = await tempFolder('bad-model')
     await writeFile(join(folder, 'bad.onnx'), 'not a model at all')
     await expect(app.openModel(join(folder, 'bad.onnx'))).rejects.toThrow(`${join(folder, 'bad.onnx')}: not an ONNX model, or a truncated one`)
     await app.close()
@@ -110,7 +110,7 @@ describe('DigitLabService models: Draw and Export', () => {
 
 describe('DigitLabService paths in Electron', () => {
   it('writes an export only where the user chose in the save dialog', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-picked-'))
+    const folder = await tempFolder('picked')
     const chosen = join(folder, 'chosen.onnx')
     const app = new DigitLabService({ version: 'test', emit: () => {}, pickPath: async () => chosen, writeOnlyPickedPaths: true })
     await expect(app.exportOnnx({ path: join(folder, 'elsewhere.onnx') })).rejects.toThrow(/choose where to save the model with the Export dialog/)

@@ -5,7 +5,8 @@ import { createLearner } from '../../src/main/engine/learner/recipe'
 import { readProject, writeProject } from '../../src/main/storage/project'
 import { openProject, resumeLearner, saveProject } from '../../src/main/storage/project-state'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
-import { mnistSample, tempFolder } from '../onnx/helpers'
+import { mnistSample } from '../onnx/helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** Linear on MNIST 3 vs 7 in big batches: 12,396 images make 7 batches an epoch. */
 const config: TrainingConfig = { ...defaultTrainingConfig('linear', 2), batchSize: 2048 }

@@ -1,13 +1,13 @@
-import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { removeStaleTemporaries, writeFileAtomic } from '../../src/main/storage/atomic-write'
 import { loadModel } from '../../src/main/storage/model-file'
+import { tempFolder } from '../helpers/temp-folder'
 
 describe('writeFileAtomic', () => {
   it('replaces a file whole and leaves no temporary file', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-atomic-'))
+    const folder = await tempFolder('atomic')
     const path = join(folder, 'model.json')
     await writeFileAtomic(path, 'old')
     await writeFileAtomic(path, 'new')
@@ -16,7 +16,7 @@ describe('writeFileAtomic', () => {
   })
 
   it('leaves the existing file untouched and cleans up when the write fails', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-atomic-'))
+    const folder = await tempFolder('atomic')
     const path = join(folder, 'model.json')
     await writeFile(path, 'precious')
     await mkdir(join(folder, 'target-is-a-folder'))
@@ -28,7 +28,7 @@ describe('writeFileAtomic', () => {
 
 describe('removeStaleTemporaries', () => {
   it('removes the hidden temporaries an interrupted write of that file left, and nothing else', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-stale-'))
+    const folder = await tempFolder('stale')
     const keep = ['run.digitlab', '.other.digitlab.0123456789ab.tmp', '.run.digitlab.tmp', '.run.digitlab.0123456789ab.tmp.bak', 'run.digitlab.0123456789ab.tmp', '.run.digitlab.0123456789AB.tmp']
     const stale = ['.run.digitlab.0123456789ab.tmp', '.run.digitlab.ffffffffffff.tmp']
     for (const name of [...keep, ...stale]) await writeFile(join(folder, name), 'x')
@@ -40,7 +40,7 @@ describe('removeStaleTemporaries', () => {
 
 describe('loadModel', () => {
   it('refuses files that are not models, and models from a newer version, with a reason', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'digit-lab-model-'))
+    const folder = await tempFolder('model')
     const notJson = join(folder, 'a.json')
     const other = join(folder, 'b.json')
     const newer = join(folder, 'c.json')

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
@@ -7,6 +6,7 @@ import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { TOKEN_HEADER } from '../../src/main/web/upload-route'
 import { UploadStore } from '../../src/main/web/upload-store'
 import { writeDigitFolder } from '../e2e/app-helpers'
+import { tempFolder } from '../helpers/temp-folder'
 
 /** Every file under `root`, by relative path. */
 async function filesUnder(root: string): Promise<string[]> {
@@ -26,16 +26,15 @@ describe('folder uploads over the browser-mode server', () => {
   const json = async (response: Response): Promise<Record<string, string>> => (await response.json()) as Record<string, string>
 
   beforeAll(async () => {
-    parent = await mkdtemp(join(tmpdir(), 'digit-lab-upload-route-'))
+    parent = await tempFolder('upload-route')
     service = new DigitLabService({ version: 'test', emit: () => undefined })
-    server = await startWebServer(service, await mkdtemp(join(tmpdir(), 'digit-lab-no-renderer-')), 0, new UploadStore({ files: 100, fileBytes: 32_768, totalBytes: 65536 }, parent))
+    server = await startWebServer(service, await tempFolder('no-renderer'), 0, new UploadStore({ files: 100, fileBytes: 32_768, totalBytes: 65536 }, parent))
     origin = new URL(server.url).origin
   })
 
   afterAll(async () => {
     await service?.close()
     await server?.close()
-    if (parent) await rm(parent, { recursive: true, force: true })
   })
 
   it('refuses a page without the token, or from another origin, before writing anything', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UploadError, UploadStore, uploadPathParts, type UploadKind } from '../../src/main/web/upload-store'
+import { tempFolder } from '../helpers/temp-folder'
 
 const LIMITS = { files: 5, fileBytes: 100, totalBytes: 300 }
 const body = (text: string): Readable => Readable.from([Buffer.from(text)])
@@ -71,7 +72,7 @@ describe('folder uploads (browser mode)', () => {
   })
 
   it('never writes through a symbolic link, whether a folder or the file itself', async () => {
-    const outside = await mkdtemp(join(tmpdir(), 'digit-lab-upload-outside-'))
+    const outside = await tempFolder('upload-outside')
     await writeFile(join(outside, 'victim.png'), 'untouched')
     const id = await store.begin({ files: 3, bytes: 3 })
     const root = await uploadRoot()
@@ -82,7 +83,6 @@ describe('folder uploads (browser mode)', () => {
     await expect(store.write(id, 'linked-file.png', 1, body('x'))).rejects.toThrow(/symbolic link|uploaded twice/)
     expect(await readdir(outside)).toEqual(['victim.png'])
     expect(await readFile(join(outside, 'victim.png'), 'utf8')).toBe('untouched')
-    await rm(outside, { recursive: true, force: true })
   })
 
   it('refuses more files or bytes than the limits, or than announced, with the numbers', async () => {

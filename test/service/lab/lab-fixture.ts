@@ -1,5 +1,6 @@
 import { DigitLabService } from '../../../src/main/service/digit-lab-service'
 import type { AppEvent } from '../../../src/shared/api'
+import { tempFolder } from '../../helpers/temp-folder'
 
 /** A service with MNIST 3 vs 7 open, once per test file, and the events it sent. */
 export async function labService(): Promise<{ service: DigitLabService; events: AppEvent[] }> {
@@ -14,11 +15,10 @@ export const floats = (base64: string): Float64Array => Float64Array.from(Buffer
 
 /** A folder of three classes of 28×28 PNGs (a ring, a bar, a cross), `per` each, as a user might drop in. */
 export async function threeClassFolder(per = 10): Promise<string> {
-  const { mkdtemp, mkdir } = await import('node:fs/promises')
-  const { tmpdir } = await import('node:os')
+  const { mkdir } = await import('node:fs/promises')
   const { join } = await import('node:path')
   const sharp = (await import('sharp')).default
-  const root = await mkdtemp(join(tmpdir(), 'digit-lab-lab-'))
+  const root = await tempFolder('lab')
   for (const label of ['0', '1', '2']) {
     await mkdir(join(root, label))
     for (let i = 0; i < per; i++) {

@@ -1,0 +1,23 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * Vitest's global setup: the run gets a private temporary folder (TMPDIR, inherited by the test
+ * workers, the code under test and the processes it starts), so folders other programs make in /tmp
+ * at the same time are never counted. At teardown the folder is removed, and the run fails naming
+ * any `digit-lab-*` folder or file a test, or the app under test, left in it.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const parent = await mkdtemp(join(tmpdir(), 'digit-lab-tests-'))
+  process.env.TMPDIR = parent
+  return async () => {
+    // Other programs' leavings (Chromium's profile, tsx's cache) go with the folder but are not ours to judge.
+    const left = (await readdir(parent)).filter((name) => name.startsWith('digit-lab-'))
+    await rm(parent, { recursive: true, force: true })
+    if (left.length === 0) return
+    // NOTE: vitest only logs an error thrown at teardown, so the exit code is set here.
+    process.exitCode = 1
+    throw new Error(`the tests left ${left.length} temporary folder(s) behind: ${left.join(', ')}; remove what a test makes (test/helpers/temp-folder.ts does it for you)`)
+  }
+}
