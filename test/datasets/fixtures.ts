@@ -1,15 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import sharp, { type Sharp } from 'sharp'
-
-/** A fresh temporary folder, and a way to remove it. */
-export function tempFolder(prefix: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `digit-lab-${prefix}-`))
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
-}
 
 /**
  * A stand-in digit: a thick vertical stroke in the middle of a `width`×`height` image, with

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { importDataset } from '../../src/main/datasets'
 import { recordFigures } from '../helpers/figures'
-import { grayInput, pngBomb, strokeImage, tempFolder } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { grayInput, pngBomb, strokeImage } from './fixtures'
 
 const MUTATED_PER_CLASS = 1500
 const GOOD_PER_CLASS = 30
@@ -35,8 +36,7 @@ const oddName = fc.oneof(
 )
 
 describe('the whole importer on a folder of mutated images', () => {
-  const folder = tempFolder('importer-fuzz')
-  afterAll(() => folder.remove())
+  const folder = tempFolderSync('importer-fuzz')
 
   it(`imports every good file and accounts for each of ${2 * MUTATED_PER_CLASS} mutated ones, with 0 crashes, in under 30 s`, async () => {
     const stroke = strokeImage(28, 28, false)
@@ -57,16 +57,16 @@ describe('the whole importer on a folder of mutated images', () => {
     )
     const good = await grayInput(strokeImage(28, 28, true), 28, 28).png().toBuffer()
     for (const label of ['3', '7']) {
-      mkdirSync(join(folder.dir, label))
-      for (let i = 0; i < GOOD_PER_CLASS; i++) writeFileSync(join(folder.dir, label, `good-${i}.png`), good)
+      mkdirSync(join(folder, label))
+      for (let i = 0; i < GOOD_PER_CLASS; i++) writeFileSync(join(folder, label, `good-${i}.png`), good)
     }
     files.forEach(({ seed, edits, name }, i) => {
-      writeFileSync(join(folder.dir, i % 2 ? '7' : '3', `m${i}-${name}.${extensions[seed]}`), mutate(seeds[seed], edits))
+      writeFileSync(join(folder, i % 2 ? '7' : '3', `m${i}-${name}.${extensions[seed]}`), mutate(seeds[seed], edits))
     })
     const total = 2 * GOOD_PER_CLASS + files.length
 
     const started = performance.now()
-    const result = await importDataset(folder.dir, { validPercent: 20, seed: 1 })
+    const result = await importDataset(folder, { validPercent: 20, seed: 1 })
     const seconds = (performance.now() - started) / 1000
 
     const imported = [...result.sources.train, ...result.sources.valid]

@@ -3,20 +3,21 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { importDataset } from '../../src/main/datasets'
 import { contactSheetPng } from '../../src/main/datasets/contact-sheet'
 import { summarizeDataset } from '../../src/main/datasets/summary'
-import { grayInput, strokeImage, tempFolder, writeFiles } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { grayInput, strokeImage, writeFiles } from './fixtures'
 
-const folder = tempFolder('inspect')
-const root = join(folder.dir, 'digits')
+const folder = tempFolderSync('inspect')
+const root = join(folder, 'digits')
 const run = promisify(execFile)
 
 /** Run `digit-lab inspect` as `npm run inspect` does; resolves with its exit code and output. */
 async function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/digit-lab.mjs', 'inspect', ...args], { env: { ...process.env, INIT_CWD: folder.dir } })
+    const { stdout, stderr } = await run(process.execPath, ['bin/digit-lab.mjs', 'inspect', ...args], { env: { ...process.env, INIT_CWD: folder } })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }
@@ -31,9 +32,8 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) files[`3/${i}.png`] = light
   for (let i = 0; i < 4; i++) files[`7/${i}.jpg`] = dark
   await writeFiles(root, files)
-  writeFileSync(join(folder.dir, 'one.png'), light)
+  writeFileSync(join(folder, 'one.png'), light)
 })
-afterAll(() => folder.remove())
 
 describe('dataset summary and contact sheet', () => {
   it('computes per-class counts, the mean image, pixel statistics and samples', async () => {
@@ -66,7 +66,7 @@ describe('npm run inspect', () => {
     const { code, stdout } = await inspect('digits', '--json', '--sheet', 'sheet.png', '--seed', '3')
     expect(code).toBe(0)
     const report = JSON.parse(stdout)
-    expect(report).toMatchObject({ layout: 'class-folders', classes: ['3', '7'], images: 10, contactSheet: join(folder.dir, 'sheet.png') })
+    expect(report).toMatchObject({ layout: 'class-folders', classes: ['3', '7'], images: 10, contactSheet: join(folder, 'sheet.png') })
     expect(report.counts.train['3'] + report.counts.valid['3']).toBe(6)
     expect(report.skipped).toEqual([
       { file: '7/.DS_Store', reason: 'system file (.DS_Store), not an image' },
@@ -74,7 +74,7 @@ describe('npm run inspect', () => {
     ])
     expect(report.inverted).toBe(4)
     expect(typeof report.seconds).toBe('number')
-    expect((await sharp(join(folder.dir, 'sheet.png')).metadata()).format).toBe('png')
+    expect((await sharp(join(folder, 'sheet.png')).metadata()).format).toBe('png')
   })
 
   it('prints the plan, the counts and the skipped files for people', async () => {

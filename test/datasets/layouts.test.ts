@@ -1,11 +1,12 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DatasetError, importDataset, planImport } from '../../src/main/datasets'
 import { naturalSort } from '../../src/main/datasets/natural'
-import { grayInput, strokeImage, tempFolder, writeFiles } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { grayInput, strokeImage, writeFiles } from './fixtures'
 
-const folder = tempFolder('layouts')
+const folder = tempFolderSync('layouts')
 let png: Buffer
 
 /** `count` copies of a digit PNG in each named folder. */
@@ -16,7 +17,7 @@ function pngs(folders: Record<string, number>): Record<string, Buffer> {
 }
 
 async function make(name: string, files: Record<string, Uint8Array | string>): Promise<string> {
-  const dir = join(folder.dir, name)
+  const dir = join(folder, name)
   mkdirSync(dir, { recursive: true })
   await writeFiles(dir, files)
   return dir
@@ -25,7 +26,6 @@ async function make(name: string, files: Record<string, Uint8Array | string>): P
 beforeAll(async () => {
   png = await grayInput(strokeImage(28, 28, true), 28, 28).png().toBuffer()
 })
-afterAll(() => folder.remove())
 
 describe('layouts', () => {
   it("reads fast.ai's split folders: train/<label> with valid/<label>", async () => {
@@ -138,7 +138,7 @@ describe('refusals say what layout was expected', () => {
   })
 
   it('a path that does not exist, and a single image', async () => {
-    expect(await refusal(join(folder.dir, 'nowhere'))).toMatch(/cannot open .*no such file or folder.*mnist-sample/)
+    expect(await refusal(join(folder, 'nowhere'))).toMatch(/cannot open .*no such file or folder.*mnist-sample/)
     const dir = await make('single', pngs({ '3': 1 }))
     expect(await refusal(join(dir, '3', '0.png'))).toMatch(/single image/)
   })

@@ -1,12 +1,13 @@
 import { truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { importDataset, type ImportResult } from '../../src/main/datasets'
-import { grayInput, inkOnTransparent, makeOddities, pngBomb, strokeImage, tempFolder, writeFiles } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { grayInput, inkOnTransparent, makeOddities, pngBomb, strokeImage, writeFiles } from './fixtures'
 
-const folder = tempFolder('messy')
-const root = join(folder.dir, 'digits')
+const folder = tempFolderSync('messy')
+const root = join(folder, 'digits')
 const light28 = strokeImage(28, 28, true)
 const dark28 = strokeImage(28, 28, false)
 
@@ -109,7 +110,6 @@ beforeAll(async () => {
   result = await importDataset(root, { seed: 1 })
 })
 
-afterAll(() => folder.remove())
 
 const sources = (): string[] => [...result.sources.train, ...result.sources.valid]
 const imageOf = (file: string): Uint8Array => {

@@ -1,13 +1,12 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ImageSplit } from '../../src/main/engine/data/dataset'
 import { importDataset, loadBuiltinDataset } from '../../src/main/datasets'
 import { writeSample } from '../../src/main/datasets/samples'
-import { tempFolder } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
 
-const folder = tempFolder('samples')
-afterAll(() => folder.remove())
+const folder = tempFolderSync('samples')
 
 /** The first `limit` images of each class of a class-major split, as make-samples' `limitPerClass` writes them. */
 function firstOfEachClass(split: ImageSplit, classes: number, limit: number): ImageSplit {
@@ -28,7 +27,7 @@ function firstOfEachClass(split: ImageSplit, classes: number, limit: number): Im
 describe('samples on disk', () => {
   it("make-samples' MNIST_SAMPLE folder imports as exactly the built-in mnist-sample (every pixel, label and order)", async () => {
     const limit = 250
-    const written = await writeSample(folder.dir, 'mnist-sample', { limitPerClass: limit })
+    const written = await writeSample(folder, 'mnist-sample', { limitPerClass: limit })
     expect(written.files).toBe(4 * limit)
     expect(readdirSync(join(written.folder, 'train', '3')).slice(0, 3)).toEqual(['00007.png', '00010.png', '00012.png'])
     const result = await importDataset(written.folder)
@@ -47,7 +46,7 @@ describe('samples on disk', () => {
   it('stops when aborted, mid-import', async () => {
     const controller = new AbortController()
     const progress: number[] = []
-    const run = importDataset(join(folder.dir, 'mnist_sample'), {
+    const run = importDataset(join(folder, 'mnist_sample'), {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase !== 'decode') return
@@ -60,15 +59,15 @@ describe('samples on disk', () => {
   })
 
   it('keeps an existing sample folder unless asked to rewrite it', async () => {
-    const again = await writeSample(folder.dir, 'mnist-sample', { limitPerClass: 3 })
+    const again = await writeSample(folder, 'mnist-sample', { limitPerClass: 3 })
     expect(again.files).toBe(0)
-    const forced = await writeSample(folder.dir, 'mnist-sample', { limitPerClass: 3, force: true })
+    const forced = await writeSample(folder, 'mnist-sample', { limitPerClass: 3, force: true })
     expect(forced.files).toBe(12)
-    expect(readdirSync(folder.dir).filter((name) => name.includes('partial'))).toEqual([])
+    expect(readdirSync(folder).filter((name) => name.includes('partial'))).toEqual([])
   })
 
   it('writes full MNIST as training/0..9 and testing/0..9', async () => {
-    const written = await writeSample(folder.dir, 'mnist', { limitPerClass: 2 })
+    const written = await writeSample(folder, 'mnist', { limitPerClass: 2 })
     expect(readdirSync(written.folder).sort()).toEqual(['testing', 'training'])
     expect(readdirSync(join(written.folder, 'training')).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
     const result = await importDataset(written.folder)

@@ -1,12 +1,13 @@
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { importDataset } from '../../src/main/datasets'
 import { seededSplit, validCount } from '../../src/main/datasets/split'
-import { grayInput, strokeImage, tempFolder, writeFiles } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { grayInput, strokeImage, writeFiles } from './fixtures'
 
-const folder = tempFolder('split')
-const root = join(folder.dir, 'digits')
+const folder = tempFolderSync('split')
+const root = join(folder, 'digits')
 
 beforeAll(async () => {
   const files: Record<string, Buffer> = {}
@@ -16,7 +17,6 @@ beforeAll(async () => {
   }
   await writeFiles(root, files)
 })
-afterAll(() => folder.remove())
 
 describe('seeded, stratified validation split', () => {
   it('gives the same split, file for file, for the same seed', async () => {

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DatasetError, importDataset, loadBuiltinDataset } from '../../src/main/datasets'
 import { mnistDataFolder, readRawSplit } from '../../src/main/datasets/builtin'
-import { strokeImage, tempFolder } from './fixtures'
+import { tempFolderSync } from '../helpers/temp-folder'
+import { strokeImage } from './fixtures'
 
-const folder = tempFolder('tables')
-afterAll(() => folder.remove())
+const folder = tempFolderSync('tables')
 
 /** A Kaggle digit-recognizer style CSV of `rows` images: label, then 784 pixel values. */
 function kaggleCsv(rows: { label: string; pixels: Uint8Array }[], header = true, withLabel = true): string {
@@ -21,7 +21,7 @@ const rows = Array.from({ length: 20 }, (_, i) => ({ label: String(i % 2 === 0 ?
 
 describe('pixel CSV (Kaggle digit-recognizer)', () => {
   it('reads label,pixel0..pixel783 with a header, keeps every pixel, and draws a seeded split', async () => {
-    const path = join(folder.dir, 'train.csv')
+    const path = join(folder, 'train.csv')
     writeFileSync(path, kaggleCsv(rows))
     const result = await importDataset(path)
     expect(result.plan.layout).toBe('csv')
@@ -32,10 +32,10 @@ describe('pixel CSV (Kaggle digit-recognizer)', () => {
   })
 
   it('reads a file without a header, and one of 0..1 floats', async () => {
-    const plain = join(folder.dir, 'plain.csv')
+    const plain = join(folder, 'plain.csv')
     writeFileSync(plain, kaggleCsv(rows, false))
     expect((await importDataset(plain)).dataset.labelNames).toEqual(['3', '7'])
-    const floats = join(folder.dir, 'floats.csv')
+    const floats = join(folder, 'floats.csv')
     const scaled = rows.map((r) => `${r.label},${Array.from(r.pixels, (v) => (v / 255).toFixed(6)).join(',')}`)
     writeFileSync(floats, `${scaled.join('\n')}\n`)
     const result = await importDataset(floats)
@@ -43,7 +43,7 @@ describe('pixel CSV (Kaggle digit-recognizer)', () => {
   })
 
   it('skips rows that do not parse, naming the line', async () => {
-    const path = join(folder.dir, 'ragged.csv')
+    const path = join(folder, 'ragged.csv')
     const text = kaggleCsv(rows).split('\n')
     text[3] = text[3].split(',').slice(0, 100).join(',')
     text[5] = text[5].replace(/,0,/, ',zero,')
@@ -57,7 +57,7 @@ describe('pixel CSV (Kaggle digit-recognizer)', () => {
   })
 
   it("recognises Kaggle's unlabeled test.csv beside train.csv and does not import it", async () => {
-    const dir = join(folder.dir, 'kaggle')
+    const dir = join(folder, 'kaggle')
     mkdirSync(dir)
     writeFileSync(join(dir, 'train.csv'), kaggleCsv(rows))
     writeFileSync(join(dir, 'test.csv'), kaggleCsv(rows.slice(0, 5), true, false))
@@ -73,7 +73,7 @@ describe('pixel CSV (Kaggle digit-recognizer)', () => {
   })
 
   it('refuses a CSV that is not a pixel table, saying what was expected', async () => {
-    const path = join(folder.dir, 'names.csv')
+    const path = join(folder, 'names.csv')
     writeFileSync(path, 'name,label\na.png,3\n')
     await expect(importDataset(path)).rejects.toThrow(/not a pixel table.*label,pixel0\.\.pixel783/)
   })
@@ -92,7 +92,7 @@ describe('MNIST IDX files', () => {
   })
 
   it('reads gzipped IDX pairs, pairs them by prefix, and names a missing label file', async () => {
-    const dir = join(folder.dir, 'idx')
+    const dir = join(folder, 'idx')
     mkdirSync(dir)
     const idx = (dims: number[], data: Uint8Array): Buffer => {
       const header = Buffer.alloc(4 + 4 * dims.length)
