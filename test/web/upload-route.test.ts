@@ -5,6 +5,7 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { TOKEN_HEADER } from '../../src/main/web/upload-route'
 import { UploadStore } from '../../src/main/web/upload-store'
+import { defaultTrainingConfig, runInProgress } from '../../src/shared/training'
 import { writeDigitFolder } from '../e2e/app-helpers'
 import { tempFolder } from '../helpers/temp-folder'
 
@@ -140,5 +141,38 @@ describe('folder uploads over the browser-mode server', () => {
     expect(await readdir(parent)).toHaveLength(3)
     await server.close()
     expect(await readdir(parent)).toEqual([])
+  })
+})
+
+/** A page that did not hear of a run (another tab started it) is refused by the server, before any upload. */
+describe('uploads while a run trains', () => {
+  it('refuses a dataset folder or a project with the service’s words, keeps the upload in use, and takes a model', async () => {
+    let finished: () => void = () => {}
+    const ended = new Promise<void>((resolve) => (finished = resolve))
+    const service = new DigitLabService({ version: 'test', emit: (event) => event.kind === 'training' && event.event.kind === 'finished' && finished() })
+    const parent = await tempFolder('upload-while-training')
+    const uploads = new UploadStore({ files: 10, fileBytes: 1024, totalBytes: 4096 }, parent, (kind) => service.uploadRefusal(kind))
+    const server = await startWebServer(service, await tempFolder('no-renderer'), 0, uploads)
+    const origin = new URL(server.url).origin
+    const begin = (plan: object) => fetch(`${origin}/upload`, { method: 'POST', body: JSON.stringify(plan), headers: { origin, [TOKEN_HEADER]: server.token } })
+    try {
+      expect((await begin({ files: 1, bytes: 1 })).status).toBe(200)
+      const inUse = await readdir(parent)
+      await service.openSample('mnist-sample')
+      await service.startTraining({ ...defaultTrainingConfig('linear', 2), epochs: 10_000 })
+      for (const [kind, instead] of [['folder', 'opening another dataset'], ['project', 'opening a project']] as const) {
+        const refused = await begin({ kind, files: 1, bytes: 1 })
+        expect(refused.status).toBe(409)
+        expect((await refused.json()) as unknown).toEqual({ error: runInProgress(instead) })
+      }
+      expect(await readdir(parent)).toEqual(inUse)
+      expect((await begin({ kind: 'model', files: 1, bytes: 1 })).status).toBe(200)
+      await service.stopTraining()
+      await ended
+      expect((await begin({ files: 1, bytes: 1 })).status).toBe(200)
+    } finally {
+      await service.close()
+      await server.close()
+    }
   })
 })

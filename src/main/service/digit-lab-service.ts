@@ -114,6 +114,15 @@ export class DigitLabService implements ApiHandlers {
     return this.lastInterpretation?.open === this.open ? (this.lastInterpretation?.view ?? null) : null
   }
 
+  /**
+   * Why a dataset folder or a project cannot be uploaded now — the message opening it would give while a run (or a
+   * learning-rate sweep) goes on — or null; a model may always be.
+   */
+  uploadRefusal(kind: 'folder' | 'project' | 'model'): string | null {
+    if (!this.run || kind === 'model') return null
+    return runInProgress(kind === 'project' ? 'opening a project' : 'opening another dataset')
+  }
+
   async stopTraining(): Promise<void> {
     this.run?.stop()
   }

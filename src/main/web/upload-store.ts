@@ -120,6 +120,11 @@ export class UploadStore {
   constructor(
     private readonly limits: UploadLimits = UPLOAD_LIMITS,
     private readonly parent: string = tmpdir(),
+    /**
+     * Why an upload of `kind` cannot start now (the service's "a training run is in progress…"), or null: checked
+     * before the last upload of that kind is removed, so a page that did not know of the run loses nothing.
+     */
+    private readonly refusal: (kind: UploadKind) => string | null = () => null,
   ) {}
 
   /** Start an upload of `plan.files` files, `plan.bytes` bytes in all, replacing the last one of its kind; returns its id. */
@@ -127,6 +132,8 @@ export class UploadStore {
     const { limits } = this
     const kind = plan.kind ?? 'folder'
     if (!UPLOAD_KINDS.includes(kind)) throw new UploadError(`an upload is of a folder, a project or a model, not ${JSON.stringify(String(kind)).slice(0, 40)}`)
+    const refused = this.refusal(kind)
+    if (refused) throw new UploadError(refused, 409)
     if (!Number.isSafeInteger(plan.files) || !Number.isSafeInteger(plan.bytes) || plan.files < 0 || plan.bytes < 0) throw new UploadError('an upload announces its number of files and bytes')
     const extension = ONE_FILE[kind]
     if (extension && plan.files !== 1) throw new UploadError(`a ${kind} is one .${extension} file, not ${plan.files}`)
