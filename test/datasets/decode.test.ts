@@ -40,16 +40,13 @@ describe('decoding one image', () => {
     await expect(decodeImage(flipped, AUTO)).rejects.toThrow(ImageError)
   })
 
-  it('refuses a decompression bomb from its header, in well under a second, without decoding it', async () => {
+  it('refuses a decompression bomb from its header, without decoding it', async () => {
     const bomb = pngBomb(20000)
     expect(bomb.length).toBeLessThan(64 * 1024)
     const rssBefore = process.memoryUsage().rss
-    const started = performance.now()
     const error = await decodeImage(bomb, AUTO).catch((e: unknown) => e)
-    const seconds = (performance.now() - started) / 1000
     expect(error).toBeInstanceOf(ImageError)
     expect((error as Error).message).toMatch(/^image too large: 20000×20000 pixels/)
-    expect(seconds).toBeLessThan(0.25)
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 2 ** 20) // 400 MB if it had been decoded
   })
 

@@ -75,7 +75,6 @@ describe('the whole importer on a folder of mutated images', () => {
     expect(result.skipped.every((s) => s.reason.length > 0 && !s.reason.includes('\n'))).toBe(true)
     expect(new Set(result.skipped.map((s) => s.file)).size).toBe(result.skipped.length)
     expect(result.dataset.train.pixels.length).toBe(result.dataset.train.count * 784)
-    expect(seconds).toBeLessThan(30)
     const reasons = new Map<string, number>()
     for (const { reason } of result.skipped) {
       const kind = reason.split(/[:(]/)[0].trim()

@@ -125,9 +125,7 @@ describe('a model file Digit Lab cannot use is refused with a one-line reason, n
 
   it('a model whose declared sizes would need gigabytes, before anything runs', async () => {
     const hugeWeight = foreignModel({ initializer: [{ name: 'w', dims: [65536, 65536], dataType: DataType.FLOAT }, floats('b', [10])] })
-    const started = performance.now()
     expect(await refusal(hugeWeight)).toMatch(/^the model declares 16 GB of tensors \(weight "w" alone is 16 GB\), over Digit Lab's 512 MB limit: refused before running$/)
-    expect(performance.now() - started).toBeLessThan(1000)
     const hugeOutput = foreignModel({ outputs: [value('y', [1, 2 ** 40])] })
     expect(await refusal(hugeOutput)).toMatch(/declares 4\.0 TB of tensors \(value "y"/)
   })

@@ -8,6 +8,7 @@ import { TrainingRun } from '../../src/main/service/training-run'
 import type { AppEvent } from '../../src/shared/api'
 import { defaultTrainingConfig, type TrainingEvent } from '../../src/shared/training'
 import { everyNth } from '../helpers/datasets'
+import { eventually, settled } from '../helpers/eventually'
 import { recordFigures } from '../helpers/figures'
 
 setFlagsFromString('--expose-gc')
@@ -16,7 +17,6 @@ const MB = 2 ** 20
 
 /** Threads of this process, as Linux counts them (the main thread, libuv's pool, V8's, workers). */
 const threads = (): number => Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1])
-const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A service whose events can be awaited: `finished(runId)` settles with that run's finished event. */
 function observedService(options: Partial<ConstructorParameters<typeof DigitLabService>[0]> = {}) {
@@ -77,17 +77,17 @@ describe('starting and stopping training 20 times in a row', () => {
       return done
     }
     await cycle() // warm-up: modules, the shared dataset copy, the wasm kernel
-    await settle(200)
+    const baseThreads = await settled(threads) // the warm-up worker's threads gone
     gc()
-    const before = { threads: threads(), heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
+    const before = { threads: baseThreads, heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
     const statuses: string[] = []
     for (let i = 0; i < 20; i++) {
       const event = await cycle()
       statuses.push(event.kind === 'finished' ? event.status : event.kind)
     }
-    await settle(300)
+    const afterThreads = await eventually(threads, (count) => count <= before.threads)
     gc()
-    const after = { threads: threads(), heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
+    const after = { threads: afterThreads, heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
     const growth = { heapMB: (after.heap - before.heap) / MB, rssMB: (after.rss - before.rss) / MB }
     recordFigures('start-stop', { cycles: 20, threadsBefore: before.threads, threadsAfter: after.threads, ...growth, crashMessage })
     expect(statuses).toEqual(Array(20).fill('stopped'))

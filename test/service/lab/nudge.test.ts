@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DigitLabService } from '../../../src/main/service/digit-lab-service'
+import { eventually } from '../../helpers/eventually'
 import { labService, threeClassFolder } from './lab-fixture'
 
 /** Train the Lab's linear model in the ladder for `epochs` and wait for it. */
 async function trainLinear(service: DigitLabService, epochs: 'one' | 'chapter'): Promise<void> {
   await service.labTrain({ models: ['linear'], epochs })
-  for (let i = 0; i < 600 && (await service.labLadder()).running; i++) await new Promise((done) => setTimeout(done, 50))
+  const ladder = await eventually(() => service.labLadder(), (reply) => !reply.running, 30_000)
+  expect(ladder.running, 'the ladder still training after 30 s').toBe(false)
 }
 
 describe('Lab panel 5: why not accuracy as the loss', () => {
