@@ -38,7 +38,7 @@ const oddName = fc.oneof(
 describe('the whole importer on a folder of mutated images', () => {
   const folder = tempFolderSync('importer-fuzz')
 
-  it(`imports every good file and accounts for each of ${2 * MUTATED_PER_CLASS} mutated ones, with 0 crashes, in under 30 s`, async () => {
+  it(`imports every good file and accounts for each of ${2 * MUTATED_PER_CLASS} mutated ones, with 0 crashes`, async () => {
     const stroke = strokeImage(28, 28, false)
     const seeds = await Promise.all([
       grayInput(stroke, 28, 28).png().toBuffer(),
