@@ -47,10 +47,13 @@ function parseRequest(data: unknown): SocketRequest | null {
   }
 }
 
+/** The largest api message the socket takes (a dataset's pixels travel by upload, never by socket). */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
 /**
  * Browser mode: the built renderer over HTTP and the api over a WebSocket, on 127.0.0.1 only. The
  * socket, and the folder uploads (`upload-route.ts`), answer only a page from this server that
- * presents the per-launch token.
+ * presents the per-launch token. Upload folders a killed server left behind are removed first.
  */
 export async function startWebServer(handlers: ApiHandlers, rendererDir: string, port = 0, uploads = new UploadStore()): Promise<WebServer> {
   const token = randomBytes(24).toString('base64url')
@@ -68,11 +71,15 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
       response.end(file.body)
     }, () => response.writeHead(500).end())
   })
-  const upgrades = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 })
+  const upgrades = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  await uploads.removeStale()
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
+    // NOTE: Node drops the HTTP server's own 'error' listener from an upgraded socket; without one, a
+    // peer that resets the connection before ws takes it over would end the process.
+    socket.on('error', () => socket.destroy())
     const url = new URL(request.url ?? '/', origin)
     if (url.pathname !== '/api' || request.headers.origin !== origin || !sameToken(url.searchParams.get('token'), token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
@@ -81,6 +88,9 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
     upgrades.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws)
       ws.on('close', () => sockets.delete(ws))
+      // A frame over maxPayload, invalid UTF-8 or any other protocol fault: ws is already closing this
+      // connection with the matching status (1009, 1007, 1002); without a listener the error would end the process.
+      ws.on('error', () => undefined)
       ws.on('message', (data) => {
         const message = parseRequest(data)
         if (!message) return void ws.send(JSON.stringify({ id: -1, ok: false, error: 'malformed request' }))

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { mkdir, mkdtemp, open, readdir, realpath, rm } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, open, readdir, realpath, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
@@ -63,6 +63,20 @@ interface Upload {
 }
 
 const MAX_DEPTH = 32
+/** An upload folder's name carries the server's process id, so a later server can tell a dead one's leftovers. */
+const FOLDER_PREFIX = `digit-lab-upload-`
+const OWNED_FOLDER = /^digit-lab-upload-(\d{1,10})-[A-Za-z0-9]{6}$/
+
+/** Whether process `pid` still runs (one of another user's counts: it cannot be signalled, but it is there). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 /** A size for people: bytes, KB or MB, whichever reads best. */
 const sized = (bytes: number): string => (bytes < 10_000 ? `${bytes} bytes` : bytes < 10 * 2 ** 20 ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / 2 ** 20)} MB`)
 
@@ -140,7 +154,7 @@ export class UploadStore {
     if (plan.files === 0) throw new UploadError('the folder holds no files')
     if (plan.files > limits.files) throw new UploadError(`the folder holds ${plan.files.toLocaleString('en')} files; an upload takes at most ${limits.files.toLocaleString('en')}`, 413)
     if (plan.bytes > limits.totalBytes) throw new UploadError(`the ${kind} holds ${sized(plan.bytes)}; an upload takes at most ${sized(limits.totalBytes)}`, 413)
-    const root = await realpath(await mkdtemp(join(this.parent, 'digit-lab-upload-')))
+    const root = await realpath(await mkdtemp(join(this.parent, `${FOLDER_PREFIX}${process.pid}-`)))
     const upload: Upload = { id: randomBytes(12).toString('base64url'), kind, root, plan, files: 0, bytes: 0, writing: 0, finished: false }
     // Swapped in before the last is removed, so two uploads begun at once leave no folder behind.
     const last = this.#latest.get(kind)
@@ -192,6 +206,26 @@ export class UploadStore {
     upload.finished = true
     const entries = await readdir(upload.root)
     return entries.length === 1 ? join(upload.root, entries[0]) : upload.root
+  }
+
+  /**
+   * Remove the upload folders a server that was killed (`kill -9`, a crash) left in `parent`: only folders named by
+   * this store, owned by this user, whose process is gone. A live process keeps its folders — another server
+   * running beside this one, or an unrelated process that took a dead server's id (its folder then waits).
+   * Returns the names removed.
+   */
+  async removeStale(): Promise<string[]> {
+    const removed: string[] = []
+    for (const name of await readdir(this.parent)) {
+      const owner = OWNED_FOLDER.exec(name)
+      if (!owner || processAlive(Number(owner[1]))) continue
+      const path = join(this.parent, name)
+      const info = await lstat(path).catch(() => null)
+      if (!info?.isDirectory() || (process.getuid && info.uid !== process.getuid())) continue
+      await rm(path, { recursive: true, force: true })
+      removed.push(name)
+    }
+    return removed
   }
 
   /** Remove every upload's folder (a new upload replaces its kind's; the server calls this on shutdown). */
