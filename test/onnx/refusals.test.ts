@@ -154,7 +154,7 @@ describe('a model file Digit Lab cannot use is refused with a one-line reason, n
     const short = foreignModel({ initializer: [{ ...floats('w', [784, 10]), rawData: new Uint8Array(12) }, floats('b', [10])] })
     expect(await refusal(short)).toBe('weight "w" is damaged: 12 bytes for 7840 float32 values')
     const external = foreignModel({ initializer: [{ name: 'w', dims: [784, 10], dataType: DataType.FLOAT, dataLocation: 1 }, floats('b', [10])] })
-    expect(await refusal(external)).toBe('weight "w" keeps its values in an external file; Digit Lab only opens self-contained models')
+    expect(await refusal(external)).toBe('tensor "w" (at graph.initializer[0]) keeps its values in an external file; Digit Lab opens only self-contained models: save the model with its weights inside')
   })
 
   it('a model onnxruntime cannot load, in its words', async () => {

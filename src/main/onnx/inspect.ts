@@ -3,6 +3,7 @@ import { modelChecksum } from './checksum'
 import { OnnxModelError, firstLine } from './errors'
 import { KEYS, METADATA_FORMAT, PRODUCER, jsonValue, labelsFrom, metadataMap, type Preprocessing } from './metadata'
 import { AttributeType, DataType, dataTypeName, decodeModel, type GraphProto, type ModelProto, type ValueInfoProto } from './proto'
+import { refuseExternalData, refuseLocalFunctions } from './external-data'
 import { checkDeclaredSizes } from './sizes'
 
 /** The image size every model Digit Lab runs takes. */
@@ -136,6 +137,8 @@ export function describeModel(bytes: Uint8Array): ModelDescription {
   const model = parse(bytes)
   const graph = model.graph
   if (!graph || !model.irVersion) return refuse('not an ONNX model: it has no graph or no IR version (random or damaged bytes)')
+  refuseExternalData(model)
+  refuseLocalFunctions(model)
   let metadata: Map<string, string>
   try {
     metadata = metadataMap(model.metadataProps)

@@ -108,6 +108,8 @@ export interface ModelProto {
   docString?: string
   graph?: GraphProto
   metadataProps?: StringEntry[]
+  /** Local functions: refused on load (`external-data.ts`). */
+  functions?: { name?: string; node?: NodeProto[] }[]
 }
 
 /** Serialize a model with the ONNX schema; throws when the object does not fit the schema. */

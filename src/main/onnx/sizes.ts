@@ -1,5 +1,5 @@
 import { OnnxModelError, formatBytes } from './errors'
-import { AttributeType, DataType, ELEMENT_BYTES, EXTERNAL_DATA, dataTypeName, type GraphProto, type TensorProto, type ValueInfoProto } from './proto'
+import { AttributeType, DataType, ELEMENT_BYTES, dataTypeName, type GraphProto, type TensorProto, type ValueInfoProto } from './proto'
 
 /** The most memory a model may declare (weights plus every value with a fixed shape, for one image). */
 export const MAX_DECLARED_BYTES = 512 * 2 ** 20
@@ -23,13 +23,9 @@ function storedValues(tensor: TensorProto): number | null {
 
 /**
  * Bytes a stored tensor (an initializer or a Constant's value) declares, after checking that what
- * it stores matches its shape. External data is refused: it would make us open other files by
- * names the model chooses.
+ * it stores matches its shape. (External data was refused before, by `refuseExternalData`.)
  */
 function tensorBytes(tensor: TensorProto, what: string): number {
-  if (tensor.dataLocation === EXTERNAL_DATA) {
-    throw new OnnxModelError(`${what} keeps its values in an external file; Digit Lab only opens self-contained models`)
-  }
   const type = tensor.dataType ?? 0
   const size = ELEMENT_BYTES[type] ?? 0
   const count = elementCount(tensor.dims ?? [], what)
