@@ -50,6 +50,12 @@ function graph(extra: { initializer?: Message[]; sparseInitializer?: Message[]; 
 const model = (main: Message, more: Message = {}): Uint8Array =>
   encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'another-tool', graph: main, ...more } as ModelProto)
 
+/** Where a hidden tensor goes: parts of the main graph, or of the model beside it. */
+interface Hidden {
+  readonly graph?: Parameters<typeof graph>[0]
+  readonly model?: Message
+}
+
 /** Every place a TensorProto can sit, each taking the tensor to hide there and giving the graph (or model) parts. */
 const PLACES = {
   initializer: (t: Message) => ({ graph: { initializer: [t] } }),
@@ -65,7 +71,7 @@ const PLACES = {
   }),
   'a local function': (t: Message) => ({ model: { functions: [{ name: 'f', domain: 'local', node: [{ opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: 4, t }] }] }] } }),
   'a training graph': (t: Message) => ({ model: { trainingInfo: [{ initialization: { name: 'init', initializer: [t] }, algorithm: { name: 'step' } }] } }),
-} satisfies Record<string, (t: Message) => { graph?: Parameters<typeof graph>[0]; model?: Message }>
+} satisfies Record<string, (t: Message) => Hidden>
 type Place = keyof typeof PLACES
 
 /** Subgraph attributes of control-flow ops a tensor can be nested in, at any depth. */
@@ -80,7 +86,7 @@ type Wrapper = keyof typeof WRAPPERS
 
 /** A model with `tensor` at `place`, inside `wrappers` subgraphs (outermost first). */
 function modelWith(tensor: Message, place: Place, wrappers: readonly Wrapper[]): Uint8Array {
-  const parts = PLACES[place](tensor)
+  const parts: Hidden = PLACES[place](tensor)
   if (parts.model) return model(graph(), parts.model)
   let inner: Message = { name: 'inner', ...parts.graph, output: [] }
   if (wrappers.length === 0) return model(graph(parts.graph))
