@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/helpers/temp-leftovers.ts'],
+    // A test that needs a missing system part is skipped as "not run: …"; the second reporter lists them at the end.
+    reporters: ['default', './test/helpers/not-run-reporter.ts'],
   },
 })

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
@@ -9,6 +9,7 @@ import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp, classCounts, dropFiles, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 import { tempFolder } from '../helpers/temp-folder'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 
@@ -29,7 +30,7 @@ const shades = (canvas: PageCanvas): number => {
 const VIEWS = ['data', 'train', 'draw', 'export'] as const
 
 /** The user's story in the real app: real service, real training worker, Chromium at 1280×800. */
-describe('Digit Lab in a browser', () => {
+describeNeeding(chromiumMissing(), 'Digit Lab in a browser', () => {
   let server: WebServer
   let browser: Browser
   let page: Page

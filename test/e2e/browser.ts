@@ -1,9 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM_PATH } from '../helpers/system-parts'
 
-/** Debian's Chromium, headless, with the flags this sandbox needs (no downloads of its own). */
+/** Debian's Chromium (or DIGIT_LAB_CHROMIUM's), headless, with the flags this sandbox needs (no downloads of its own). */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 }

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { WebSocket } from 'ws'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { launchChromium, openPage } from './browser'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
-describe('browser mode', () => {
+describeNeeding(chromiumMissing(), 'browser mode', () => {
   let server: WebServer
   let browser: Browser
 

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { importDataset } from '../../src/main/datasets'
 import { classMeans, createLearner, fitFromConfig, mnistLoss, mse, noGrad, PixelSimilarity, Tensor, type DigitDataset } from '../../src/main/engine'
@@ -10,11 +10,12 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp } from './app-helpers'
 import { launchChromium, openPage } from './browser'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 
 /** The Lab in Chromium against browser mode: each panel's numbers, recomputed here by the engine. */
-describe('the Lab in a browser', () => {
+describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
   let server: WebServer
   let browser: Browser
   let page: Page

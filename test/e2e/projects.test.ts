@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { tempFolder } from '../helpers/temp-folder'
 import { buildApp, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 /** simple_net on MNIST 3 vs 7 at batch size 256: batches per epoch, points per epoch on the loss chart. */
@@ -22,7 +23,7 @@ async function launch(rendererDir: string): Promise<WebServer> {
 }
 
 /** Save, open and continue a project in the real app: the table and the chart go on where they stood. */
-describe('projects in a browser', () => {
+describeNeeding(chromiumMissing(), 'projects in a browser', () => {
   let rendererDir: string
   const servers: WebServer[] = []
   let browser: Browser

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { buildApp, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 /** A long task on the page's main thread this long fails the test (as in app.test.ts: a 2-core machine shares its cores). */
@@ -35,7 +36,7 @@ interface SweepSample {
 }
 
 /** After training: the learning-rate finder, where the model is wrong, pixel similarity's accuracy, a reload. */
-describe('Train view insight in a browser', () => {
+describeNeeding(chromiumMissing(), 'Train view insight in a browser', () => {
   let server: WebServer
   let service: DigitLabService
   let browser: Browser

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { buildApp, classCounts, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 const DROP_ZONE = '[aria-label="Drop a folder of digit images"]'
@@ -13,7 +14,7 @@ const DROP_ZONE = '[aria-label="Drop a folder of digit images"]'
 const NOTES = { name: 'notes.txt', bytes: 'shopping list: eggs, milk' }
 
 /** Browser mode's own ways in: a folder uploaded from the browser, and a theme that outlasts a reload. */
-describe('Digit Lab in a browser: folder upload and theme', () => {
+describeNeeding(chromiumMissing(), 'Digit Lab in a browser: folder upload and theme', () => {
   let server: WebServer
   let service: DigitLabService
   let browser: Browser

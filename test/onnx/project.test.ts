@@ -10,6 +10,7 @@ import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/tra
 import type { ModelKind } from '../../src/shared/models'
 import { mnistSample } from './helpers'
 import { tempFolder } from '../helpers/temp-folder'
+import { itNeeding, PYTHON_PATH, pythonOnnxMissing } from '../helpers/system-parts'
 
 const reference = { source: 'mnist-sample', split: null }
 
@@ -109,7 +110,7 @@ describe('the project file', () => {
     return { path, bytes: await readFile(path) }
   }
 
-  it('is a safetensors file other tools read: the manifest in its metadata, the weights as named tensors', async () => {
+  itNeeding(pythonOnnxMissing(), 'is a safetensors file other tools read: the manifest in its metadata, the weights as named tensors', async () => {
     const { path } = await savedProject()
     const script = [
       'import json, struct, sys, numpy as np',
@@ -122,7 +123,7 @@ describe('the project file', () => {
       'values = np.frombuffer(raw[8 + n + a:8 + n + b], dtype="<f4").reshape(w["shape"])',
       'print(json.dumps({"format": manifest["format"], "version": manifest["version"], "shape": list(values.shape), "first": float(values[0, 0])}))',
     ].join('\n')
-    const result = spawnSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' })
+    const result = spawnSync(PYTHON_PATH, ['-c', script, path], { encoding: 'utf8' })
     expect(result.stderr).toBe('')
     const { manifest, tensors } = await readProject(path)
     expect(JSON.parse(result.stdout)).toEqual({ format: 'digit-lab-project', version: 1, shape: [30, 784], first: tensors.get('model.1.weight')!.data[0] })

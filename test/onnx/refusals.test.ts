@@ -7,6 +7,7 @@ import { buildOnnxModel, describeModel, OnnxClassifier, OnnxModelError } from '.
 import { DataType, encodeModel, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../src/main/onnx/proto'
 import { exportSource, mnistSample, officialCheck, trainBriefly } from './helpers'
 import { tempFolder } from '../helpers/temp-folder'
+import { itNeeding, PYTHON_PATH, pythonOnnxMissing } from '../helpers/system-parts'
 
 const value = (name: string, dims: (number | string)[], elemType: number = DataType.FLOAT): ValueInfoProto => ({
   name,
@@ -91,12 +92,12 @@ describe('a model file Digit Lab cannot use is refused with a one-line reason, n
     }
   })
 
-  it('an export whose weights another tool changed (and saved with onnx)', async () => {
+  itNeeding(pythonOnnxMissing(), 'an export whose weights another tool changed (and saved with onnx)', async () => {
     const folder = await tempFolder('edited')
     const path = join(folder, 'model.onnx')
     await writeFile(path, exported)
     const edit = 'import onnx, sys; m = onnx.load(sys.argv[1]); w = m.graph.initializer[0]; w.raw_data = bytes([w.raw_data[0] ^ 1]) + w.raw_data[1:]; onnx.save(m, sys.argv[1])'
-    const result = spawnSync('/usr/bin/python3', ['-c', edit, path], { encoding: 'utf8' })
+    const result = spawnSync(PYTHON_PATH, ['-c', edit, path], { encoding: 'utf8' })
     expect(result.stderr).toBe('')
     expect(await refusal(await readFile(path))).toBe('the file is damaged: its contents do not match the checksum written at export (changed or corrupted since); export it again')
   })
@@ -203,14 +204,14 @@ describe('a model from another tool', () => {
 })
 
 describe('our own export', () => {
-  it('still opens after tools that only re-serialize it: the official checker (which in onnx 1.12 saves inferred shapes into the file) and onnx.load/onnx.save', async () => {
+  itNeeding(pythonOnnxMissing(), 'still opens after tools that only re-serialize it: the official checker (which in onnx 1.12 saves inferred shapes into the file) and onnx.load/onnx.save', async () => {
     const { learner, config } = await trainBriefly('simple_net')
     const path = join(await tempFolder('rewritten'), 'model.onnx')
     const original = buildOnnxModel(exportSource(learner, config))
     await writeFile(path, original)
     expect(officialCheck(path)).toBeNull()
     const rewrite = 'import onnx, sys; m = onnx.load(sys.argv[1]); print(len(m.graph.value_info)); onnx.save(m, sys.argv[1])'
-    const result = spawnSync('/usr/bin/python3', ['-c', rewrite, path], { encoding: 'utf8' })
+    const result = spawnSync(PYTHON_PATH, ['-c', rewrite, path], { encoding: 'utf8' })
     expect(Number(result.stdout)).toBeGreaterThan(0)
     const rewritten = await readFile(path)
     expect(Buffer.compare(rewritten, Buffer.from(original))).not.toBe(0)

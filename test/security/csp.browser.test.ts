@@ -2,13 +2,14 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { build, type UserConfig } from 'vite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import electronViteConfig from '../../electron.vite.config'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { launchChromium, openPage } from '../e2e/browser'
 import { tempFolder } from '../helpers/temp-folder'
+import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 interface Violation {
   readonly directive: string
@@ -46,7 +47,7 @@ async function recordViolations(page: Page): Promise<void> {
 // NOTE: code for the page is given as text: this project's Node tsconfig has no DOM types.
 const violations = (page: Page): Promise<Violation[]> => page.evaluate('window.__violations')
 
-describe('the Content-Security-Policy, enforced by Chromium on the built renderer', () => {
+describeNeeding(chromiumMissing(), 'the Content-Security-Policy, enforced by Chromium on the built renderer', () => {
   let server: WebServer
   let browser: Browser
   let page: Page
