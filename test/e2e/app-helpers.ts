@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { launchChromium, openPage } from './browser'
 import { tempFolder } from '../helpers/temp-folder'
 
 /** Build the app into a folder of its own (other e2e files build `out/` at the same time) and return the renderer's folder. */
@@ -97,4 +100,49 @@ export async function dropFromDisk(page: Page, selector: string, paths: readonly
   const data = { items: [], files: [...paths], dragOperationsMask: 1 }
   for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
   await cdp.detach()
+}
+
+/** The app in browser mode, as the e2e tests drive it: the real service and server, and Chromium's page on it. */
+export interface RunningApp {
+  readonly server: WebServer
+  readonly browser: Browser
+  readonly page: Page
+  /** Console errors, page errors and failed requests, as they happen. */
+  readonly problems: string[]
+  close(): Promise<void>
+}
+
+/** Build the renderer, serve it with a fresh service, and open it in Chromium at 1280×800 once the engine is ready. */
+export async function startApp(): Promise<RunningApp> {
+  const rendererDir = await buildApp()
+  let broadcast: WebServer['broadcast'] = () => {}
+  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event) }), rendererDir)
+  broadcast = server.broadcast
+  const browser = await launchChromium()
+  const { page, problems } = await openPage(browser, server.url)
+  await page.getByText('Engine ready').waitFor()
+  return { server, browser, page, problems, close: async () => void (await browser.close(), await server.close()) }
+}
+
+/** The five views in sidebar order (the key that shows each is its place, from 1). */
+export const VIEW_IDS = ['data', 'train', 'draw', 'export', 'lab'] as const
+
+/** Show a view by its keyboard shortcut and wait until the sidebar says it is the current one. */
+export async function showView(page: Page, id: (typeof VIEW_IDS)[number]): Promise<void> {
+  await page.keyboard.press(String(VIEW_IDS.indexOf(id) + 1))
+  await page.locator('nav button[aria-current=page]', { hasText: new RegExp(id, 'i') }).waitFor()
+}
+
+/** Draw a 7 on the Draw view's pad with the mouse. */
+export async function drawSeven(page: Page): Promise<void> {
+  const box = (await page.getByTestId('draw-pad').boundingBox())!
+  await page.mouse.move(box.x + 80, box.y + 60)
+  await page.mouse.down()
+  for (const [x, y] of [[200, 60], [150, 150], [120, 235]]) await page.mouse.move(box.x + x, box.y + y, { steps: 10 })
+  await page.mouse.up()
+}
+
+/** Wait until the page has painted twice: what a change drew is on the screen. */
+export async function painted(page: Page): Promise<void> {
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))')
 }
