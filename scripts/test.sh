@@ -46,4 +46,6 @@ fi
 
 npm run build:wasm
 npm run typecheck
+# The built main bundle and preload against a stand-in of electron (builds out/ first; see test/desktop/run.mjs).
+npm run test:desktop
 exec npx vitest run "$@"

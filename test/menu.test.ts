@@ -1,14 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron'
 import { describe, expect, it } from 'vitest'
-import { menuTemplate, type MenuOptions, type ThemeSource } from '../src/main/menu'
+import { menuTemplate, type MenuOptions } from '../src/main/menu'
 import { MENU_VIEWS, menuView, type MenuCommand } from '../src/shared/menu'
 
 /** The template for a platform, with every command sent and theme set recorded. */
 function build(platform: NodeJS.Platform, overrides: Partial<MenuOptions> = {}) {
   const sent: MenuCommand[] = []
-  const themes: ThemeSource[] = []
-  const template = menuTemplate({ platform, appName: 'Digit Lab', dev: false, theme: 'system', send: (command) => sent.push(command), setTheme: (source) => themes.push(source), ...overrides })
-  return { template, sent, themes }
+  const template = menuTemplate({ platform, appName: 'Digit Lab', dev: false, theme: 'system', send: (command) => sent.push(command), ...overrides })
+  return { template, sent }
 }
 
 const submenu = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] => (Array.isArray(item?.submenu) ? item.submenu : [])
@@ -61,8 +60,8 @@ describe('the application menu', () => {
     expect(sent.map(menuView)).toEqual(MENU_VIEWS.map((view) => view.id))
   })
 
-  it('follows the system theme unless the person picks light or dark', () => {
-    const { template, themes } = build('linux', { theme: 'dark' })
+  it('shows the page’s theme checked, and asks the page (which owns the theme) for the one picked', () => {
+    const { template, sent } = build('linux', { theme: 'dark' })
     const radios = submenu(labelled(template, 'Appearance'))
     expect(radios.map((item) => [item.label, item.type, item.checked])).toEqual([
       ['Follow the System', 'radio', false],
@@ -70,7 +69,7 @@ describe('the application menu', () => {
       ['Dark', 'radio', true],
     ])
     radios.forEach(click)
-    expect(themes).toEqual(['system', 'light', 'dark'])
+    expect(sent).toEqual(['theme:system', 'theme:light', 'theme:dark'])
   })
 
   it('gives no two items the same shortcut, and keeps Reload and the developer tools to development builds', () => {

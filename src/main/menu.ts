@@ -1,8 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron'
-import { MENU_VIEWS, type MenuCommand } from '../shared/menu'
-
-/** Where the theme comes from: the system's setting, or one the person picked. */
-export type ThemeSource = 'system' | 'light' | 'dark'
+import { MENU_VIEWS, type MenuCommand, type ThemeChoice } from '../shared/menu'
 
 /** What the menu needs from the app; every click is one of these calls, so the template is plain data. */
 export interface MenuOptions {
@@ -10,14 +7,13 @@ export interface MenuOptions {
   readonly appName: string
   /** Tell the renderer what was chosen. */
   readonly send: (command: MenuCommand) => void
-  /** Follow the system's light or dark theme, or override it. */
-  readonly setTheme: (source: ThemeSource) => void
-  readonly theme: ThemeSource
+  /** The theme the page shows now (its Appearance radio is checked); choosing one tells the page, which owns it. */
+  readonly theme: ThemeChoice
   /** Development builds keep Reload and the developer tools. */
   readonly dev: boolean
 }
 
-const THEMES: readonly { readonly source: ThemeSource; readonly label: string }[] = [
+const THEMES: readonly { readonly source: ThemeChoice; readonly label: string }[] = [
   { source: 'system', label: 'Follow the System' },
   { source: 'light', label: 'Light' },
   { source: 'dark', label: 'Dark' },
@@ -53,7 +49,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       { type: 'separator' },
       {
         label: 'Appearance',
-        submenu: THEMES.map((theme) => ({ label: theme.label, type: 'radio', checked: theme.source === options.theme, click: () => options.setTheme(theme.source) })),
+        submenu: THEMES.map((theme) => ({ label: theme.label, type: 'radio', checked: theme.source === options.theme, click: () => send(`theme:${theme.source}`) })),
       },
       { type: 'separator' },
       ...(options.dev ? [{ role: 'reload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const] : []),

@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { Api, AppEvent } from '../shared/api'
 import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
+import { THEME_CHANNEL, type ThemeChoice } from '../shared/menu'
 import { remoteErrorMessage } from '../shared/remote-error'
 
 // Exactly the api of the contract — one function per channel — and the event subscription. A
@@ -25,4 +26,8 @@ contextBridge.exposeInMainWorld('api', api)
 
 // Where a dropped file or folder lives on disk, for the Data view's drop zone: a sandboxed page
 // cannot read it from the File itself (Electron removed File.path), and a browser never tells.
-contextBridge.exposeInMainWorld('desktop', { pathForFile: (file: File): string => webUtils.getPathForFile(file) })
+// And the theme the page chose, so the menu's Appearance radios and the native parts follow it.
+contextBridge.exposeInMainWorld('desktop', {
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  setTheme: (choice: ThemeChoice): void => ipcRenderer.send(THEME_CHANNEL, choice),
+})

@@ -233,10 +233,9 @@ export class DigitLabService implements ApiHandlers {
   }
 
   /** Let go of onnxruntime's session (on quit, and in tests). */
+  /** Release everything for quitting: a run in progress and the Lab's ended, their workers gone, onnxruntime's sessions released. */
   async close(): Promise<void> {
-    this.run?.stop()
-    this.lab?.close()
-    await this.model.close()
+    await Promise.all([this.run?.close(), this.lab?.close(), this.model.close()])
   }
 
   /** How the last finished run ended, and the weights it left. */
@@ -286,7 +285,7 @@ export class DigitLabService implements ApiHandlers {
   private useDataset(open: OpenDataset): void {
     if (this.lastInterpretation?.open !== open) this.lastInterpretation = null
     this.open = open
-    this.lab?.close()
+    void this.lab?.close()
     this.lab = new LabSession(this.open, {
       emit: (ladder) => this.options.emit({ kind: 'lab', event: { kind: 'ladder', ladder } }),
       memoryBudget: this.options.memoryBudget ?? defaultMemoryBudget(),

@@ -60,6 +60,7 @@ export class TrainingRun {
   readonly interpretation: Promise<InterpretationView | null>
   private readonly worker: Worker
   private settled = false
+  private closing = false
 
   constructor(
     dataset: DigitDataset,
@@ -90,7 +91,7 @@ export class TrainingRun {
         else finish(outcomeOf(message))
       })
       this.worker.on('error', (error) => (finish(crashed(`the training worker crashed: ${error.message}`)), done(null)))
-      this.worker.on('exit', (code) => (finish(crashed(`the training worker exited unexpectedly (code ${code})`)), done(null)))
+      this.worker.on('exit', (code) => (finish(crashed(this.closing ? 'the app closed before the run ended' : `the training worker exited unexpectedly (code ${code})`)), done(null)))
     })
     // NOTE: a snapshot to resume is copied, not transferred: the caller keeps it, so a run that crashes loses nothing.
     this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}) })
@@ -99,6 +100,12 @@ export class TrainingRun {
   /** Ask the run to stop after the batch in progress. */
   stop(): void {
     if (!this.settled) this.post({ type: 'stop' })
+  }
+
+  /** End the run now, its worker gone when this resolves (the app is quitting). */
+  async close(): Promise<void> {
+    this.closing = true
+    await this.worker.terminate()
   }
 
   private post(message: ToWorker): void {

@@ -38,9 +38,9 @@ export class LabSession {
     this.ladder = new LadderRunner(open.dataset, this.models, options)
   }
 
-  /** Stop the ladder's runs (another dataset is opening, or the app is closing). */
-  close(): void {
-    this.ladder.stop()
+  /** Stop the ladder's runs (another dataset is opening, or the app is closing), their workers gone when this resolves. */
+  close(): Promise<void> {
+    return this.ladder.close()
   }
 
   private get dataset() {

@@ -82,6 +82,12 @@ export class LadderRunner {
     return this.view
   }
 
+  /** Stop everything and end the run in progress now, its worker gone when this resolves (the app is quitting). */
+  async close(): Promise<void> {
+    this.stop()
+    await this.#run?.close()
+  }
+
   async #runAll(plans: readonly { kind: LadderKind; config: TrainingConfig | null }[]): Promise<void> {
     for (const { kind, config } of plans) {
       if (this.#stopping) {

@@ -1,8 +1,9 @@
-import { menuView, type MenuCommand } from '../../../shared/menu'
+import { menuView, type MenuCommand, type ThemeChoice } from '../../../shared/menu'
 import { dataset } from './dataset.svelte'
 import { exporter, model } from './model.svelte'
 import { project } from './project.svelte'
 import { shell } from './shell.svelte'
+import { theme } from './theme.svelte'
 
 /** Do what an application-menu item asks, in the view it belongs to. */
 export function runMenuCommand(command: MenuCommand): void {
@@ -34,6 +35,11 @@ export function runMenuCommand(command: MenuCommand): void {
       break
     case 'about':
       shell.aboutOpen = true
+      break
+    case 'theme:system':
+    case 'theme:light':
+    case 'theme:dark':
+      theme.choose(command.slice('theme:'.length) as ThemeChoice)
       break
   }
 }

@@ -1,4 +1,5 @@
 import { MediaQuery } from 'svelte/reactivity'
+import { THEME_CHOICES, type ThemeChoice } from '../../../shared/menu'
 import type { InkPalette } from '../lib/pixels'
 
 /** Colours the canvases draw with (the DOM takes its colours from the CSS tokens in app.css). */
@@ -33,9 +34,6 @@ const DARK: CanvasColours = {
   warn: '#e8b15a',
 }
 
-/** The themes a person can choose; `system` follows the system's colour scheme live. */
-export const THEME_CHOICES = ['system', 'light', 'dark'] as const
-export type ThemeChoice = (typeof THEME_CHOICES)[number]
 
 const STORAGE_KEY = 'digit-lab.theme'
 
@@ -48,7 +46,11 @@ function storedChoice(): ThemeChoice {
   }
 }
 
-/** The theme: the person's choice, kept in localStorage across reloads and launches, or the system's. */
+/**
+ * The theme: the person's choice, kept in localStorage across reloads and launches, or the system's. The one
+ * control of it: the sidebar's picker and the desktop menu's Appearance both come here, and the desktop app hears
+ * every choice (its menu's radios, its native dialogs and title bar follow).
+ */
 class Theme {
   readonly #systemDark = new MediaQuery('(prefers-color-scheme: dark)', false)
   #choice = $state<ThemeChoice>('system')
@@ -74,6 +76,7 @@ class Theme {
     this.#choice = choice
     if (choice === 'system') delete document.documentElement.dataset.theme
     else document.documentElement.dataset.theme = choice
+    window.desktop?.setTheme(choice)
     try {
       localStorage.setItem(STORAGE_KEY, choice)
     } catch {
