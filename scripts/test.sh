@@ -46,6 +46,7 @@ fi
 
 npm run build:wasm
 npm run typecheck
-# The built main bundle and preload against a stand-in of electron (builds out/ first; see test/desktop/run.mjs).
-npm run test:desktop
+# The built main bundle and preload against a stand-in of electron (builds out/ first; see test/desktop/run.mjs),
+# when the whole suite runs.
+if [ $# -eq 0 ]; then npm run test:desktop; fi
 exec npx vitest run "$@"
