@@ -1,3 +1,4 @@
+import { EXPORT_PYTORCH_USAGE, runExportPytorch } from './export-pytorch'
 import { INSPECT_USAGE, runInspect } from './inspect'
 import { PREDICT_USAGE, runPredict } from './predict'
 import { runTrain } from './train'
@@ -9,12 +10,14 @@ commands:
   train     train a model on a dataset and print the epoch table
   predict   classify an image or a folder of images with an ONNX model
   inspect   show how a folder, CSV or IDX files would import, with a contact sheet
+  export-pytorch  write a saved run as a PyTorch project (train.py with DDP, data, weights)
 Run "digit-lab <command> --help" for a command's options.`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; usage: string }> = {
   train: { run: runTrain, usage: TRAIN_USAGE },
   predict: { run: runPredict, usage: PREDICT_USAGE },
   inspect: { run: runInspect, usage: INSPECT_USAGE },
+  'export-pytorch': { run: runExportPytorch, usage: EXPORT_PYTORCH_USAGE },
 }
 
 /** Run the CLI; returns the exit code: 0 done, 1 failed, 2 bad arguments. */

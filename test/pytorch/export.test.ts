@@ -1,0 +1,106 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../src/main/cli'
+import { loadBuiltinDataset } from '../../src/main/datasets'
+import { noGrad } from '../../src/main/engine/autograd'
+import { rand } from '../../src/main/engine/creation'
+import { createModel } from '../../src/main/engine/models/zoo'
+import { Random } from '../../src/main/engine/random'
+import { exportPytorchProject, torchState } from '../../src/main/pytorch/export-project'
+import { modelCode } from '../../src/main/pytorch/model-code'
+import { fill, pythonLiteral, recipeBlock, renderTrainPy } from '../../src/main/pytorch/render'
+import { snapshotLearner } from '../../src/main/storage/learner-snapshot'
+import { encodeSafetensors } from '../../src/main/storage/safetensors'
+import { createLearner } from '../../src/main/engine/learner/recipe'
+import type { ModelSpec } from '../../src/shared/models'
+import { defaultTrainingConfig } from '../../src/shared/training'
+import { everyNth } from '../helpers/datasets'
+import { tempFolder } from '../helpers/temp-folder'
+import { TORCH_MISSING, lastJson, runPython } from './python'
+
+const SPECS: readonly ModelSpec[] = [
+  { kind: 'linear', init: 'randn' },
+  { kind: 'simple_net', hidden: 30 },
+  { kind: 'mlp', hidden: [40, 20] },
+  { kind: 'cnn', channels: [8, 16, 32] },
+  { kind: 'resnet18' },
+]
+
+/** Load each folder's train.py as a module, its weights into build_model(), and give the largest |Δlogit| on ref's images. */
+const COMPARE = `
+import importlib.util, json, sys, torch
+torch.set_num_threads(1)
+out = {}
+for folder in sys.argv[1:]:
+    spec = importlib.util.spec_from_file_location("train_" + folder.replace("/", "_"), folder + "/train.py")
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    model = train.build_model().eval()
+    names = {name: list(t.shape) for name, t in model.state_dict().items() if not name.endswith("num_batches_tracked")}
+    train.load_weights(model, folder + "/weights.safetensors")
+    ref = train.load_safetensors(folder + "/ref.safetensors")
+    with torch.no_grad():
+        delta = (model(ref["x"]) - ref["logits"]).abs().max().item()
+    out[folder.rsplit("/", 1)[1]] = {"names": names, "delta": delta}
+print(json.dumps(out))
+`
+
+describe('the exported train.py builds our models', () => {
+  const dataset = everyNth(loadBuiltinDataset('mnist'), 500)
+
+  it.skipIf(TORCH_MISSING)(`with our state dict's names and shapes, and our logits from our weights, for every kind${TORCH_MISSING ? ` — not run: ${TORCH_MISSING}` : ''}`, async () => {
+    const folder = await tempFolder('pytorch-models')
+    const expected: Record<string, Record<string, number[]>> = {}
+    for (const spec of SPECS) {
+      const outputs = spec.kind === 'simple_net' ? 1 : 10
+      const model = createModel(spec, dataset, outputs, new Random(3)).eval()
+      const dir = join(folder, spec.kind)
+      await mkdir(dir)
+      const config = { ...defaultTrainingConfig(spec.kind, outputs === 1 ? 2 : 10), model: spec }
+      await writeFile(join(dir, 'train.py'), renderTrainPy({ title: spec.kind, config, labels: dataset.labelNames, data: 'idx', splits: 'test', modelCode: modelCode(model, spec, 1, outputs) }))
+      const state = torchState(model)
+      await writeFile(join(dir, 'weights.safetensors'), encodeSafetensors(state, {}))
+      const x = rand([4, 1, 28, 28], new Random(5))
+      const logits = noGrad(() => model.forward(x))
+      await writeFile(join(dir, 'ref.safetensors'), encodeSafetensors(new Map([
+        ['x', { dtype: 'F32', shape: [...x.shape], data: x.data }],
+        ['logits', { dtype: 'F32', shape: [...logits.shape], data: Float32Array.from(logits.data) }],
+      ]), {}))
+      expected[spec.kind] = Object.fromEntries([...state].map(([name, t]) => [name, [...t.shape]]))
+    }
+    const result = lastJson<Record<string, { names: Record<string, number[]>; delta: number }>>(
+      await runPython(folder, ['-c', COMPARE, ...SPECS.map((spec) => join(folder, spec.kind))]))
+    for (const spec of SPECS) {
+      expect(result[spec.kind].names, spec.kind).toEqual(expected[spec.kind])
+      expect(result[spec.kind].delta, spec.kind).toBeLessThanOrEqual(1e-4)
+    }
+    expect(Object.keys(expected.cnn)).toContain('1.running_mean')
+    expect(Object.keys(expected.resnet18)).toContain('layer2.0.downsample.1.running_var')
+  }, 120_000)
+
+  it('writes the recipe as Python constants, and refuses a template slot left empty or a value with no slot', () => {
+    expect([pythonLiteral(null), pythonLiteral(true), pythonLiteral(0.01), pythonLiteral(['3', '7'])]).toEqual(['None', 'True', '0.01', '["3", "7"]'])
+    const block = recipeBlock({ ...defaultTrainingConfig('cnn', 10), gradClip: 1 }, ['a', 'b'])
+    expect(block).toMatch(/^LABELS = \["a", "b"\] +# class i is LABELS\[i\]/)
+    expect(block).toMatch(/^BINARY = False /m)
+    expect(block).toMatch(/^OPTIMIZER = "adam" /m)
+    expect(block).toMatch(/^SCHEDULE = "one-cycle" /m)
+    expect(block).toMatch(/^GRAD_CLIP = 1 /m)
+    expect(() => fill('a {{X}} b', {})).toThrow('template slot {{X}} has no value')
+    expect(() => fill('a', { X: '1' })).toThrow('template has no slot for X')
+  })
+
+  it('refuses a folder that is not empty and a model with nothing trained, writing nothing', async () => {
+    const folder = await tempFolder('pytorch')
+    const sample = everyNth(loadBuiltinDataset('mnist-sample'), 50)
+    const linear = { ...defaultTrainingConfig('linear', 2), epochs: 1 }
+    await writeFile(join(folder, 'keep.txt'), 'mine')
+    const source = (config: typeof linear) => ({ snapshot: snapshotLearner(createLearner(sample, config), config), dataset: sample, source: 'mnist-sample' })
+    await expect(exportPytorchProject(folder, source(linear))).rejects.toThrow(/is not empty: choose a new \(or empty\) folder .*nothing was written/)
+    await expect(exportPytorchProject(join(folder, 'pixel'), source(defaultTrainingConfig('pixel', 2)))).rejects.toThrow(/pixel similarity is not trained by gradient descent/)
+    expect(await readdir(folder)).toEqual(['keep.txt'])
+    expect(await main(['export-pytorch', join(folder, 'missing.digitlab')])).toBe(2)
+    expect(await main(['export-pytorch', join(folder, 'missing.digitlab'), join(folder, 'out')])).toBe(1)
+  })
+})
