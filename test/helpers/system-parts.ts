@@ -34,6 +34,17 @@ export function pythonOnnxMissing(): string | null {
   return pythonAnswer
 }
 
+let torchAnswer: string | null | undefined
+
+/** Why PyTorch (Debian's python3-torch) and NumPy cannot be used here, or null when they can (asked once per test file). */
+export function pythonTorchMissing(): string | null {
+  if (torchAnswer !== undefined) return torchAnswer
+  const result = spawnSync(PYTHON_PATH, ['-c', 'import torch, numpy'], { encoding: 'utf8' })
+  const what = result.error ? `${PYTHON_PATH} cannot run` : result.status !== 0 ? `${PYTHON_PATH} has no torch module` : null
+  torchAnswer = what && `PyTorch is missing (${what}): ${HOW} install it yourself (sudo apt-get install python3-torch libopenblas0-pthread), or set DIGIT_LAB_PYTHON to a Python with torch and numpy`
+  return torchAnswer
+}
+
 /** A describe block that needs a system part: run when `missing` is null, else skipped and named "not run: …". */
 export function describeNeeding(missing: string | null, title: string, body: () => void): void {
   if (missing === null) describe(title, body)

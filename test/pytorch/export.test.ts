@@ -17,7 +17,8 @@ import type { ModelSpec } from '../../src/shared/models'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { everyNth } from '../helpers/datasets'
 import { tempFolder } from '../helpers/temp-folder'
-import { TORCH_MISSING, lastJson, runPython } from './python'
+import { itNeeding, pythonTorchMissing } from '../helpers/system-parts'
+import { lastJson, runPython } from './python'
 
 const SPECS: readonly ModelSpec[] = [
   { kind: 'linear', init: 'randn' },
@@ -49,7 +50,7 @@ print(json.dumps(out))
 describe('the exported train.py builds our models', () => {
   const dataset = everyNth(loadBuiltinDataset('mnist'), 500)
 
-  it.skipIf(TORCH_MISSING)(`with our state dict's names and shapes, and our logits from our weights, for every kind${TORCH_MISSING ? ` — not run: ${TORCH_MISSING}` : ''}`, async () => {
+  itNeeding(pythonTorchMissing(), 'with our state dict\'s names and shapes, and our logits from our weights, for every kind', async () => {
     const folder = await tempFolder('pytorch-models')
     const expected: Record<string, Record<string, number[]>> = {}
     for (const spec of SPECS) {

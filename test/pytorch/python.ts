@@ -1,13 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
-import { torchUnavailable } from '../../bench/torch'
-
-/** Debian's interpreter with python3-torch (as the benchmark uses). */
-export const PYTHON = '/usr/bin/python3'
-
-/** Why the exported scripts cannot run here (no PyTorch under /usr/bin/python3), or null. Tests name it as "not run: …". */
-export const TORCH_MISSING: string | null = torchUnavailable()
-if (TORCH_MISSING) console.warn(`\n*** not run: the exported PyTorch project's tests need PyTorch — ${TORCH_MISSING} ***\n`)
+import { PYTHON_PATH } from '../helpers/system-parts'
 
 export interface PythonRun {
   readonly status: number | null
@@ -18,7 +11,7 @@ export interface PythonRun {
 /** Run a Python script in `cwd` on one thread (OpenMP and OpenBLAS pinned), with extra environment variables. */
 export function runPython(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<PythonRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env } })
+    const child = spawn(PYTHON_PATH, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))

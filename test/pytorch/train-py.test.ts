@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { runExportPytorch } from '../../src/main/cli/export-pytorch'
 import { loadBuiltinDataset, openDataset } from '../../src/main/datasets'
 import type { DigitDataset, ImageSplit } from '../../src/main/engine/data/dataset'
@@ -12,7 +12,8 @@ import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/tra
 import { capture } from '../helpers/capture'
 import { everyNth } from '../helpers/datasets'
 import { tempFolder } from '../helpers/temp-folder'
-import { TORCH_MISSING, lastJson, runDistributed, runPython } from './python'
+import { describeNeeding, pythonTorchMissing } from '../helpers/system-parts'
+import { lastJson, runDistributed, runPython } from './python'
 
 interface TrainResult { epochs: number; accuracy: number; seconds: number }
 interface CheckResult { images: number; engine: number; onnx: number | string }
@@ -58,7 +59,7 @@ async function writeIdx(dir: string, prefix: string, split: ImageSplit): Promise
   await writeFile(join(dir, `${prefix}-labels-idx1-ubyte`), labels)
 }
 
-describe.skipIf(TORCH_MISSING)(`an exported PyTorch project${TORCH_MISSING ? ` — not run: ${TORCH_MISSING}` : ''}`, () => {
+describeNeeding(pythonTorchMissing(), 'an exported PyTorch project', () => {
   it('simple_net on mnist-sample (MNIST\'s IDX files): the chapter\'s recipe reaches our accuracy in one process and in two (DDP, gloo)', async () => {
     const folder = await tempFolder('pytorch')
     const config = defaultTrainingConfig('simple_net', 2)
