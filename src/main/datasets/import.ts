@@ -1,4 +1,6 @@
+import type { CorrectionsView } from '../../shared/corrections'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
+import { applyCorrections, correctionsPlace, readCorrections } from './corrections'
 import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodedImage, type DecodeSettings } from './decode'
 import { planImport } from './layout'
 import { IMAGE_SIDE } from './pixels'
@@ -142,7 +144,11 @@ function gather(decoded: Decoded, rows: number[]): ImageSplit {
  * make-samples' folders), and the seeded split is drawn over the images that decoded.
  */
 export async function importPlan(plan: ImportPlan, options: ImportOptions = {}, started = performance.now()): Promise<ImportResult> {
+  const place = await correctionsPlace(plan, options.corrections)
+  const kept = place ? await readCorrections(place) : []
   const decoded = await decodeAll(plan, options)
+  const applied = applyCorrections(kept, decoded.sources, decoded.ok, decoded.labels, plan.labelNames)
+  const corrections: CorrectionsView | null = place ? { path: place.path, elsewhere: place.elsewhere, entries: kept, ...applied } : null
   const notes = [...plan.notes]
   const { labelNames, remap } = survivingClasses(plan, decoded, notes)
   const rows: number[] = []
@@ -179,6 +185,7 @@ export async function importPlan(plan: ImportPlan, options: ImportOptions = {}, 
     skipped: [...plan.skipped, ...decoded.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))],
     notes,
     seconds: (performance.now() - started) / 1000,
+    corrections,
   }
 }
 

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
+import { CORRECTIONS_FILE } from '../../shared/corrections'
 import { extensionOf, isIdxName, isImageName } from '../../shared/dataset-files'
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
 import { findSplitFolders, nothingFoundMessage, planClassFolders, planSplitFolders, visibleFolders } from './folders'
@@ -114,5 +115,5 @@ function finishPlan(source: string, found: Found, validPercent: number, seed: nu
   const notes = [...found.notes]
   if (validation === 'seeded') notes.push(`validation split: ${validPercent}% of each class, drawn with seed ${seed}`)
   const images = files.length + tables.reduce((sum, t) => sum + t.count, 0)
-  return { source, layout: found.layout, root: found.root, labelNames, validation, validPercent, seed, counts, images, notes, skipped: found.skipped, files, tables }
+  return { source, layout: found.layout, root: found.root, labelNames, validation, validPercent, seed, counts, images, notes, skipped: found.skipped.filter((s) => basename(s.file) !== CORRECTIONS_FILE), files, tables }
 }

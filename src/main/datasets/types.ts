@@ -1,4 +1,6 @@
+import type { CorrectionsView } from '../../shared/corrections'
 import type { DigitDataset } from '../engine/data/dataset'
+import type { CorrectionsOptions } from './corrections'
 
 /** How the images of a dataset were laid out on disk, as detected. */
 export type LayoutKind = 'builtin' | 'split-folders' | 'class-folders' | 'csv' | 'idx'
@@ -43,6 +45,8 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void
   /** Aborting stops the import; it rejects with the signal's reason. */
   readonly signal?: AbortSignal
+  /** Where corrections kept away from the images are found (the file beside them is always read). */
+  readonly corrections?: CorrectionsOptions
 }
 
 /** Per split, the number of images of each class (indexed like `labelNames`). */
@@ -110,6 +114,8 @@ export interface ImportResult {
   readonly skipped: readonly SkippedFile[]
   readonly notes: readonly string[]
   readonly seconds: number
+  /** The corrections applied (relabelled, left out), and where they are kept; null when there is no place for them. */
+  readonly corrections: CorrectionsView | null
 }
 
 /** A refusal a person can act on: the message says what was found and what layout was expected. */

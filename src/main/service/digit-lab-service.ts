@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs'
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
 import { runInProgress, type RunTask, type TrainingConfig, type TrainingEvent } from '../../shared/training'
+import type { Correction } from '../../shared/corrections'
+import type { DatasetView } from '../../shared/datasets'
 import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
+import { withCorrection, withoutCorrection, writeCorrections } from '../datasets/corrections'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import type { DigitDataset } from '../engine/data/dataset'
 import { validateConfig } from '../engine/learner/recipe'
@@ -35,6 +38,10 @@ export interface ServiceOptions {
    * cannot name a file to overwrite. Browser mode, where the user types paths, leaves it off.
    */
   readonly writeOnlyPickedPaths?: boolean
+  /** Digit Lab's own data folder: corrections of built-in datasets, read-only folders and uploaded copies. */
+  readonly dataFolder?: string
+  /** True for a folder that is a copy the browser uploaded (its corrections are kept in the data folder). */
+  readonly isUploadedCopy?: (folder: string) => boolean
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
@@ -91,11 +98,30 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async imagesAt(...[request]: ApiArgs<'imagesAt'>): Promise<ApiReplies['imagesAt']> {
-    return this.requireDataset().imagesAt(request.split, request.indices, request.dataset)
+    // A run's interpretation names positions in the dataset it ran on, which a correction since has replaced.
+    const last = this.lastInterpretation?.open
+    const ran = last && last !== this.open && last.view.id === request.dataset && last.view.lineage === this.open?.view.lineage
+    return (ran ? last : this.requireDataset()).imagesAt(request.split, request.indices, request.dataset)
   }
 
   async currentDataset(): Promise<ApiReplies['currentDataset']> {
     return this.open?.view ?? null
+  }
+
+  /** Relabel an image of the open dataset or leave it out: kept in its corrections file, then the dataset imported again. */
+  async correctImage(...[{ correction }]: ApiArgs<'correctImage'>): Promise<ApiReplies['correctImage']> {
+    const open = this.requireCorrectable()
+    if (!open.holds(correction.file)) throw new Error(`${correction.file} is not an image of ${open.view.name} as it is open now: nothing was corrected`)
+    if (correction.action === 'relabel' && !open.dataset.labelNames.includes(correction.label)) {
+      throw new Error(`${open.view.name} has no class “${correction.label}”: relabel as one of ${open.dataset.labelNames.join(', ')}`)
+    }
+    return this.recorrect(open, withCorrection(open.view.corrections!.entries, correction))
+  }
+
+  /** Take back the correction of one image, then import the dataset again. */
+  async undoCorrection(...[{ file }]: ApiArgs<'undoCorrection'>): Promise<ApiReplies['undoCorrection']> {
+    const open = this.requireCorrectable()
+    return this.recorrect(open, withoutCorrection(open.view.corrections!.entries, file))
   }
 
   async startTraining(...[config]: ApiArgs<'startTraining'>): Promise<ApiReplies['startTraining']> {
@@ -110,8 +136,10 @@ export class DigitLabService implements ApiHandlers {
     return outcome.lrFind
   }
 
+  /** The last run's interpretation, on the open dataset or one it corrects (whose positions it keeps serving). */
   async interpretation(): Promise<ApiReplies['interpretation']> {
-    return this.lastInterpretation?.open === this.open ? (this.lastInterpretation?.view ?? null) : null
+    const last = this.lastInterpretation
+    return last && this.open && last.open.view.lineage === this.open.view.lineage ? last.view : null
   }
 
   /**
@@ -249,12 +277,31 @@ export class DigitLabService implements ApiHandlers {
     return this.open!.view
   }
 
-  /** Import a built-in or a folder (with progress events), without making it the open dataset yet. */
-  private async importSource(source: string, settings: ApiArgs<'openFolder'>[1]): Promise<OpenDataset> {
+  /**
+   * Import a built-in or a folder (with progress events), its corrections applied, without making it
+   * the open dataset yet; `lineage`: the dataset it imports again with other corrections.
+   */
+  private async importSource(source: string, settings: ApiArgs<'openFolder'>[1], lineage?: number): Promise<OpenDataset> {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
-    const result = await importDataset(source, { ...settings, onProgress })
+    const corrections = { dataFolder: this.options.dataFolder, isCopy: this.options.isUploadedCopy }
+    const result = await importDataset(source, { ...settings, onProgress, corrections })
     const split = isBuiltinDataset(source) ? null : { seed: settings.seed ?? DEFAULT_SEED, validPercent: settings.validPercent ?? DEFAULT_VALID_PERCENT }
-    return new OpenDataset(result, { source: result.plan.source, split })
+    return new OpenDataset(result, { source: result.plan.source, split }, settings, lineage)
+  }
+
+  /** The open dataset, when its corrections can be changed now (no run, and a place to keep them). */
+  private requireCorrectable(): OpenDataset {
+    if (this.run) throw new Error(runInProgress('correcting the data'))
+    const open = this.requireDataset()
+    if (!open.view.corrections) throw new Error(`the corrections of ${open.view.name} have nowhere to be kept (no folder of Digit Lab's own data was given): nothing was changed`)
+    return open
+  }
+
+  /** Keep these corrections for the open dataset and import it again with them (its interpretation stays). */
+  private async recorrect(open: OpenDataset, corrections: Correction[]): Promise<DatasetView> {
+    await writeCorrections(open.view.corrections!, corrections)
+    this.useDataset(await this.importSource(open.reference.source, open.settings, open.view.lineage))
+    return this.open!.view
   }
 
   /**
@@ -283,7 +330,7 @@ export class DigitLabService implements ApiHandlers {
 
   /** Make `open` the open dataset, with a Lab session on it. */
   private useDataset(open: OpenDataset): void {
-    if (this.lastInterpretation?.open !== open) this.lastInterpretation = null
+    if (this.lastInterpretation && this.lastInterpretation.open.view.lineage !== open.view.lineage) this.lastInterpretation = null
     this.open = open
     void this.lab?.close()
     this.lab = new LabSession(this.open, {

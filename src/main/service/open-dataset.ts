@@ -1,4 +1,4 @@
-import type { DatasetView, ImagePage, ImagePageRequest, ImageView } from '../../shared/datasets'
+import type { DatasetView, ImagePage, ImagePageRequest, ImageView, ImportSettings } from '../../shared/datasets'
 import type { ImportResult } from '../datasets'
 import { summarizeDataset } from '../datasets/summary'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
@@ -22,13 +22,19 @@ export class OpenDataset {
   private readonly rowsByClass = new Map<string, Int32Array>()
   private hash: string | null = null
 
-  /** `reference`: what a project saved from it opens again (a built-in name, or the folder and its split). */
-  constructor(result: ImportResult, readonly reference: DatasetReference) {
+  /**
+   * `reference`: what a project saved from it opens again (a built-in name, or the folder and its split);
+   * `settings`: how it was imported (a correction imports it again alike); `lineage`: the id of the
+   * dataset this one re-imports with other corrections (its own id when it is a fresh opening).
+   */
+  constructor(result: ImportResult, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
     this.dataset = shareDataset(result.dataset)
     this.sources = result.sources
     const summary = summarizeDataset(this.dataset, 0)
+    const id = ++opened
     this.view = {
-      id: ++opened,
+      id,
+      lineage: lineage ?? id,
       name: this.dataset.name,
       source: result.plan.source,
       layout: result.plan.layout,
@@ -47,6 +53,7 @@ export class OpenDataset {
       notes: result.notes,
       inverted: result.inverted,
       seconds: result.seconds,
+      corrections: result.corrections,
     }
   }
 
@@ -54,6 +61,11 @@ export class OpenDataset {
   get fingerprint(): string {
     this.hash ??= datasetFingerprint(this.dataset)
     return this.hash
+  }
+
+  /** Whether an image of this source (a relative path, or `file.csv:line`) is in either split. */
+  holds(source: string): boolean {
+    return this.sources.train.includes(source) || this.sources.valid.includes(source)
   }
 
   /** A page of images of one split (of one class, if given), in dataset order. */

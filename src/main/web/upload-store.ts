@@ -228,6 +228,11 @@ export class UploadStore {
     return removed
   }
 
+  /** Whether `path` lies inside one of the uploads kept now (a copy of the person's files, not the files). */
+  holds(path: string): boolean {
+    return [...this.#latest.values()].some((upload) => path === upload.root || path.startsWith(upload.root + sep))
+  }
+
   /** Remove every upload's folder (a new upload replaces its kind's; the server calls this on shutdown). */
   async close(): Promise<void> {
     const all = [...this.#latest.values()]

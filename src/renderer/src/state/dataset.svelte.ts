@@ -1,3 +1,4 @@
+import type { Correction } from '../../../shared/corrections'
 import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
 import { uploadFolder, type FolderFile } from '../api/folder-upload'
 import { inOneFolder } from '../lib/dropped-files'
@@ -72,6 +73,38 @@ class DatasetState {
     if (!hasDialogs() || this.importing) return
     const path = await window.api.pickPath('open-folder')
     if (path) await this.openFolder(path)
+  }
+
+  /** The correction kept for an image of the open dataset (by its source), if any. */
+  correctionOf(source: string): Correction | undefined {
+    return this.view?.corrections?.entries.find((entry) => entry.file === source)
+  }
+
+  /** Relabel an image or leave it out: main keeps it in the corrections file and imports the dataset again. */
+  correct(correction: Correction): Promise<void> {
+    return this.#recorrect(correction.file, () => window.api.correctImage({ correction }))
+  }
+
+  /** Take back the correction of one image. */
+  undoCorrection(file: string): Promise<void> {
+    return this.#recorrect(file, () => window.api.undoCorrection({ file }))
+  }
+
+  /** The image whose correction is being kept now, and the last refusal. */
+  correcting = $state<string | null>(null)
+  correctionError = $state<string | null>(null)
+
+  async #recorrect(file: string, change: () => Promise<DatasetView>): Promise<void> {
+    if (this.correcting || this.importing) return
+    this.correcting = file
+    this.correctionError = null
+    try {
+      this.view = await change()
+    } catch (error) {
+      this.correctionError = message(error)
+    } finally {
+      this.correcting = null
+    }
   }
 
   /** Ask main which dataset is open: a reloaded window shows the one it had. */

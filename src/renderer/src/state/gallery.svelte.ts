@@ -39,7 +39,7 @@ class Gallery {
   error = $state<string | null>(null)
 
   /** The class shown, or null for all. */
-  readonly label = $derived(this.#chosen.view === dataset.view ? this.#chosen.label : null)
+  readonly label = $derived(this.#chosen.view && this.#chosen.view.lineage === dataset.view?.lineage ? this.#chosen.label : null)
   /** How many images the filter matches: known from the dataset's counts before any page arrives. */
   readonly total = $derived.by(() => {
     const view = dataset.view

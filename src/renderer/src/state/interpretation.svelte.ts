@@ -76,7 +76,8 @@ class Interpretation {
   /** The image shown large, over the cell's dialog or the top losses. */
   opened = $state.raw<OpenedImage | null>(null)
 
-  readonly #current = $derived(this.#entry && this.#entry.view === dataset.view && this.#entry.runId === training.runId ? this.#entry : null)
+  // A correction imports the dataset again (same lineage): the mistakes stay, their positions still served by main.
+  readonly #current = $derived(this.#entry && this.#entry.view.lineage === dataset.view?.lineage && this.#entry.runId === training.runId ? this.#entry : null)
   readonly view = $derived(this.#current?.data ?? null)
   readonly topImages = $derived(this.#current?.topImages ?? new Map<number, GalleryImage>())
 

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { CORRECTIONS_FILE } from '../../src/shared/corrections'
+import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { plantedFolder, type PlantedFolder } from '../datasets/planted'
+import { tempFolder } from '../helpers/temp-folder'
+import { buildApp, classCounts } from './app-helpers'
+import { launchChromium, openPage } from './browser'
+
+const ARTIFACTS = 'test-artifacts'
+
+/** Relabel and leave out from a matrix cell, the top losses and the thumbnail grid; reload, reimport, undo. */
+describe('corrections in a browser', () => {
+  let server: WebServer
+  let browser: Browser
+  let page: Page
+  let problems: string[]
+  let folder: PlantedFolder
+  let original: string[] = []
+
+  const summary = () => page.getByTestId('corrections-summary').locator('strong').textContent()
+  const kept = async () => JSON.parse(await readFile(join(folder.root, CORRECTIONS_FILE), 'utf8')).corrections as { file: string; action: string }[]
+  const openByPath = async () => {
+    await page.keyboard.press('1')
+    await page.getByLabel('Folder path').fill(folder.root)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await page.getByTestId('corrections-summary').waitFor()
+  }
+  const total = (rows: string[][]) => rows.map((row) => row.join(' '))
+
+  beforeAll(async () => {
+    const rendererDir = await buildApp()
+    folder = await plantedFolder(40, 8)
+    let broadcast: WebServer['broadcast'] = () => {}
+    const service = new DigitLabService({ version: 'e2e-corrections', emit: (event) => broadcast(event), dataFolder: await tempFolder('e2e-data') })
+    server = await startWebServer(service, rendererDir)
+    broadcast = server.broadcast
+    browser = await launchChromium()
+    ;({ page, problems } = await openPage(browser, server.url))
+    await page.getByText('Engine ready').waitFor()
+    mkdirSync(ARTIFACTS, { recursive: true })
+  }, 180_000)
+
+  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('relabels from a confusion-matrix cell and leaves out from the top losses, after a run', async () => {
+    await openByPath()
+    expect(await summary()).toBe('no corrections')
+    const before = await classCounts(page)
+    original = total(before)
+    await page.keyboard.press('2')
+    await page.locator('label', { has: page.getByRole('radio', { name: 'Linear' }) }).click()
+    await page.getByTestId('train-button').click()
+    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 })
+
+    // A cell of 7s: open one of its images large and call it a 3.
+    await page.locator('[data-testid=confusion-cell][data-actual="1"]').filter({ hasNotText: /^0$/ }).first().click()
+    await page.getByTestId('cell-image').first().click()
+    const dialog = page.getByTestId('image-dialog')
+    const relabelled = (await dialog.locator('.source').textContent())!.trim()
+    await dialog.getByTestId('relabel-choice').selectOption('3')
+    await dialog.getByRole('button', { name: 'Relabel' }).click()
+    await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Relabelled as “3”/)
+    await page.screenshot({ path: `${ARTIFACTS}/corrections-relabelled-dialog.png` })
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Escape')
+    // The run's mistakes stay on show after the correction.
+    await page.getByTestId('top-loss').first().click()
+    const leftOut = (await dialog.locator('.source').textContent())!.trim()
+    await dialog.getByRole('button', { name: 'Leave out' }).click()
+    await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Left out/)
+    await page.keyboard.press('Escape')
+    expect(await kept()).toEqual([{ file: relabelled, action: 'relabel', label: '3' }, { file: leftOut, action: 'leave-out' }])
+
+    await page.keyboard.press('1')
+    expect(await summary()).toBe('1 relabelled, 1 left out')
+    expect(total(await classCounts(page))).not.toEqual(total(before))
+  }, 120_000)
+
+  it('relabels from the thumbnail grid; corrections survive a reload and a reimport', async () => {
+    await page.getByTestId('thumbnail-grid').click({ position: { x: 20, y: 20 } })
+    const dialog = page.getByTestId('image-dialog')
+    const first = (await dialog.locator('.source').textContent())!.trim()
+    await dialog.getByTestId('relabel-choice').selectOption('7')
+    await dialog.getByRole('button', { name: 'Relabel' }).click()
+    await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Relabelled as “7”/)
+    await page.keyboard.press('Escape')
+    expect(await summary()).toBe('2 relabelled, 1 left out')
+    expect((await kept()).at(-1)).toEqual({ file: first, action: 'relabel', label: '7' })
+    const counts = total(await classCounts(page))
+    await page.screenshot({ path: `${ARTIFACTS}/corrections-data-view.png` })
+
+    await page.reload()
+    await page.getByText('Engine ready').waitFor()
+    await page.getByTestId('corrections-summary').waitFor()
+    expect(await summary()).toBe('2 relabelled, 1 left out')
+    await openByPath()
+    expect(await summary()).toBe('2 relabelled, 1 left out')
+    expect(total(await classCounts(page))).toEqual(counts)
+  }, 60_000)
+
+  it('undoes the corrections one by one, back to the folder as filed', async () => {
+    const undo = () => page.getByTestId('corrections').getByRole('button', { name: 'Undo' }).first().click()
+    await undo()
+    await expect.poll(summary).toBe('1 relabelled, 1 left out')
+    await undo()
+    await expect.poll(summary).toBe('1 relabelled')
+    await undo()
+    await expect.poll(summary).toBe('no corrections')
+    expect(await kept()).toEqual([])
+    expect(total(await classCounts(page))).toEqual(original)
+  })
+})
