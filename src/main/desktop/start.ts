@@ -7,6 +7,7 @@ import { originOf } from '../ipc/sender'
 import { menuTemplate } from '../menu'
 import { APP_ORIGIN, APP_SCHEME, appProtocolHandler } from '../security/app-protocol'
 import { denyAllPermissions } from '../security/permissions'
+import { defaultDataFolder } from '../storage/data-folder'
 import { closeBeforeQuit } from './quit'
 import { describeStartupError } from './startup-error'
 import { MainWindow } from './window'
@@ -31,6 +32,7 @@ export async function startDesktop(): Promise<void> {
     emit: (event) => sendEvent(contents(), event),
     pickPath: (purpose) => pickPathWithDialog(main.current, purpose),
     writeOnlyPickedPaths: true,
+    dataFolder: defaultDataFolder(),
   })
   closeBeforeQuit(app, () => service.close(), (problem) => console.error(`Digit Lab: ${problem}`))
   serveApi(service, contents, rendererOrigin)
