@@ -8,8 +8,9 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve('src/main/index.ts'), 'training-worker': resolve('src/main/worker/training-worker.ts') },
         external: ['sharp', 'onnxruntime-node'],
-        // NOTE: every chunk beside index.js, so `./training-worker.js` next to any of them is the worker (spawn.ts).
-        output: { chunkFileNames: '[name]-[hash].js' },
+        // NOTE: every chunk beside index.js, so `./training-worker.js` next to any of them is the worker (spawn.ts);
+        // the chunks the worker shares with main are `engine-*.js`, which the package unpacks with the worker.
+        output: { chunkFileNames: (chunk) => (chunk.isDynamicEntry ? '[name]-[hash].js' : 'engine-[hash].js') },
       },
     },
   },

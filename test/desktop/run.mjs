@@ -1,11 +1,12 @@
 // `npm run test:desktop`: the real built main bundle (out/main/index.js) and preload (out/preload/index.cjs),
 // run under plain Node against a recording stand-in of `electron` (test/desktop/stand-in/), one process per
 // scenario; every check below is judged from what the app did. Prints how many checks ran; exits 1 on a failure.
-// `--no-build` uses out/ as it is (npm test builds it first).
+// `--no-build` uses out/ as it is; `--no-package` leaves out the package checks (package-checks.mjs).
 import { execFileSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
 import { desktopChecks } from './checks.mjs'
+import { packageChecks } from './package-checks.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 register()
@@ -49,10 +50,17 @@ const runs = {
   noSandbox: await scenario('no-sandbox', { DIGIT_LAB_STAND_IN_SWITCHES: 'no-sandbox' }),
 }
 
-const results = desktopChecks(runs, { channels: Object.values(API_CHANNELS), apiNames: Object.keys(API_CHANNELS), views: MENU_VIEWS.map((view) => view.id) })
+const { loadBuiltinDataset } = await import('../../src/main/datasets/builtin.ts')
+const { shareDataset } = await import('../../src/main/service/shared-dataset.ts')
+const { everyNth } = await import('../helpers/datasets.ts')
+const trainingInput = async () => ({ shared: shareDataset(everyNth(loadBuiltinDataset('mnist-sample'), 20)), config: { ...defaultTrainingConfig('linear', 2), epochs: 1 } })
+const packed = process.argv.includes('--no-package') ? { results: [], sizes: null } : await packageChecks(root, trainingInput)
+
+const results = [...desktopChecks(runs, { channels: Object.values(API_CHANNELS), apiNames: Object.keys(API_CHANNELS), views: MENU_VIEWS.map((view) => view.id) }), ...packed.results]
 const failed = results.filter((result) => !result.passed)
 for (const result of failed) console.log(`FAIL ${result.name}${result.detail ? `\n     ${result.detail}` : ''}`)
-console.log(`desktop stand-in: ${results.length} checks ran on the built main bundle and preload, ${results.length - failed.length} passed, ${failed.length} failed`)
+if (packed.sizes) console.log(`package (Linux x64, electron-builder --dir): app.asar ${packed.sizes.asar}, app.asar.unpacked ${packed.sizes.unpacked}, the app's own part ${packed.sizes.app} (Electron itself not included)`)
+console.log(`desktop stand-in: ${results.length} checks ran on the built main bundle, preload and Linux package, ${results.length - failed.length} passed, ${failed.length} failed`)
 for (const run of Object.values(runs)) {
   const error = run.records.find((entry) => entry.what === 'scenario.error')
   if (error || failed.length) console.log(`--- scenario ${run.name}: exit ${run.code ?? run.signal}${error ? `\n${error.message}` : ''}\n${run.stderr.slice(-2000)}`)
