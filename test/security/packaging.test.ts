@@ -32,7 +32,7 @@ describe('the packaged app (electron-builder.yml)', () => {
 
   it('is built by `npm run dist`, and nothing in the app needs ELECTRON_RUN_AS_NODE (the fuse turns it off)', () => {
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
-    expect(scripts.dist).toBe('npm run build && electron-builder')
+    expect(scripts.dist).toBe('npm run build && npm run icons && electron-builder')
     expect(readFileSync('src/main/index.ts', 'utf8')).not.toMatch(/ELECTRON_RUN_AS_NODE|child_process|\bfork\(/)
   })
 })
