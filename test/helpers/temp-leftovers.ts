@@ -6,14 +6,16 @@ import { join } from 'node:path'
  * Vitest's global setup: the run gets a private temporary folder (TMPDIR, inherited by the test
  * workers, the code under test and the processes it starts), so folders other programs make in /tmp
  * at the same time are never counted. At teardown the folder is removed, and the run fails naming
- * any `digit-lab-*` folder or file a test, or the app under test, left in it.
+ * any `digit-lab-*` folder or file a test, or the app under test, left in it, and any
+ * `mat-debug-<pid>.log` or `.ses` a model load left (onnxruntime's telemetry).
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const parent = await mkdtemp(join(tmpdir(), 'digit-lab-tests-'))
   process.env.TMPDIR = parent
   return async () => {
     // Other programs' leavings (Chromium's profile, tsx's cache) go with the folder but are not ours to judge.
-    const left = (await readdir(parent)).filter((name) => name.startsWith('digit-lab-'))
+    // mat-debug-<pid>.log and .ses are onnxruntime's telemetry files (src/main/onnx/runtime.ts turns it off).
+    const left = (await readdir(parent)).filter((name) => name.startsWith('digit-lab-') || /^mat-debug-\d+\.log$/.test(name) || name === '.ses')
     await rm(parent, { recursive: true, force: true })
     if (left.length === 0) return
     // NOTE: vitest only logs an error thrown at teardown, so the exit code is set here.

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { InferenceSession, Tensor } from 'onnxruntime-node'
+import { InferenceSession, Tensor } from '../../src/main/onnx/runtime'
 import { describe, expect, it } from 'vitest'
 import { describeModel, OnnxClassifier, OnnxModelError } from '../../src/main/onnx'
 import { DataType, encodeModel, type ModelProto } from '../../src/main/onnx/proto'

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
-import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node'
+import { InferenceSession, Tensor as OrtTensor } from './runtime'
 import { OnnxModelError, firstLine, formatBytes } from './errors'
 import { IMAGE_SIDE, describeModel, type ModelDescription } from './inspect'
 
