@@ -1,12 +1,16 @@
 import { app, protocol, shell } from 'electron'
+import { commandLineArgs, runCommandLine } from './desktop/command-line'
 import { SANDBOX_OFF_NOTICE } from './desktop/sandbox'
 import { failStartup, startDesktop } from './desktop/start'
 import { APP_SCHEME_PRIVILEGES } from './security/app-protocol'
 import { openExternalIfAllowed } from './security/external-links'
 import { guardWebContents } from './security/web-contents'
 
-// One Digit Lab at a time: a second launch brings the first one's window forward (see startDesktop) and ends.
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = commandLineArgs(process.argv)
+if (cliArgs) {
+  runCommandLine(cliArgs)
+} else if (!app.requestSingleInstanceLock()) {
+  // One Digit Lab window at a time: a second launch brings the first one's forward (see startDesktop) and ends.
   app.quit()
 } else {
   // Before the app is ready: every renderer sandboxed (unless the launcher found the sandbox cannot start here),

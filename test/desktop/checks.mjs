@@ -110,5 +110,15 @@ export function desktopChecks(runs, contract) {
   ranCleanly(ns)
   check('--no-sandbox: a clear notice on the console', /WITHOUT Chromium's sandbox[\s\S]*chrome-sandbox/.test(ns.stderr), ns.stderr.slice(0, 500))
   check('--no-sandbox: app.enableSandbox is not forced against it', first(ns.records, 'app.enableSandbox') < 0 && first(ns.records, 'window.loadURL') >= 0)
+
+  // The installed app's command line: `digit-lab --cli …` runs the CLI in main, no window, and exits with its code.
+  const t = runs.cliTrain
+  ranCleanly(t)
+  check('--cli train: the epoch table is printed and the app exits 0', /train_loss/.test(t.stdout) && t.records[first(t.records, 'app.exit')]?.code === 0, t.stdout.slice(0, 400) + t.stderr.slice(0, 400))
+  check('--cli train: its run reaches the end: the final summary after the table', /epoch/.test(t.stdout) && /accuracy/i.test(t.stdout), t.stdout.slice(-400))
+  check('--cli: no window, no single-instance lock, no protocol', ['new BrowserWindow', 'app.requestSingleInstanceLock', 'protocol.registerSchemesAsPrivileged', 'app.whenReady'].every((what) => first(t.records, what) < 0))
+  const b = runs.cliBadArgs
+  ranCleanly(b)
+  check('--cli with a bad argument: the usage, exit code 2', b.records[first(b.records, 'app.exit')]?.code === 2 && /--model/.test(b.stderr), b.stderr.slice(0, 300))
   return results
 }

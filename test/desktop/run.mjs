@@ -17,9 +17,9 @@ const { MENU_VIEWS } = await import('../../src/shared/menu.ts')
 if (!process.argv.includes('--no-build')) execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { cwd: root, stdio: 'pipe' })
 
 /** Run one scenario in its own Node process; its records, exit code and whether it ended by itself. */
-function scenario(name, env = {}) {
+function scenario(name, env = {}, appArgs = []) {
   const config = { ...defaultTrainingConfig('linear', 2), epochs: 1000 }
-  const child = spawn(process.execPath, ['--import', './test/desktop/stand-in/register.mjs', 'test/desktop/scenario.mjs', name, JSON.stringify(config)], {
+  const child = spawn(process.execPath, ['--import', './test/desktop/stand-in/register.mjs', 'test/desktop/scenario.mjs', name, JSON.stringify(config), ...appArgs], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +34,7 @@ function scenario(name, env = {}) {
     child.on('exit', (code, signal) => {
       clearTimeout(hung)
       const line = stdout.split('\n').find((text) => text.startsWith('@@records '))
-      resolve({ name, code, signal, stderr, records: line ? JSON.parse(line.slice('@@records '.length)) : [] })
+      resolve({ name, code, signal, stdout, stderr, records: line ? JSON.parse(line.slice('@@records '.length)) : [] })
     })
   })
 }
@@ -48,6 +48,8 @@ const runs = {
   load: await scenario('failing', { DIGIT_LAB_STAND_IN_BREAK: 'loadURL' }),
   second: await scenario('second-instance', { DIGIT_LAB_STAND_IN_SECOND: '1' }),
   noSandbox: await scenario('no-sandbox', { DIGIT_LAB_STAND_IN_SWITCHES: 'no-sandbox' }),
+  cliTrain: await scenario('cli', {}, ['--cli', 'train', '--model', 'linear', '--epochs', '1']),
+  cliBadArgs: await scenario('cli', {}, ['--cli', 'train', '--model', 'nonsense']),
 }
 
 const { loadBuiltinDataset } = await import('../../src/main/datasets/builtin.ts')

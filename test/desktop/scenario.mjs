@@ -123,7 +123,13 @@ async function secondInstance() {
   await new Promise((resolve) => setTimeout(resolve, 200))
 }
 
-const SCENARIOS = { normal, darwin, failing, 'second-instance': secondInstance, 'no-sandbox': startApp }
+/** `digit-lab --cli …` (the arguments are in process.argv): the CLI runs in main and the app exits with its code. */
+async function commandLine() {
+  await import(new URL('out/main/index.js', root).href)
+  await until('the command line to exit', () => recorded('app.exit'), 120_000)
+}
+
+const SCENARIOS = { normal, darwin, failing, 'second-instance': secondInstance, 'no-sandbox': startApp, cli: commandLine }
 try {
   await SCENARIOS[scenario]()
 } catch (error) {
