@@ -25,6 +25,11 @@ export async function pickPathWithDialog(parent: BrowserWindow | null, purpose: 
       const { canceled, filePaths } = await open({ title: 'Open a project', filters: project, properties: ['openFile'] })
       return canceled ? null : (filePaths[0] ?? null)
     }
+    case 'export-pytorch': {
+      const properties: OpenDialogOptions['properties'] = ['openDirectory', 'createDirectory', 'promptToCreate']
+      const { canceled, filePaths } = await open({ title: 'Export as a PyTorch project: choose a new or empty folder', buttonLabel: 'Export here', properties })
+      return canceled ? null : (filePaths[0] ?? null)
+    }
     case 'open-folder': {
       const { canceled, filePaths } = await open({ title: 'Open a folder of digits', properties: ['openDirectory'] })
       return canceled ? null : (filePaths[0] ?? null)

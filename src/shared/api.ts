@@ -23,10 +23,12 @@ import {
 import { LAB_ARGS, type LabEvent, type LabReplies } from './lab'
 import {
   ContinueTrainingRequestSchema,
+  ExportPytorchRequestSchema,
   OpenProjectPathSchema,
   SaveProjectRequestSchema,
   type OpenedProjectReply,
   type ProjectView,
+  type PytorchExportReply,
   type SaveProjectReply,
 } from './projects'
 import type { MenuCommand } from './menu'
@@ -73,6 +75,7 @@ export const API_ARGS = {
   openProject: v.tuple([OpenProjectPathSchema]),
   currentProject: v.tuple([]),
   continueTraining: v.tuple([ContinueTrainingRequestSchema]),
+  exportPytorch: v.tuple([ExportPytorchRequestSchema]),
   ...LAB_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
@@ -109,6 +112,8 @@ export interface ApiReplies extends LabReplies {
   currentProject: Omit<OpenedProjectReply, 'dataset' | 'model'> | null
   /** More epochs of the project held, from where it stopped: a run like any other, whose events continue its curves. */
   continueTraining: RunStarted
+  /** The project held written as a plain PyTorch project (train.py, data, weights, check.py) in a new or empty folder. */
+  exportPytorch: PytorchExportReply
 }
 
 /** The arguments of an api function, as its schema outputs them. */

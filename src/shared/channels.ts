@@ -27,6 +27,7 @@ export const API_CHANNELS = {
   openProject: 'project:open',
   currentProject: 'project:current',
   continueTraining: 'project:continue-training',
+  exportPytorch: 'project:export-pytorch',
   ...LAB_CHANNELS,
 } as const
 

@@ -46,7 +46,7 @@ export interface ExportReply {
   }
 }
 
-export const PathPurposeSchema = v.picklist(['export-onnx', 'open-onnx', 'open-folder', 'save-project', 'open-project'])
+export const PathPurposeSchema = v.picklist(['export-onnx', 'open-onnx', 'open-folder', 'save-project', 'open-project', 'export-pytorch'])
 
 /** What a native file dialog is for. */
 export type PathPurpose = v.InferOutput<typeof PathPurposeSchema>

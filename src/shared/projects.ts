@@ -14,6 +14,21 @@ export type SaveProjectRequest = v.InferOutput<typeof SaveProjectRequestSchema>
 
 export const OpenProjectPathSchema = path
 
+export const ExportPytorchRequestSchema = v.object({
+  /** A new or empty folder, by its full path (desktop: chosen in the folder dialog). */
+  path,
+})
+
+/** A run written as a PyTorch project (src/main/pytorch): where, what data, and the ONNX parity that came with it. */
+export interface PytorchExportReply {
+  readonly dir: string
+  /** Images written as ImageFolder PNGs; 0 for the built-in samples, whose MNIST files are copied. */
+  readonly images: number
+  /** Validation images whose logits check.py compares. */
+  readonly referenceImages: number
+  readonly parity: { readonly images: number; readonly maxLogitDelta: number; readonly tolerance: number }
+}
+
 export const ContinueTrainingRequestSchema = v.object({
   /** Epochs to train on top of those the project holds. */
   epochs: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),

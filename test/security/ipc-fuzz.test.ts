@@ -33,6 +33,7 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   exportOnnx: [{ path: join(tmpdir(), 'digit-lab-fuzz-never-written.onnx') }],
   pickPath: ['export-onnx'],
   saveProject: [{ path: join(tmpdir(), 'digit-lab-fuzz-never-written.digitlab') }],
+  exportPytorch: [{ path: join(tmpdir(), 'digit-lab-fuzz-never-written-pytorch') }],
   openProject: ['no-such-project.digitlab'],
   currentProject: [],
   continueTraining: [{ epochs: 1 }],

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
 import { runInProgress, type RunTask, type TrainingConfig, type TrainingEvent } from '../../shared/training'
@@ -9,6 +10,7 @@ import { withCorrection, withoutCorrection, writeCorrections } from '../datasets
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import type { DigitDataset } from '../engine/data/dataset'
 import { validateConfig } from '../engine/learner/recipe'
+import { exportPytorchProject } from '../pytorch/export-project'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
@@ -47,7 +49,7 @@ export interface ServiceOptions {
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Paths chosen in a save dialog, which `writeOnlyPickedPaths` lets the service write. */
-const SAVE_PURPOSES: readonly PathPurpose[] = ['export-onnx', 'save-project']
+const SAVE_PURPOSES: readonly PathPurpose[] = ['export-onnx', 'save-project', 'export-pytorch']
 
 /** The share of validation images on the diagonal of the confusion matrix. */
 function accuracyOf(view: InterpretationView | null): number | null {
@@ -206,6 +208,16 @@ export class DigitLabService implements ApiHandlers {
     if (this.run) throw new Error(runInProgress('starting another'))
     const { snapshot, config } = this.projects.continuation(request.epochs)
     return { runId: this.launch(config, 'train', snapshot).runId }
+  }
+
+  /** The project held, written as a PyTorch project in a new or empty folder (its data must be open). */
+  async exportPytorch(...[request]: ApiArgs<'exportPytorch'>): Promise<ApiReplies['exportPytorch']> {
+    this.checkWritable(request.path, 'choose the folder with the Export dialog')
+    if (!isAbsolute(request.path)) throw new Error(`"${request.path}" is not a full path: type the whole path of a new or empty folder (such as /home/me/digits-pytorch)`)
+    const { snapshot, data } = this.projects.exportable()
+    const result = await exportPytorchProject(request.path, { snapshot, dataset: data.dataset, source: data.reference.source })
+    const { images, maxLogitDelta, tolerance } = result.onnxParity
+    return { dir: result.dir, images: result.images, referenceImages: result.referenceImages, parity: { images, maxLogitDelta, tolerance } }
   }
 
   async labPixels(...[image]: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {

@@ -128,6 +128,16 @@ export class ProjectSession {
     return { snapshot: this.held.snapshot, config: { ...this.held.snapshot.config, epochs }, data }
   }
 
+  /** The snapshot and data to export the project with (its own data must be open), or why not. */
+  exportable(): { snapshot: LearnerSnapshot; data: OpenDataset } {
+    const view = this.view
+    if (!this.held || !view) throw new Error('no run to export: train a model, or open a project')
+    const data = this.ownData()
+    if (view.config.model.kind === 'pixel') throw new Error('pixel similarity is not trained by gradient descent: there is no training to export to PyTorch')
+    if (!data) throw new Error(`open the run's data (${this.held.dataset.source}) to export it: the PyTorch project carries its images`)
+    return { snapshot: this.held.snapshot, data }
+  }
+
   /** Tell the app the project's view again (the open dataset changed, so may whether it can continue). */
   refresh(): void {
     if (this.held) this.changed(this.view)
