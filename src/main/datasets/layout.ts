@@ -5,6 +5,7 @@ import { extensionOf, isIdxName, isImageName } from '../../shared/dataset-files'
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
 import { findSplitFolders, nothingFoundMessage, planClassFolders, planSplitFolders, visibleFolders } from './folders'
 import { EXPECTED_LAYOUTS, type Found } from './found'
+import { mergeUnicodeTwins } from './label-names'
 import { naturalCompare, naturalSort } from './natural'
 import { checkSplitSettings, DEFAULT_SEED, DEFAULT_VALID_PERCENT, seededSplit } from './split'
 import { csvFiles, hasIdx, planBuiltin, planCsv, planIdx } from './tables'
@@ -88,7 +89,8 @@ function labelNamesOf(found: Found): string[] {
 }
 
 /** Number the labels, order the files class by class (natural order inside a class), and count the splits. */
-function finishPlan(source: string, found: Found, validPercent: number, seed: number): ImportPlan {
+function finishPlan(source: string, written: Found, validPercent: number, seed: number): ImportPlan {
+  const { found, notes: merged } = mergeUnicodeTwins(written)
   const labelNames = labelNamesOf(found)
   const index = new Map(labelNames.map((name, i) => [name, i]))
   const files: PlannedFile[] = found.files
@@ -112,7 +114,7 @@ function finishPlan(source: string, found: Found, validPercent: number, seed: nu
   const valid = seededSplit(keys, drawn, validPercent, seed)
   drawn.forEach((label, i) => counts[valid[i] ? 'valid' : 'train'][label]++)
   const validation = keys.length > 0 ? 'seeded' : 'folders'
-  const notes = [...found.notes]
+  const notes = [...found.notes, ...merged]
   if (validation === 'seeded') notes.push(`validation split: ${validPercent}% of each class, drawn with seed ${seed}`)
   const images = files.length + tables.reduce((sum, t) => sum + t.count, 0)
   return { source, layout: found.layout, root: found.root, labelNames, validation, validPercent, seed, counts, images, notes, skipped: found.skipped.filter((s) => basename(s.file) !== CORRECTIONS_FILE), files, tables }
