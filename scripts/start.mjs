@@ -21,8 +21,8 @@ export function sandboxDecision({ platform, userNamespaces, helper }) {
   }
 }
 
-/** The facts sandboxDecision needs, read from this machine. */
-function probe(electronBinary) {
+/** The facts sandboxDecision needs, read from this machine, for the Electron binary at `electronBinary`. */
+export function probe(electronBinary) {
   const userNamespaces = process.platform === 'linux' ? spawnSync('unshare', ['-Ur', 'true'], { stdio: 'ignore' }).status === 0 : true
   let helper = null
   try {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { describe, it } from 'vitest'
 
 /**
@@ -21,6 +22,18 @@ const HOW = 'run `npm test`, which installs it on Debian or Ubuntu, or'
 export function chromiumMissing(): string | null {
   if (existsSync(CHROMIUM_PATH)) return null
   return `Chromium is missing (${CHROMIUM_PATH}): ${HOW} install it yourself (sudo apt-get install chromium), or set DIGIT_LAB_CHROMIUM to a Chromium of your own`
+}
+
+/** The Electron binary a normal `npm install` downloads, or why there is none (ELECTRON_SKIP_BINARY_DOWNLOAD, a failed download). */
+export function electronBinary(): { readonly path: string } | { readonly missing: string } {
+  try {
+    const path: unknown = createRequire(import.meta.url)('electron')
+    if (typeof path === 'string' && existsSync(path)) return { path }
+    return { missing: `no Electron binary (require('electron') gave ${String(path)}, which does not exist)` }
+  } catch (error) {
+    const reason = String(error instanceof Error ? error.message : error).split('\n')[0]
+    return { missing: `no Electron binary (${reason}): run npm install without ELECTRON_SKIP_BINARY_DOWNLOAD` }
+  }
 }
 
 let pythonAnswer: string | null | undefined
