@@ -24,7 +24,9 @@ const rendererOrigin = (devServer && originOf(devServer)) || APP_ORIGIN
 export async function startDesktop(): Promise<void> {
   denyAllPermissions(session.defaultSession)
   protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')))
-  const { DigitLabService } = await import('../service/digit-lab-service')
+  const [{ DigitLabService }, { limitSessionThreads }] = await Promise.all([import('../service/digit-lab-service'), import('../onnx/runtime')])
+  // onnxruntime in main (drawing, the export's check) on one thread, leaving the cores to a training worker.
+  limitSessionThreads(1)
   const main = new MainWindow(devServer ?? `${APP_ORIGIN}/index.html`)
   const contents = () => main.current?.webContents ?? null
   const service = new DigitLabService({

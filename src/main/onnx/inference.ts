@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
-import { InferenceSession, Tensor as OrtTensor } from './runtime'
+import { InferenceSession, Tensor as OrtTensor, sessionOptions } from './runtime'
 import { OnnxModelError, firstLine, formatBytes } from './errors'
 import { IMAGE_SIDE, describeModel, type ModelDescription } from './inspect'
 
@@ -88,7 +88,7 @@ export class OnnxClassifier {
     const description = describeModel(bytes)
     let session: InferenceSession
     try {
-      session = await InferenceSession.create(bytes, { logSeverityLevel: 3 })
+      session = await InferenceSession.create(bytes, sessionOptions())
     } catch (error) {
       throw new OnnxModelError(`onnxruntime cannot load the model: ${firstLine(error)}`)
     }
