@@ -10,6 +10,7 @@ import { snapshotLearner } from '../../src/main/storage/learner-snapshot'
 import { saveProject } from '../../src/main/storage/project-state'
 import { defaultTrainingConfig, type TrainingConfig } from '../../src/shared/training'
 import { capture } from '../helpers/capture'
+import { recordFigures } from '../helpers/figures'
 import { everyNth } from '../helpers/datasets'
 import { tempFolder } from '../helpers/temp-folder'
 import { describeNeeding, pythonTorchMissing } from '../helpers/system-parts'
@@ -26,7 +27,7 @@ async function trainOurs(dataset: DigitDataset, config: TrainingConfig) {
 }
 
 /** The exported project's check, one process from scratch, and two processes with DDP: all against `accuracy`. */
-async function checkExport(dir: string, accuracy: number): Promise<void> {
+async function checkExport(name: string, dir: string, accuracy: number): Promise<void> {
   const check = lastJson<CheckResult>(await runPython(dir, ['check.py']))
   expect(check.images).toBeGreaterThan(1000)
   expect(check.engine).toBeLessThanOrEqual(1e-4)
@@ -45,6 +46,7 @@ async function checkExport(dir: string, accuracy: number): Promise<void> {
   const distributed = lastJson<TrainResult>(rank0)
   expect(distributed.epochs).toBe(result.epochs)
   expect(Math.abs(distributed.accuracy - accuracy), `2 processes ${distributed.accuracy} vs ours ${accuracy}`).toBeLessThanOrEqual(0.01)
+  recordFigures(`pytorch-export-${name}`, { ours: accuracy, trainPy: result.accuracy, twoProcesses: distributed.accuracy, epochs: result.epochs, maxLogitDelta: check.engine, onnx: check.onnx })
 }
 
 /** A split as MNIST's IDX files name it: `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte`. */
@@ -71,7 +73,7 @@ describeNeeding(pythonTorchMissing(), 'an exported PyTorch project', () => {
     const { stream, lines } = capture()
     await runExportPytorch([project, out], stream)
     expect(lines.join('\n')).toMatch(/train\.py, MNIST's IDX files, weights\.safetensors/)
-    await checkExport(out, accuracy)
+    await checkExport('simple-net', out, accuracy)
   }, 240_000)
 
   it('the CNN on a 2,000-image MNIST subset (ImageFolder PNGs): one-cycle AdamW reaches our accuracy in one process and in two', async () => {
@@ -89,6 +91,6 @@ describeNeeding(pythonTorchMissing(), 'an exported PyTorch project', () => {
     const result = await exportPytorchProject(out, { snapshot: snapshotLearner(learner, config), dataset, source: folder })
     expect(result.images).toBe(4000)
     expect(result.onnxParity.passed).toBe(true)
-    await checkExport(out, accuracy)
+    await checkExport('cnn', out, accuracy)
   }, 300_000)
 })

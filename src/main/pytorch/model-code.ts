@@ -16,7 +16,10 @@ function torchLayer(layer: Module): string {
   if (layer instanceof Conv2d) {
     return `nn.Conv2d(${layer.inChannels}, ${layer.outChannels}, ${pair(layer.kernelSize)}, stride=${pair(layer.stride)}, padding=${pair(layer.padding)}${layer.bias ? '' : ', bias=False'})`
   }
-  if (layer instanceof BatchNorm2d) return `nn.BatchNorm2d(${layer.numFeatures}, eps=${layer.eps}, momentum=${layer.momentum})`
+  if (layer instanceof BatchNorm2d) {
+    const defaults = layer.eps === 1e-5 && layer.momentum === 0.1
+    return `nn.BatchNorm2d(${layer.numFeatures}${defaults ? '' : `, eps=${layer.eps}, momentum=${layer.momentum}`})`
+  }
   if (layer instanceof AdaptiveAvgPool2d) return 'nn.AdaptiveAvgPool2d(1)'
   if (layer instanceof MaxPool2d) {
     const { kernelSize, stride = kernelSize, padding = 0 } = layer.options
@@ -27,11 +30,11 @@ function torchLayer(layer: Module): string {
 
 /** What a model kind is, in the words of the model's docstring. */
 const DESCRIPTIONS: Record<ModelSpec['kind'], string> = {
-  pixel: 'pixel similarity',
-  linear: 'the chapter\'s linear model',
-  simple_net: 'the chapter\'s simple_net',
-  mlp: 'a multi-layer perceptron',
-  cnn: 'Digit Lab\'s CNN: per stage a 3x3 stride-2 convolution, batch norm and ReLU; then average pool and linear',
+  pixel: 'Pixel similarity',
+  linear: 'The chapter\'s linear model: one weight per pixel and output',
+  simple_net: 'The chapter\'s simple_net: linear, ReLU, linear',
+  mlp: 'A multi-layer perceptron: linear layers with a ReLU between each two',
+  cnn: 'Digit Lab\'s CNN: per stage a 3x3 stride-2 convolution, batch norm and ReLU; then average pool, linear',
   resnet18: 'ResNet-18',
 }
 
@@ -42,10 +45,15 @@ const DESCRIPTIONS: Record<ModelSpec['kind'], string> = {
 export function modelCode(model: Module, spec: ModelSpec, inChannels: number, outputs: number): string {
   if (model instanceof ResNet) return RESNET_PY.replaceAll('{{IN_CHANNELS}}', String(inChannels)).replaceAll('{{OUTPUTS}}', String(outputs))
   if (!(model instanceof Sequential)) throw new Error(`a ${model.constructor.name} model has no PyTorch export yet`)
-  const layers = model.layers.map((layer, i) => `        ${torchLayer(layer)},  # ${i}`).join('\n')
+  const code = model.layers.map((layer) => `        ${torchLayer(layer)},`)
+  const width = Math.max(...code.map((line) => line.length)) + 2
+  // Each layer's index is its name in the state dict (`1.weight`), so it is shown beside it.
+  const layers = code.map((line, i) => `${line.padEnd(width)}# ${i}`).join('\n')
   const head = [
     'def build_model():',
-    `    """${DESCRIPTIONS[spec.kind]}, layer for layer as Digit Lab builds it, so the state dict's names match."""`,
+    `    """${DESCRIPTIONS[spec.kind]}.`,
+    '',
+    '    Layer for layer as Digit Lab builds it, so the state dict\'s names (the index, then weight or bias) match."""',
   ]
   if (spec.kind === 'linear' && spec.init === 'randn') {
     return [...head, `    model = nn.Sequential(\n${layers}\n    )`,

@@ -26,6 +26,9 @@ export function fill(template: string, values: Readonly<Record<string, string>>)
   return out
 }
 
+/** Where the recipe's comments start at most. */
+const COMMENT_COLUMN = 24
+
 /** The recipe block of train.py: each setting of the run, one constant a line, with a word where it helps. */
 export function recipeBlock(config: TrainingConfig, labels: readonly string[]): string {
   const lines: [string, unknown, string][] = [
@@ -44,8 +47,9 @@ export function recipeBlock(config: TrainingConfig, labels: readonly string[]): 
     ['SEED', config.seed, 'PyTorch\'s random numbers are not Digit Lab\'s: the same recipe, not the same bits'],
   ]
   const assignments = lines.map(([name, value]) => `${name} = ${pythonLiteral(value)}`)
-  const width = Math.max(...assignments.map((line) => line.length)) + 2
-  return assignments.map((line, i) => (lines[i][2] ? `${line.padEnd(width)}# ${lines[i][2]}` : line)).join('\n')
+  // Comments line up after the usual settings; a long one (many labels) keeps its comment two spaces after it.
+  const width = Math.min(COMMENT_COLUMN, Math.max(...assignments.map((line) => line.length)) + 2)
+  return assignments.map((line, i) => (lines[i][2] ? `${line.padEnd(width)}${line.length >= width ? '  ' : ''}# ${lines[i][2]}` : line)).join('\n')
 }
 
 /** What train.py is rendered from. */
