@@ -23,6 +23,8 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     /** Internal: run one workload in this process and print its results as JSON lines. */
     child: { type: 'string' },
+    /** Internal, with --child: which round it is. */
+    round: { type: 'string', default: '0' },
   },
 })
 
@@ -47,9 +49,9 @@ const say = (text: string): void => {
 // NOTE: every round of a workload runs in a fresh process, as PyTorch's do, so its peak RSS is its own and
 // not the largest of the workloads before it.
 /** Runs one workload of ours in a child process (node with the same loader flags, so tsx too). */
-function runOurs(workload: Workload): Result[] {
+function runOurs(workload: Workload, round: number): Result[] {
   const script = fileURLToPath(import.meta.url)
-  const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', workload.name], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
+  const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', workload.name, '--round', String(round)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
   if (run.status !== 0) throw new Error(`${workload.name} failed: ${run.stderr || run.error?.message}`)
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Result)
 }
@@ -69,7 +71,7 @@ function roundsOf(workload: Workload): number {
 }
 
 async function main(): Promise<void> {
-  if (values.child) return emit(await select(values.child)[0].run())
+  if (values.child) return emit(await select(values.child)[0].run(Number(values.round)))
   const selected = select(values.only)
   const isas = isasOf(values['torch-isa'])
   const missing = values['vs-torch'] ? torchUnavailable() : null
@@ -83,17 +85,20 @@ async function main(): Promise<void> {
     if (withTorch && !request) say(`PyTorch comparison: ${workload.name} has no PyTorch counterpart yet`)
     const rounds = roundsOf(workload)
     const [mine, theirs]: Result[][] = [[], []]
+    const byRound: Result[][] = []
     // Ours and PyTorch's take turns, so a burst of load from other processes tends to hit both.
     for (let round = 0; round < rounds; round++) {
-      mine.push(...runOurs(workload))
+      byRound.push(runOurs(workload, round))
+      mine.push(...byRound[round])
       if (request) for (const threads of TORCH_THREADS) theirs.push(...runTorch(request, threads))
       if (request) for (const isa of isas) theirs.push(...runTorch(request, TORCH_ISA_THREADS, isa))
     }
     const [bestMine, bestTheirs] = [bestOfRounds(mine), bestOfRounds(theirs)]
     ours.push(...bestMine)
     torch.push(...bestTheirs)
-    if (values.json) emit([...bestMine, ...bestTheirs])
-    else console.log(`${workload.title}, best of ${rounds} round${rounds === 1 ? '' : 's'}\n${resultsTable([...bestMine, ...bestTheirs])}\n`)
+    const summary = workload.summarize?.(byRound) ?? []
+    if (values.json) emit([...bestMine, ...bestTheirs, ...summary.map((note) => ({ note }))])
+    else console.log(`${workload.title}, best of ${rounds} round${rounds === 1 ? '' : 's'}\n${resultsTable([...bestMine, ...bestTheirs])}\n${summary.map((line) => `${line}\n`).join('')}`)
   }
   if (!withTorch) return
   const comparisons = compare(ours.filter((r) => r.engine === 'ours'), torch)

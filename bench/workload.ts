@@ -39,8 +39,10 @@ export interface Workload {
    * absent); a workload that already repeats itself inside, or takes minutes, says 1.
    */
   readonly rounds?: number
-  /** Measures our engine, one result per case. */
-  run(): Promise<Result[]>
+  /** Measures our engine, one result per case; `round` counts from 0 (a workload may alternate what runs first). */
+  run(round: number): Promise<Result[]>
+  /** Lines under the table, from every round's results (such as a ratio of two cases measured in the same round). */
+  summarize?(rounds: readonly (readonly Result[])[]): string[]
   /** The same cases for PyTorch, when it has a counterpart. */
   torch?(): TorchRequest
 }

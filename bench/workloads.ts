@@ -1,3 +1,4 @@
+import { appVsCliWorkload } from './app-vs-cli'
 import { cnnWorkload } from './cnn'
 import { gemmWorkload } from './gemm'
 import { importWorkload } from './import'
@@ -8,4 +9,4 @@ import { simpleNetWorkload } from './simple-net'
 import type { Workload } from './workload'
 
 /** Every workload `npm run bench` knows, in the order it runs them; a new one is a file in bench/ and a line here. */
-export const workloads: readonly Workload[] = [linearWorkload, simpleNetWorkload, scalingWorkload, cnnWorkload, resnet18Workload, importWorkload, gemmWorkload]
+export const workloads: readonly Workload[] = [linearWorkload, simpleNetWorkload, scalingWorkload, cnnWorkload, appVsCliWorkload, resnet18Workload, importWorkload, gemmWorkload]

@@ -146,3 +146,13 @@ export async function drawSeven(page: Page): Promise<void> {
 export async function painted(page: Page): Promise<void> {
   await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))')
 }
+
+/**
+ * The CSS animations and transitions running on the page now, by name (an animation's name, a transition's
+ * property): while a run trains, each frame they draw takes CPU from the cores it trains on.
+ */
+export async function runningAnimations(page: Page): Promise<string[]> {
+  // A script of text: these tests compile without the DOM's types.
+  return page.evaluate(`document.getAnimations().filter((a) => a.playState === 'running')
+    .map((a) => a.animationName ?? a.transitionProperty ?? 'an animation')`)
+}

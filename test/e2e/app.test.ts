@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { OnnxClassifier } from '../../src/main/onnx'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { buildApp, classCounts, dropFiles, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
+import { buildApp, runningAnimations, classCounts, dropFiles, recordLongTasks, takeLongTasks, writeDigitFolder } from './app-helpers'
 import { launchChromium, openPage } from './browser'
 import { tempFolder } from '../helpers/temp-folder'
 import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
@@ -202,8 +202,12 @@ describeNeeding(chromiumMissing(), 'Digit Lab in a browser', () => {
     await page.keyboard.press('Control+Enter')
     await page.getByTestId('run-progress').getByText(/^\d+ \/ \d+$/).first().waitFor({ timeout: 30_000 })
     await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-points'), { timeout: 20_000 }).toMatch(/^([3-9]|\d\d+)$/)
+    // Nothing on the page animates while it trains (a pulsing dot, bars easing to each update): those frames took
+    // the cores the run trains on, and made the app's training slower than the CLI's.
+    expect(await runningAnimations(page)).toEqual([])
     await view(0)
     await expect.poll(() => page.getByTestId('status-training').textContent()).toMatch(/Epoch 1\/1.*batch \d+\/\d+.*ETA.*img\/s/)
+    expect(await runningAnimations(page)).toEqual([])
     await page.getByTestId('thumbnail-grid').hover()
     await page.mouse.wheel(0, 2000)
     await page.waitForTimeout(1500)

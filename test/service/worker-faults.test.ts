@@ -76,7 +76,13 @@ describe('starting and stopping training 20 times in a row', () => {
       await app.stopTraining()
       return done
     }
+    // Idle: the last run's worker is ending (its interpretation sent) and the next run's spare is warm.
+    const idle = async (): Promise<void> => {
+      await app.interpretation()
+      await app.workerReady()
+    }
     await cycle() // warm-up: modules, the shared dataset copy, the wasm kernel
+    await idle()
     const baseThreads = await settled(threads) // the warm-up worker's threads gone
     gc()
     const before = { threads: baseThreads, heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }
@@ -85,6 +91,7 @@ describe('starting and stopping training 20 times in a row', () => {
       const event = await cycle()
       statuses.push(event.kind === 'finished' ? event.status : event.kind)
     }
+    await idle()
     const afterThreads = await eventually(threads, (count) => count <= before.threads)
     gc()
     const after = { threads: afterThreads, heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss }

@@ -21,6 +21,7 @@ import { throttle } from './throttle'
 import { ModelSession } from './model-session'
 import { imagelessDataset, ProjectSession } from './project-session'
 import { TrainedModel } from './trained-model'
+import { SpareWorker } from './spare-worker'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
 import type { ModelView, PathPurpose } from '../../shared/inference'
 import type { InterpretationView } from '../../shared/interpretation'
@@ -80,8 +81,12 @@ export class DigitLabService implements ApiHandlers {
   private readonly pickedForWriting = new Set<string>()
   /** The project Save writes and "Continue training" trains on: the last run's, or one opened. */
   private readonly projects = new ProjectSession(() => this.open, (project) => this.options.emit({ kind: 'project', project }))
+  /** The next run's worker, started while a dataset is open and nothing trains. */
+  private readonly spare: SpareWorker
 
-  constructor(private readonly options: ServiceOptions) {}
+  constructor(private readonly options: ServiceOptions) {
+    this.spare = new SpareWorker(options.workerLimits ?? TRAINING_WORKER_LIMITS)
+  }
 
   async engineStatus(): Promise<ApiReplies['engineStatus']> {
     return engineStatus(this.options.version)
@@ -272,10 +277,15 @@ export class DigitLabService implements ApiHandlers {
     return this.requireLab().ladder.view
   }
 
-  /** Let go of onnxruntime's session (on quit, and in tests). */
-  /** Release everything for quitting: a run in progress and the Lab's ended, their workers gone, onnxruntime's sessions released. */
+  /** Release everything for quitting: a run in progress and the Lab's ended, their workers gone (the spare too), onnxruntime's sessions released. */
   async close(): Promise<void> {
+    this.spare.close()
     await Promise.all([this.run?.close(), this.lab?.close(), this.model.close()])
+  }
+
+  /** Resolves once the next run's worker is warm (its engine loaded, its kernels compiled), as while a person picks settings. */
+  workerReady(): Promise<void> {
+    return this.spare.ready()
   }
 
   /** How the last finished run ended, and the weights it left. */
@@ -351,6 +361,7 @@ export class DigitLabService implements ApiHandlers {
       workerLimits: this.options.workerLimits ?? TRAINING_WORKER_LIMITS,
     })
     this.projects.refresh()
+    this.spare.warm()
   }
 
   /** Refuse a path the user did not choose in a save dialog, where only those may be written. */
@@ -372,7 +383,7 @@ export class DigitLabService implements ApiHandlers {
     checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
     const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
-    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.options.workerLimits ?? TRAINING_WORKER_LIMITS, task, resume)
+    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), task, resume)
     this.run = run
     const outcome = run.outcome.then((result) => {
       if (task === 'train') {
@@ -381,6 +392,7 @@ export class DigitLabService implements ApiHandlers {
         if (result.snapshot) this.projects.adoptRun(result.snapshot, open, resume !== undefined)
       }
       this.run = null
+      this.spare.warm()
       emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation })
       // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
       if (result.state) {

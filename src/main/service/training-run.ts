@@ -1,4 +1,4 @@
-import type { ResourceLimits, Worker } from 'node:worker_threads'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { DigitDataset } from '../engine/data/dataset'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
 import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
@@ -34,7 +34,7 @@ const crashed = (message: string): RunOutcome => ({
   status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, lrFind: null,
 })
 
-function outcomeOf(message: Exclude<FromWorker, { type: 'event' | 'interpreted' }>): RunOutcome {
+function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'interpreted' }>): RunOutcome {
   switch (message.type) {
     case 'failed':
       return crashed(`training failed: ${message.message}`)
@@ -53,7 +53,8 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'event' | 'interpreted' 
  * One training run in its own worker thread. Events arrive through `onEvent` while it trains;
  * `stop()` ends it within one batch, keeping the model as it stands; `outcome` settles exactly
  * once — also when the worker crashes, which is reported and never takes the app down. Where the
- * model is wrong (`interpretation`) follows, from one more pass over the validation split.
+ * model is wrong (`interpretation`) follows, from one more pass over the validation split. It trains in
+ * the worker given (a spare, already warm), or in a new one with the limits given.
  */
 export class TrainingRun {
   readonly outcome: Promise<RunOutcome>
@@ -66,11 +67,11 @@ export class TrainingRun {
     dataset: DigitDataset,
     readonly config: TrainingConfig,
     onEvent: (event: TrainingEvent) => void,
-    limits: ResourceLimits = TRAINING_WORKER_LIMITS,
+    worker: Worker | ResourceLimits = TRAINING_WORKER_LIMITS,
     task: RunTask = 'train',
     resume?: LearnerSnapshot,
   ) {
-    this.worker = spawnWorker('training-worker', { resourceLimits: limits })
+    this.worker = worker instanceof Worker ? worker : spawnWorker('training-worker', { resourceLimits: worker })
     let interpreted: (view: InterpretationView | null) => void = () => {}
     this.interpretation = new Promise((resolve) => (interpreted = resolve))
     const done = (view: InterpretationView | null): void => {
@@ -86,6 +87,7 @@ export class TrainingRun {
         if (outcome.status === 'crashed' || outcome.lrFind) done(null)
       }
       this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') return
         if (message.type === 'event') onEvent(message.event)
         else if (message.type === 'interpreted') done(message.interpretation)
         else finish(outcomeOf(message))

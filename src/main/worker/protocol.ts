@@ -17,6 +17,8 @@ export type ToWorker =
  * training, where the model is wrong.
  */
 export type FromWorker =
+  /** The worker has loaded the engine and compiled its kernels: a spare worker is warm. */
+  | { readonly type: 'ready' }
   | { readonly type: 'event'; readonly event: TrainingEvent }
   | {
       readonly type: 'result'

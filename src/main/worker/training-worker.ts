@@ -10,8 +10,11 @@ import type { InterpretationView } from '../../shared/interpretation'
 import type { EpochRecord, TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from './protocol'
 
-/** At most this many progress events a second, so the UI stays smooth however fast batches run. */
-const PROGRESS_PER_SECOND = 20
+/**
+ * At most this many progress events a second (each carries every batch loss since the last). Each one redraws
+ * the page's chart and numbers on the cores the run trains on: at 20 a second the page took a fifth of a core.
+ */
+const PROGRESS_PER_SECOND = 5
 
 if (!parentPort) throw new Error('training-worker must run in a worker thread')
 const port = parentPort
@@ -130,6 +133,10 @@ async function useThreads(requested: number | undefined): Promise<void> {
   setThreads(trainingThreads(requested))
   await threadsReady()
 }
+
+// Loaded: a worker started ahead of its run (service/spare-worker.ts) is warm. Its helper threads start with the
+// run, as many as it asks for.
+send({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
