@@ -81,6 +81,30 @@ describe('decoding one image', () => {
   })
 })
 
+describe('a damaged file is skipped with a plain reason, never libvips\' internals', () => {
+  it('a JPEG-compressed TIFF with a damaged tile ("Warning treated as error due to failOn setting")', async () => {
+    const noise = Uint8Array.from({ length: 60 * 60 * 3 }, (_, i) => (i * 7919) % 251)
+    const tiff = Buffer.from(await sharp(noise, { raw: { width: 60, height: 60, channels: 3 } }).tiff({ compression: 'jpeg' }).toBuffer())
+    const raw = await sharp(tiff).raw().toBuffer().then(() => 'decodes', (error: Error) => error.message)
+    expect(raw, 'the undamaged file decodes').toBe('decodes')
+    const reasons = new Set<string>()
+    for (let at = 20; at < tiff.length; at += 37) {
+      const damaged = Buffer.from(tiff)
+      damaged[at] ^= 0x55
+      const sharpSays = await sharp(damaged).raw().toBuffer().then(() => '', (error: Error) => error.message)
+      if (!/failOn/.test(sharpSays)) continue
+      const error = await decodeImage(damaged, AUTO).then(() => null, (e: unknown) => e)
+      expect(error).toBeInstanceOf(ImageError)
+      reasons.add((error as Error).message)
+    }
+    expect(reasons.size, 'some byte flips make sharp speak of failOn').toBeGreaterThan(0)
+    for (const reason of reasons) {
+      expect(reason).not.toMatch(/failOn|Warning treated|error in tile|vips/i)
+      expect(reason).toMatch(/^corrupt or truncated image: its image data is damaged; open it in an image editor and save it again/)
+    }
+  })
+})
+
 describe('mutated files never crash the decoder', () => {
   it('random bytes flipped, cut or inserted in real files: an image or an ImageError, nothing else', async () => {
     const stroke = strokeImage(28, 28, false)

@@ -129,7 +129,14 @@ describe('refusals say what layout was expected', () => {
     expect(message).toMatch(/at least two folders holding images, like 3\/ and 7\//)
   })
 
-  it('split folders with one label', async () => {
+  it('a folder whose only "image" is a text file is "no readable images", with why, not "one class"', async () => {
+    const message = await refusal(await make('fake-only', { '7/fake.png': 'this is not a PNG', 'notes.txt': 'x' }))
+    expect(message).toMatch(/^no readable images in .*fake-only.*: the one file named like an image could not be read\./)
+    expect(message).toMatch(/\n {2}7\/fake\.png: not an image Digit Lab can read/)
+    expect(message).not.toMatch(/one class/)
+  })
+
+    it('split folders with one label', async () => {
     expect(await refusal(await make('one-label-split', pngs({ 'train/3': 4, 'valid/3': 2 })))).toMatch(/only one class .* split folders train\/<label>/s)
   })
 

@@ -127,8 +127,10 @@ export async function startApp(): Promise<RunningApp> {
 /** The five views in sidebar order (the key that shows each is its place, from 1). */
 export const VIEW_IDS = ['data', 'train', 'draw', 'export', 'lab'] as const
 
-/** Show a view by its keyboard shortcut and wait until the sidebar says it is the current one. */
+/** Show a view by its keyboard shortcut (out of any field) and wait until the sidebar says it is the current one. */
 export async function showView(page: Page, id: (typeof VIEW_IDS)[number]): Promise<void> {
+  // A field being typed in keeps its keys: the focus leaves it first.
+  await page.evaluate('document.activeElement?.blur()')
   await page.keyboard.press(String(VIEW_IDS.indexOf(id) + 1))
   await page.locator('nav button[aria-current=page]', { hasText: new RegExp(id, 'i') }).waitFor()
 }

@@ -138,7 +138,7 @@ describeNeeding(chromiumMissing(), 'Train view insight in a browser', () => {
     await page.locator('input[data-field=epochs]').fill('2')
     await page.getByTestId('train-button').click()
     await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
-    expect(Number(await page.getByTestId('run-accuracy').textContent()), 'the suggested rate trains').toBeGreaterThan(0.9)
+    expect(Number(await page.getByTestId('run-accuracy').getAttribute('data-value')), 'the suggested rate trains').toBeGreaterThan(0.9)
     await page.getByTestId('interpretation').waitFor()
 
     const cells = await numbers('confusion-cell')
@@ -188,7 +188,8 @@ describeNeeding(chromiumMissing(), 'Train view insight in a browser', () => {
     await pick('Pixel similarity')
     await page.getByTestId('train-button').click()
     await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
-    expect(Number(await page.getByTestId('run-accuracy').textContent())).toBeCloseTo(0.9514, 4)
+    expect(Number(await page.getByTestId('run-accuracy').getAttribute('data-value'))).toBeCloseTo(0.9514, 4)
+    expect(await page.getByTestId('run-accuracy').textContent()).toBe('95.1%')
     // It trains nothing, and every panel says so rather than "trained 0 epochs" or waiting for curves.
     expect(await page.getByTestId('run-state').textContent()).toContain("compared the validation images with each class's mean image")
     expect((await page.getByTestId('chart-caption').textContent())?.trim()).toBe('No loss curve: pixel similarity trains no batch.')
@@ -208,7 +209,7 @@ describeNeeding(chromiumMissing(), 'Train view insight in a browser', () => {
     await expect.poll(() => page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
     await page.getByTestId('class-counts').waitFor()
     await page.keyboard.press('3')
-    await expect.poll(() => page.getByTestId('model-badge').textContent()).toMatch(/pixel similarity.*accuracy 0\.951/i)
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toMatch(/pixel similarity.*accuracy 95\.1%/i)
 
     // Where the model is wrong comes back too, each cell still opening its own images.
     await page.keyboard.press('2')

@@ -5,7 +5,7 @@ import { decodeBmp, isBmp } from './bmp'
 import { ImageError } from './image-error'
 import { decodeGrayPng } from './png-fast'
 import { IMAGE_SIDE, padToSquare, toGray, toMnistPolarity } from './pixels'
-import type { Polarity, ResizeMode } from './types'
+import type { Polarity, ResizeMode, SkippedFile } from './types'
 import { errorText } from './walk'
 
 /**
@@ -30,6 +30,28 @@ export interface DecodedImage {
 }
 
 export { ImageError }
+
+/** Why a file was skipped, in one line: an image's own problem as said, anything else as a failed decode. */
+export function skipReason(error: unknown): string {
+  return error instanceof ImageError ? error.message : `could not be decoded: ${(error as Error).message}`
+}
+
+/**
+ * Whether any of `files` (their full paths and sizes) reads as an image: tried one by one until one does.
+ * Null when one does, else every file's reason — for a refusal that says "no readable images" truthfully.
+ */
+export async function noneReadable(files: readonly { readonly path: Buffer; readonly relative: string; readonly size: number }[]): Promise<SkippedFile[] | null> {
+  const reasons: SkippedFile[] = []
+  for (const file of files) {
+    try {
+      await decodeImage(await readImageFile(file.path, file.size), { polarity: 'auto', resize: 'letterbox' })
+      return null
+    } catch (error) {
+      reasons.push({ file: file.relative, reason: skipReason(error) })
+    }
+  }
+  return reasons
+}
 
 const FIT = { letterbox: 'inside', stretch: 'fill', crop: 'cover' } as const
 
@@ -91,16 +113,29 @@ async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string
   return `corrupt or truncated image: ${libvipsDetail(error)}`
 }
 
+/** libvips' words for a damaged or cut-short file, and what they mean to a person. */
+const PLAIN_DECODE_REASONS: readonly (readonly [RegExp, string])[] = [
+  [/premature end|unexpected end|truncat|end of (file|data)|not enough data/i, 'the file ends before the image does (cut short while copying or saving?)'],
+  [/extraneous bytes|corrupt .*data|huffman|bogus|invalid|crc|bad (marker|length|code)/i, 'its image data is damaged'],
+  [/corrupt header/i, 'its header is damaged'],
+  [/libpng read error/i, 'its PNG data is damaged or cut short'],
+  [/improper|unexpected|failOn/i, 'its image data is damaged'],
+]
+
 /**
- * libvips' complaint in one short line: its messages span lines, repeat, and name internal
- * modules ("Input buffer has corrupt header: VipsJpeg: premature end of JPEG image\nVipsJpeg: …").
+ * libvips' complaint as a plain reason in one short line. Its messages span lines, repeat, name internal
+ * modules ("VipsJpeg: …") and settings ("Warning treated as error due to failOn setting", "error in tile 0 x 0"):
+ * a known complaint is said plainly, anything else with the internals left out.
  */
 function libvipsDetail(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
+  const plain = PLAIN_DECODE_REASONS.find(([pattern]) => pattern.test(text))
+  if (plain) return `${plain[1]}; open it in an image editor and save it again to include it`
   const parts = text
     .split(/\n|:\s+|:$/)
     .map((part) => part.trim().replace(/^Input (buffer|file) has /, ''))
     .filter((part) => part !== '' && !/^(vips\w*|\w+load(_buffer)?|webp|gif|png|jpeg|tiff|heif)$/i.test(part))
+    .filter((part) => !/failOn|^Warning treated as error|^error in tile/i.test(part))
   return [...new Set(parts)].join('; ').slice(0, 160) || 'unreadable'
 }
 

@@ -1,7 +1,7 @@
 import type { CorrectionsView } from '../../shared/corrections'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
 import { applyCorrections, correctionsPlace, readCorrections } from './corrections'
-import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodedImage, type DecodeSettings } from './decode'
+import { decodeImage, normalizeGray, readImageFile, skipReason, type DecodedImage, type DecodeSettings } from './decode'
 import { planImport } from './layout'
 import { IMAGE_SIDE } from './pixels'
 import { forEachLimited } from './pool'
@@ -51,10 +51,6 @@ function keep(out: Decoded, i: number, image: DecodedImage): void {
   if (image.inverted) out.inverted++
 }
 
-function reasonOf(error: unknown): string {
-  return error instanceof ImageError ? error.message : `could not be decoded: ${(error as Error).message}`
-}
-
 /** Read and decode the plan's files, a few at a time; a file that fails is skipped with its reason. */
 async function decodeFiles(plan: ImportPlan, out: Decoded, settings: DecodeSettings, options: ImportOptions, report: (done: number) => void): Promise<void> {
   const task = async (file: PlannedFile, i: number): Promise<void> => {
@@ -64,7 +60,7 @@ async function decodeFiles(plan: ImportPlan, out: Decoded, settings: DecodeSetti
     try {
       keep(out, i, await decodeImage(await readImageFile(file.path, file.bytes), settings))
     } catch (error) {
-      out.skipped.push({ file: file.file, reason: reasonOf(error) })
+      out.skipped.push({ file: file.file, reason: skipReason(error) })
     }
   }
   await forEachLimited(plan.files, options.concurrency ?? 8, task, report, options.signal)
@@ -83,7 +79,7 @@ async function decodeTables(plan: ImportPlan, out: Decoded, settings: DecodeSett
         const normalized = normalizeGray(table.pixels.subarray(row * size, (row + 1) * size), table.width, table.height, settings)
         keep(out, i, normalized instanceof Promise ? await normalized : normalized)
       } catch (error) {
-        out.skipped.push({ file: out.sources[i], reason: reasonOf(error) })
+        out.skipped.push({ file: out.sources[i], reason: skipReason(error) })
       }
       if (i % 1000 === 0) {
         options.signal?.throwIfAborted()

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path'
 import { CORRECTIONS_FILE } from '../../shared/corrections'
 import { extensionOf, isIdxName, isImageName } from '../../shared/dataset-files'
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from './builtin'
+import { noneReadable } from './decode'
 import { findSplitFolders, nothingFoundMessage, planClassFolders, planSplitFolders, visibleFolders } from './folders'
 import { EXPECTED_LAYOUTS, type Found } from './found'
 import { mergeUnicodeTwins } from './label-names'
@@ -28,7 +29,27 @@ export async function planImport(source: string, options: ImportOptions = {}): P
   checkSplitSettings(validPercent, seed)
   const report: Report = options.onProgress ?? (() => undefined)
   const found = isBuiltinDataset(source) ? planBuiltin(loadBuiltinDataset(source)) : await detect(resolve(source), report)
+  await refuseUnreadable(found)
   return finishPlan(source, found, validPercent, seed)
+}
+
+/** How many skipped files a refusal lists (the import's own list has them all). */
+const LISTED = 10
+
+/**
+ * Files of one class only: when none of them reads as an image, the truth is "no readable images" (with
+ * why each failed), not "one class". Tried file by file until one reads, so a real class costs one decode.
+ */
+async function refuseUnreadable(found: Found): Promise<void> {
+  if (found.tables.length > 0 || new Set(found.files.map((f) => f.label)).size !== 1) return
+  const reasons = await noneReadable(found.files.map((f) => f.entry))
+  if (!reasons) return
+  const skipped = [...reasons, ...found.skipped]
+  const list = skipped.slice(0, LISTED).map((s) => `\n  ${s.file}: ${s.reason}`).join('') + (skipped.length > LISTED ? `\n  … and ${skipped.length - LISTED} more` : '')
+  const what = reasons.length === 1 ? 'the one file named like an image could not be read' : `none of the ${reasons.length} files named like images could be read`
+  throw new DatasetError(
+    `no readable images in ${found.root}: ${what}.${list}\nPut images Digit Lab reads (PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP) in a folder per class, two classes or more.\nExpected ${found.expected}.`,
+  )
 }
 
 async function detect(path: string, report: Report): Promise<Found> {

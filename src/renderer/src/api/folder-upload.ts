@@ -1,3 +1,5 @@
+import { errorText } from '../lib/error-text'
+
 /** A file to upload and its path inside the folder (the folder's own name first, as `webkitRelativePath` gives it). */
 export interface FolderFile {
   readonly path: string
@@ -53,6 +55,6 @@ export async function uploadFolder(files: readonly FolderFile[], onProgress: (do
 export async function uploadAndOpen(file: File, kind: Exclude<UploadKind, 'folder'>, open: (path: string) => Promise<void>, onUploaded: () => void): Promise<string> {
   const path = await uploadFolder([{ path: file.name, file }], () => undefined, kind)
   onUploaded()
-  await open(path).catch((error: unknown) => Promise.reject(new Error((error instanceof Error ? error.message : String(error)).replaceAll(path, file.name))))
+  await open(path).catch((error: unknown) => Promise.reject(new Error(errorText(error))))
   return path
 }

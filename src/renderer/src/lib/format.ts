@@ -29,3 +29,18 @@ export function metric(value: number): string {
 export function rate(value: number): string {
   return value >= 0.001 ? String(Number(value.toPrecision(3))) : value.toExponential(1)
 }
+
+const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
+
+/** A share (0..1) as a person reads it: 0.875 → "87.5%". */
+export function formatPercent(fraction: number): string {
+  return Number.isFinite(fraction) ? percentFormat.format(fraction) : '–'
+}
+
+/** A time as a person reads it: 0.4 s, 4.9 s, 12 s, then m:ss (1:05) from a minute on. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–'
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`
+  if (seconds < 59.5) return `${Math.round(seconds)} s`
+  return duration(seconds)
+}

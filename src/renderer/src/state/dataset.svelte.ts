@@ -3,6 +3,7 @@ import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../s
 import { uploadFolder, type FolderFile } from '../api/folder-upload'
 import { inOneFolder } from '../lib/dropped-files'
 import { hasDialogs } from '../lib/platform'
+import { errorText } from '../lib/error-text'
 
 /** The built-in samples, as the Data view offers them. */
 export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: string; readonly detail: string }[] = [
@@ -23,13 +24,17 @@ export interface ImportActivity {
   readonly progress: ImportProgressEvent | UploadProgress | null
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** The dataset the app has open, and the import in progress, if any. */
 class DatasetState {
   view = $state.raw<DatasetView | null>(null)
   importing = $state.raw<ImportActivity | null>(null)
   error = $state<string | null>(null)
+  /** The last dataset this page opened, and the seconds from the person's click (or drop) to it, upload included. */
+  opened = $state.raw<{ readonly view: DatasetView; readonly seconds: number } | null>(null)
+
+  /** Seconds the open dataset took to open, as the person waited: from their click when this page opened it, else the import's own. */
+  readonly seconds = $derived(this.view && this.opened?.view === this.view ? this.opened.seconds : (this.view?.seconds ?? 0))
 
   readonly classCount = $derived(this.view?.labelNames.length ?? 0)
   /** The dataset's name for people: a sample's title, or the folder's name. */
@@ -101,7 +106,7 @@ class DatasetState {
     try {
       this.view = await change()
     } catch (error) {
-      this.correctionError = message(error)
+      this.correctionError = errorText(error)
     } finally {
       this.correcting = null
     }
@@ -113,7 +118,7 @@ class DatasetState {
       const view = await window.api.currentDataset()
       if (!this.view && !this.importing) this.view = view
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     }
   }
 
@@ -126,10 +131,13 @@ class DatasetState {
     if (this.importing) return
     this.importing = { source, progress: null }
     this.error = null
+    const started = performance.now()
     try {
-      this.view = await open()
+      const view = await open()
+      this.view = view
+      this.opened = { view, seconds: (performance.now() - started) / 1000 }
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.importing = null
     }

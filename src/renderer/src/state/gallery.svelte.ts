@@ -2,6 +2,7 @@ import { SvelteMap } from 'svelte/reactivity'
 import type { DatasetView, ImageView } from '../../../shared/datasets'
 import { decodeBase64 } from '../lib/pixels'
 import { dataset } from './dataset.svelte'
+import { errorText } from '../lib/error-text'
 
 export type Split = 'train' | 'valid'
 
@@ -90,7 +91,7 @@ class Gallery {
       }
       this.error = null
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error)
+      this.error = errorText(error)
     } finally {
       this.#loading.delete(key)
     }

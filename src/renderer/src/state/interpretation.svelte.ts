@@ -3,6 +3,7 @@ import type { InterpretationView } from '../../../shared/interpretation'
 import { dataset } from './dataset.svelte'
 import { decodeImage, type GalleryImage } from './gallery.svelte'
 import { training } from './training.svelte'
+import { errorText } from '../lib/error-text'
 
 /** Images fetched per request in a cell's dialog: a few screens of thumbnails. */
 export const CELL_PAGE = 120
@@ -13,7 +14,6 @@ export interface OpenedImage {
   readonly detail: string
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** The validation images of one confusion-matrix cell: those of class `actual` the model took for `predicted`. */
 export class CellImages {
@@ -45,7 +45,7 @@ export class CellImages {
       const images = await window.api.imagesAt({ split: 'valid', indices, dataset: this.dataset })
       this.images = [...this.images, ...images.map((image) => decodeImage('valid', image))]
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.loading = false
     }
@@ -98,7 +98,7 @@ class Interpretation {
       const images = await window.api.imagesAt({ split: 'valid', indices: data.topLosses.map((item) => item.index), dataset: view.id })
       if (this.#entry === entry) this.#entry = { ...entry, topImages: new Map(images.map((image) => [image.index, decodeImage('valid', image)])) }
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.loading = false
     }

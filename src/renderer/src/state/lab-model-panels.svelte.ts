@@ -2,7 +2,8 @@ import type { DatasetView } from '../../../shared/datasets'
 import type { ImageRef, LabModelKind, LabModelStatus, LabReplies, LabTrainRequest, LadderKind, LadderView } from '../../../shared/lab'
 import { defaultTrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
-import { ImageChoice, LabRequest, message } from './lab-request.svelte'
+import { ImageChoice, LabRequest } from './lab-request.svelte'
+import { errorText } from '../lib/error-text'
 
 /** Panel 8: the graph of one prediction of a Lab model; checked against finite differences on request. */
 export class GraphPanel {
@@ -63,7 +64,7 @@ export class LadderState {
     try {
       this.receive(await call())
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     }
   }
 }
@@ -154,7 +155,7 @@ export class StepPanel {
   /** Start the model again from its seed. */
   async restart(): Promise<void> {
     this.reset = await window.api.labResetModel({ model: this.model }).catch((error: unknown) => {
-      this.request.error = error instanceof Error ? error.message : String(error)
+      this.request.error = errorText(error)
       return null
     })
   }

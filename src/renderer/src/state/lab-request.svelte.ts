@@ -1,9 +1,9 @@
 import type { DatasetView } from '../../../shared/datasets'
 import type { ImageRef } from '../../../shared/lab'
 import { dataset } from './dataset.svelte'
+import { errorText } from '../lib/error-text'
 
 /** An error as a sentence to show. */
-export const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
  * One kind of request a panel makes, and its latest reply: a reply belongs to the dataset it was
@@ -26,7 +26,7 @@ export class LabRequest<R> {
       this.#entry = { view, reply }
       return reply
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
       return null
     } finally {
       this.busy = false

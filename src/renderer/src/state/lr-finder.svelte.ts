@@ -3,6 +3,7 @@ import type { LrFindResult } from '../../../shared/interpretation'
 import type { TrainingConfig, TrainingEvent } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
 import { trainForm } from './train-form.svelte'
+import { errorText } from '../lib/error-text'
 
 export type LrStep = Extract<TrainingEvent, { kind: 'lr-find-step' }>
 
@@ -13,7 +14,6 @@ export interface LrSweep {
   readonly result: LrFindResult
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
  * The learning-rate finder (fastai's `lr_find`): a sweep in the training worker, its steps as they
@@ -45,7 +45,7 @@ class LrFinder {
       if (!Number.isFinite(result.suggestion?.lr)) throw new Error('the learning-rate finder ended without a suggestion; run it again')
       this.#sweep = { view, config, result }
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.phase = 'idle'
     }
@@ -58,7 +58,7 @@ class LrFinder {
     try {
       await window.api.stopTraining()
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     }
   }
 

@@ -3,8 +3,8 @@ import { uploadAndOpen } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { encodeBase64 } from '../lib/pixels'
 import { hasDialogs } from '../lib/platform'
+import { errorText } from '../lib/error-text'
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** What opening a model is busy with: opening an uploaded file follows its upload. */
 type ModelWork = 'opening' | 'uploading' | 'opening-upload'
@@ -23,7 +23,7 @@ class ModelState {
     try {
       this.view = await window.api.currentModel()
     } catch (error) {
-      this.openError = message(error)
+      this.openError = errorText(error)
     }
   }
 
@@ -62,7 +62,7 @@ class ModelState {
     try {
       await work()
     } catch (error) {
-      this.openError = message(error)
+      this.openError = errorText(error)
     } finally {
       this.busy = null
     }
@@ -96,7 +96,7 @@ class Prediction {
         this.error = null
       } catch (error) {
         this.result = null
-        this.error = message(error)
+        this.error = errorText(error)
       }
     }
     this.#busy = false
@@ -130,7 +130,7 @@ class Exporter {
       if (reply.base64) download(reply.base64, reply.fileName)
       this.last = { reply, model: model.view }
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.busy = false
     }

@@ -8,8 +8,8 @@ import { model } from './model.svelte'
 import { project } from './project.svelte'
 import { shell } from './shell.svelte'
 import { training } from './training.svelte'
+import { errorText } from '../lib/error-text'
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
  * Open what was routed, in the view that shows it, or say why not. A run in progress (training or a
@@ -52,7 +52,7 @@ export function openDropped(data: DataTransfer): string | null {
     if (window.desktop) return void dataset.openFolder(window.desktop.pathForFile(items[0].file))
     void (walked.length > 0 ? droppedFiles(walked) : Promise.resolve(files)).then(
       (found) => dataset.uploadFolder(found),
-      (error: unknown) => (dataset.error = `The dropped folder could not be read: ${message(error)}`),
+      (error: unknown) => (dataset.error = `The dropped folder could not be read: ${errorText(error)}`),
     )
   })
 }

@@ -7,8 +7,11 @@ import { dataset } from './dataset.svelte'
 import { model } from './model.svelte'
 import { trainForm } from './train-form.svelte'
 import { training } from './training.svelte'
+import { errorText, withoutUploadFolders } from '../lib/error-text'
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+/** A project as the page shows it: its problem naming an uploaded folder as it was uploaded, not by the server's temporary path. */
+const shown = (view: ProjectView | null): ProjectView | null => (view?.problem ? { ...view, problem: withoutUploadFolders(view.problem) } : view)
+
 
 /** The file a project was opened from or saved to, by name; null for a run not saved yet. */
 const fileName = (view: ProjectView): string | null => view.path?.split(/[\\/]/).pop() ?? null
@@ -82,10 +85,10 @@ class ProjectState {
   async load(): Promise<void> {
     try {
       const held = await window.api.currentProject()
-      this.view = held?.project ?? null
+      this.view = shown(held?.project ?? null)
       if (held && training.phase === 'idle' && training.epochs.length === 0) showProject(held.project, held.history)
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     }
   }
 
@@ -94,7 +97,7 @@ class ProjectState {
     // NOTE: only a save to a file tells of itself (with its path), and its event may come before or after its reply; any other news is another project.
     const itself = saved !== null && saved.path !== null && view?.path === saved.path && view.epochsDone === saved.epochsDone
     if (!itself) this.saved = null
-    this.view = view
+    this.view = shown(view)
   }
 
   /** Desktop: ask where, write there. Browser: the bytes come back and download. */
@@ -144,7 +147,7 @@ class ProjectState {
 
   async #openAt(path: string): Promise<void> {
     const reply = await window.api.openProject(path)
-    this.view = reply.project
+    this.view = shown(reply.project)
     this.saved = null
     if (reply.dataset) dataset.view = reply.dataset
     if (reply.model) model.receive(reply.model)
@@ -162,7 +165,7 @@ class ProjectState {
     try {
       await work()
     } catch (error) {
-      this.error = message(error)
+      this.error = errorText(error)
     } finally {
       this.busy = null
     }

@@ -1,4 +1,5 @@
 import type { EngineStatus } from '../../../shared/api'
+import { errorText } from '../lib/error-text'
 
 /** The five views, in sidebar order (their number is their shortcut). */
 export const VIEWS = [
@@ -24,7 +25,7 @@ class Shell {
     try {
       this.engine = await window.api.engineStatus()
     } catch (error) {
-      this.engineFailure = error instanceof Error ? error.message : String(error)
+      this.engineFailure = errorText(error)
     }
   }
 }

@@ -32,6 +32,16 @@ class TrainForm {
   edits = $state.raw<Edits>({})
   /** Settings a project was trained with, which the form shows in place of the kind's defaults, and whose they are. */
   adopted = $state.raw<{ readonly config: TrainingConfig; readonly from: string } | null>(null)
+  /** The dataset the edits were made for (its source and title), or null when made with none open. */
+  editsFor = $state.raw<{ readonly source: string; readonly title: string } | null>(null)
+
+  /**
+   * Edits made for another dataset than the one open now are set aside, never carried over silently (30 epochs
+   * picked for 480 images are a long run on 60,000): the form shows the open dataset's defaults and says so.
+   */
+  readonly setAside = $derived(Object.keys(this.edits).length > 0 && this.editsFor !== null && this.editsFor.source !== (dataset.view?.source ?? null))
+  /** The edits the form applies. */
+  readonly applied = $derived<Edits>(this.setAside ? {} : this.edits)
 
   /** Classes the model will output (two until a dataset is open). */
   readonly classCount = $derived(dataset.classCount || 2)
@@ -40,8 +50,8 @@ class TrainForm {
   readonly base = $derived(this.adopted && (this.adopted.config.loss !== 'mnist' || this.classCount === 2) ? this.adopted : null)
   readonly config = $derived<TrainingConfig>(
     this.base
-      ? { ...this.base.config, threads: Math.min(this.base.config.threads ?? CORES, CORES), ...this.edits }
-      : { ...this.defaults, threads: CORES, ...this.edits },
+      ? { ...this.base.config, threads: Math.min(this.base.config.threads ?? CORES, CORES), ...this.applied }
+      : { ...this.defaults, threads: CORES, ...this.applied },
   )
   /** What is wrong with each field, by field name; empty when the config can be trained. */
   readonly problems = $derived.by(() => {
@@ -70,25 +80,40 @@ class TrainForm {
 
   pick(kind: ModelKind): void {
     this.kind = kind
-    this.edits = {}
+    this.#clearEdits()
     this.adopted = null
   }
 
   /** Show the settings a project was trained with (`epochs`: as many as it has), so Train runs what the form shows. */
   adopt(config: TrainingConfig, epochs: number, from: string): void {
     this.kind = config.model.kind
-    this.edits = {}
+    this.#clearEdits()
     this.adopted = { config: { ...config, epochs: epochs > 0 ? epochs : config.epochs }, from }
   }
 
   set<F extends EditableField>(field: F, value: TrainingConfig[F]): void {
-    this.edits = { ...this.edits, [field]: value }
+    this.edits = { ...this.applied, [field]: value }
+    this.editsFor = this.#openDataset()
+  }
+
+  /** Apply the edits set aside to the dataset open now. */
+  keepEdits(): void {
+    this.editsFor = this.#openDataset()
   }
 
   /** Back to the kind's defaults. */
   reset(): void {
-    this.edits = {}
+    this.#clearEdits()
     this.adopted = null
+  }
+
+  #clearEdits(): void {
+    this.edits = {}
+    this.editsFor = null
+  }
+
+  #openDataset(): { source: string; title: string } | null {
+    return dataset.view ? { source: dataset.view.source, title: dataset.title } : null
   }
 }
 

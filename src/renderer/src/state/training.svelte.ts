@@ -1,6 +1,16 @@
 import type { ProjectHistoryView } from '../../../shared/projects'
 import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent } from '../../../shared/training'
 import { LossSeries } from './loss-series.svelte'
+import { errorText } from '../lib/error-text'
+import { dataset } from './dataset.svelte'
+
+/** The dataset a run trained on, as the Data view named it. */
+export interface RunDataset {
+  readonly source: string
+  readonly title: string
+}
+
+const openDataset = (): RunDataset | null => (dataset.view ? { source: dataset.view.source, title: dataset.title } : null)
 
 export type Progress = Extract<TrainingEvent, { kind: 'progress' }>
 export type Outcome = Extract<TrainingEvent, { kind: 'finished' }>
@@ -37,6 +47,11 @@ class TrainingState {
   losses = $state.raw(new LossSeries())
   /** Where the curves shown came from when no run of this page drew them (a project opened, or held by main), or null. */
   restored = $state<string | null>(null)
+  /** The dataset the run shown trained on, when this page started it (null: not known here). */
+  dataset = $state.raw<RunDataset | null>(null)
+
+  /** The run shown trained on another dataset than the one open now: its results are labelled as the previous dataset's. */
+  readonly fromOtherDataset = $derived(this.dataset !== null && dataset.view !== null && dataset.view.source !== this.dataset.source)
 
   readonly active = $derived(this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
   /** Share of the run done, 0..1. */
@@ -48,6 +63,7 @@ class TrainingState {
   async start(config: TrainingConfig): Promise<void> {
     if (this.active) return
     this.#reset(config)
+    this.dataset = openDataset()
     this.phase = 'starting'
     try {
       const { runId } = await window.api.startTraining(config)
@@ -55,7 +71,7 @@ class TrainingState {
       if (this.phase === 'starting') this.phase = 'running'
     } catch (error) {
       this.phase = 'idle'
-      this.error = error instanceof Error ? error.message : String(error)
+      this.error = errorText(error)
     }
   }
 
@@ -68,6 +84,7 @@ class TrainingState {
     const before = this.phase
     this.runId = null
     this.config = { ...config, epochs }
+    this.dataset = openDataset()
     this.progress = null
     this.outcome = null
     this.error = null
@@ -78,7 +95,7 @@ class TrainingState {
       if (this.phase === 'starting') this.phase = 'running'
     } catch (error) {
       this.phase = before
-      this.error = error instanceof Error ? error.message : String(error)
+      this.error = errorText(error)
     }
   }
 
@@ -98,7 +115,7 @@ class TrainingState {
     try {
       await window.api.stopTraining()
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error)
+      this.error = errorText(error)
     }
   }
 
@@ -139,6 +156,7 @@ class TrainingState {
     this.error = null
     this.losses = new LossSeries()
     this.restored = null
+    this.dataset = null
   }
 }
 
