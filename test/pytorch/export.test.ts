@@ -1,8 +1,9 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import sharp from 'sharp'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
-import { loadBuiltinDataset } from '../../src/main/datasets'
+import { importDataset, loadBuiltinDataset } from '../../src/main/datasets'
 import { noGrad } from '../../src/main/engine/autograd'
 import { rand } from '../../src/main/engine/creation'
 import { createModel } from '../../src/main/engine/models/zoo'
@@ -16,6 +17,7 @@ import { createLearner } from '../../src/main/engine/learner/recipe'
 import type { ModelSpec } from '../../src/shared/models'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { everyNth } from '../helpers/datasets'
+import { digitFolder } from '../service/service-helpers'
 import { tempFolder } from '../helpers/temp-folder'
 import { itNeeding, pythonTorchMissing } from '../helpers/system-parts'
 import { lastJson, runPython } from './python'
@@ -103,5 +105,40 @@ describe('the exported train.py builds our models', () => {
     expect(await readdir(folder)).toEqual(['keep.txt'])
     expect(await main(['export-pytorch', join(folder, 'missing.digitlab')])).toBe(2)
     expect(await main(['export-pytorch', join(folder, 'missing.digitlab'), join(folder, 'out')])).toBe(1)
+  })
+
+  it('exports the labels as corrected: a relabelled image under its new label, a left-out one nowhere', async () => {
+    const root = await digitFolder()
+    const corrections = [{ file: '0/3.png', action: 'relabel', label: '1' }, { file: '1/5.png', action: 'leave-out' }]
+    await writeFile(join(root, 'digit-lab-corrections.json'), JSON.stringify({ format: 'digit-lab-corrections', version: 1, corrections }))
+    const { dataset, corrections: applied } = await importDataset(root, { validPercent: 25, seed: 1 })
+    expect(applied).toMatchObject({ relabelled: 1, leftOut: 1 })
+    const config = { ...defaultTrainingConfig('simple_net', 2), epochs: 1, batchSize: 4 }
+    const out = join(await tempFolder('pytorch'), 'corrected')
+    const learner = createLearner(dataset, config)
+    await learner.fit(1)
+    expect((await exportPytorchProject(out, { snapshot: snapshotLearner(learner, config), dataset, source: root })).images).toBe(23)
+    const exported = async (label: string) => (await Promise.all(['train', 'valid'].map(async (split) =>
+      Promise.all((await readdir(join(out, 'data', split, label))).map((name) => readFile(join(out, 'data', split, label, name))))))).flat()
+    const [zeros, ones] = [await exported('0'), await exported('1')]
+    expect([zeros.length, ones.length]).toEqual([11, 12])
+    const pixels = async (png: Buffer) => (await sharp(png).raw().toBuffer()).toString('hex')
+    const relabelled = await pixels(await readFile(join(root, '0', '3.png')))
+    expect((await Promise.all(ones.map(pixels))).filter((image) => image === relabelled)).toHaveLength(1)
+    // the folder draws its six odd-numbered rings alike: five stay under 0
+    expect((await Promise.all(zeros.map(pixels))).filter((image) => image === relabelled)).toHaveLength(5)
+    expect(await readFile(join(out, 'README.md'), 'utf8')).toContain('a relabelled image sits under its new label')
+  })
+
+  it('writes a built-in sample that is not as shipped (corrected: relabelled or left-out images) as image folders, not MNIST\'s files', async () => {
+    const sample = everyNth(loadBuiltinDataset('mnist-sample'), 50)
+    const config = { ...defaultTrainingConfig('linear', 2), epochs: 1 }
+    const learner = createLearner(sample, config)
+    await learner.fit(1)
+    const out = join(await tempFolder('pytorch'), 'sample')
+    const result = await exportPytorchProject(out, { snapshot: snapshotLearner(learner, config), dataset: sample, source: 'mnist-sample' })
+    expect(result.images).toBe(sample.train.count + sample.valid.count)
+    expect((await readdir(join(out, 'data'))).sort()).toEqual(['train', 'valid'])
+    expect(await readFile(join(out, 'train.py'), 'utf8')).toContain('def read_png(path):')
   })
 })

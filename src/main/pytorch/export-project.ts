@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { isBuiltinDataset } from '../datasets/builtin'
+import { isBuiltinDataset, loadBuiltinDataset } from '../datasets/builtin'
 import { noGrad } from '../engine/autograd'
 import { ImageDataset, type DigitDataset } from '../engine/data/dataset'
 import type { Module } from '../engine/nn/module'
@@ -10,6 +10,7 @@ import { PRODUCER_VERSION } from '../onnx/metadata'
 import type { ParityReport } from '../onnx/parity'
 import { TrainedModel } from '../service/trained-model'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
+import { datasetFingerprint } from '../storage/project'
 import { encodeSafetensors, type StoredTensor } from '../storage/safetensors'
 import { modelCode } from './model-code'
 import { copyMnistFiles, readingOrder, writeImageFolders } from './project-data'
@@ -64,6 +65,14 @@ function referenceLogits(model: Module, dataset: DigitDataset): Map<string, Stor
   ])
 }
 
+/**
+ * Whether the run's data is a built-in sample exactly as it ships, so that MNIST's own files carry it: one with
+ * corrections (relabelled or left-out images) is written as image folders instead, its labels as the run used them.
+ */
+function asShipped(source: string, dataset: DigitDataset): boolean {
+  return isBuiltinDataset(source) && datasetFingerprint(dataset) === datasetFingerprint(loadBuiltinDataset(source))
+}
+
 /** Refuse a folder that holds anything: an export never mixes with or overwrites what is there. */
 async function checkTarget(dir: string): Promise<void> {
   if (!existsSync(dir)) return
@@ -92,6 +101,7 @@ export async function exportPytorchProject(dir: string, source: PytorchExportSou
   const accuracy = Object.values(history.epochs.at(-1)?.metrics ?? {})[0] ?? null
   const trained = TrainedModel.fromState(config, dataset, source.source, modelState, training.epochsDone, accuracy)
   const builtin = isBuiltinDataset(source.source)
+  const idx = asShipped(source.source, dataset)
   const outputs = config.loss === 'mnist' ? 1 : dataset.labelNames.length
   const { bytes: onnx, parity } = await verifiedOnnx(trained.exportSource(builtin), dataset.valid)
   const title = `${describe(source)}: a Digit Lab run as a PyTorch project`
@@ -99,10 +109,10 @@ export async function exportPytorchProject(dir: string, source: PytorchExportSou
   await rm(temp, { recursive: true, force: true })
   try {
     await mkdir(temp, { recursive: true })
-    const images = builtin ? (await copyMnistFiles(join(temp, 'data')), 0) : await writeImageFolders(join(temp, 'data'), dataset, onProgress)
+    const images = idx ? (await copyMnistFiles(join(temp, 'data')), 0) : await writeImageFolders(join(temp, 'data'), dataset, onProgress)
     const reference = referenceLogits(trained.model, dataset)
     const script = {
-      title, config, labels: dataset.labelNames, data: builtin ? 'idx' as const : 'png' as const,
+      title, config, labels: dataset.labelNames, data: idx ? 'idx' as const : 'png' as const,
       splits: 'train-* for training, t10k-* for validation',
       modelCode: modelCode(trained.model, config.model, 1, outputs),
     }
@@ -114,9 +124,9 @@ export async function exportPytorchProject(dir: string, source: PytorchExportSou
       'README.md': fill(README_MD, {
         TITLE: title, VERSION: PRODUCER_VERSION, RECIPE: recipe, BATCH_SIZE: String(config.batchSize),
         EPOCHS_DONE: String(training.epochsDone), ACCURACY: accuracy === null ? 'not measured' : accuracy.toFixed(4),
-        DATA: builtin
+        DATA: idx
           ? 'MNIST\'s IDX files, from which train.py picks the images of the labels, as Digit Lab does'
-          : `the run's images as it saw them (${dataset.height}×${dataset.width} grayscale after import), ImageFolder layout: train/<label>/*.png (${dataset.train.count}), valid/<label>/*.png (${dataset.valid.count})`,
+          : `the run's images as it saw them (${dataset.height}×${dataset.width} grayscale after import and any corrections: a relabelled image sits under its new label, a left-out one is absent), ImageFolder layout: train/<label>/*.png (${dataset.train.count}), valid/<label>/*.png (${dataset.valid.count})`,
       }),
       'requirements.txt': REQUIREMENTS_TXT,
       'weights.safetensors': encodeSafetensors(torchState(trained.model), { format: 'pt' }),
