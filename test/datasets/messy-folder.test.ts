@@ -68,7 +68,7 @@ const BAD: Record<string, RegExp> = {
   '3/old.bmp': /^corrupt BMP: unknown header size 0$/,
   '3/bomb.png': /^image too large: 20000×20000 pixels is over the 4096×4096 limit/,
   '3/huge.png': /^file too large for a digit image/,
-  '3/fifo.png': /^not a regular file \(a FIFO\)$/,
+  '3/fifo.png': /^not a regular file \(a named pipe\)$/,
   '3/dangling.png': /^broken symbolic link$/,
   '3/loop-a.png': /^symbolic link loop$/,
   '3/loop-b.png': /^symbolic link loop$/,

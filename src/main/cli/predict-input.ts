@@ -3,7 +3,8 @@ import { DatasetError, planImport, type SkippedFile } from '../datasets'
 import { decodeImage, ImageError, normalizeGray, readImageFile, type DecodeSettings } from '../datasets/decode'
 import { forEachLimited } from '../datasets/pool'
 import { isImageName } from '../../shared/dataset-files'
-import { errorText, isSystemFolder, listFolder, systemFileReason, type FolderEntry } from '../datasets/walk'
+import { skipReason } from '../datasets/folders'
+import { errorText, isSystemFolder, listFolder, specialKind, systemFileReason, type FolderEntry } from '../datasets/walk'
 import { centreDigit } from '../../shared/centre-digit'
 
 /** One image to classify: where it came from, its label when its folder names one, its 28×28 pixels. */
@@ -37,7 +38,7 @@ async function imagesIn(folder: Buffer, relative: string, label: string | null, 
     if (entry.kind === 'folder' && !isSystemFolder(entry.name)) folders.push(entry)
     else if (entry.kind === 'file' && isImageName(entry.name)) files.push({ path: entry.path, file: entry.relative, label, bytes: entry.size })
     else if (entry.kind === 'file') skipped.push({ file: entry.relative, reason: systemFileReason(entry.name) ?? 'not an image file' })
-    else if (entry.kind !== 'folder') skipped.push({ file: entry.relative, reason: `${entry.kind.replace('-', ' ')}: not read` })
+    else if (entry.kind !== 'folder') skipped.push({ file: entry.relative, reason: skipReason(entry, 'label') ?? 'not read' })
   }
   return { files, folders }
 }
@@ -87,6 +88,8 @@ export async function readPredictInput(target: string, options: { readonly centr
   } catch (error) {
     throw new Error(`cannot open ${target} (${errorText(error)}): give an image file or a folder of images`)
   }
+  // A FIFO, socket or device would otherwise pass as a file of 0 bytes ("empty file").
+  if (!info.isDirectory() && !info.isFile()) throw new Error(`${target} is ${specialKind(info)}, not an image file: give an image file or a folder of images`)
   const skipped: SkippedFile[] = []
   const images: PredictImage[] = []
   const pending = info.isDirectory()

@@ -2,6 +2,7 @@ import { close, constants, open, read } from 'node:fs'
 import { promisify } from 'node:util'
 import sharp, { type Sharp } from 'sharp'
 import { decodeBmp, isBmp } from './bmp'
+import { NOT_AN_IMAGE, sharpFormat } from './formats'
 import { ImageError } from './image-error'
 import { decodeGrayPng } from './png-fast'
 import { IMAGE_SIDE, padToSquare, toGray, toMnistPolarity } from './pixels'
@@ -56,8 +57,9 @@ export async function noneReadable(files: readonly { readonly path: Buffer; read
 const FIT = { letterbox: 'inside', stretch: 'fill', crop: 'cover' } as const
 
 /**
- * Decode any image sharp reads (first frame of an animation, any bit depth, palette, alpha, EXIF
- * orientation), or a BMP, into 28×28 MNIST polarity. The whole image goes through one sharp pipeline
+ * Decode a PNG, JPEG, WebP, GIF, TIFF or AVIF (told by its first bytes, never its name) with sharp —
+ * first frame of an animation, any bit depth, palette, alpha, EXIF orientation — or a BMP, into 28×28
+ * MNIST polarity. The whole image goes through one sharp pipeline
  * (resize included); gray conversion, alpha, polarity and the letterbox bars are then a few loops over
  * 784 bytes. A plain 28×28 grayscale PNG (MNIST's own format) takes a checked fast path with the same
  * result; a BMP, which sharp cannot read, is decoded here and resized by sharp as raw pixels.
@@ -70,6 +72,7 @@ export async function decodeImage(bytes: Buffer, settings: DecodeSettings): Prom
     const { data, width, height } = decodeBmp(bytes, MAX_INPUT_PIXELS)
     return resized(sharp(data, { raw: { width, height, channels: 4 } }), settings)
   }
+  if (!sharpFormat(bytes)) throw new ImageError(NOT_AN_IMAGE)
   try {
     // NOTE: sharp throws synchronously on some inputs (an empty buffer), so it is built inside the try.
     return await resized(sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, autoOrient: true }), settings)
@@ -109,7 +112,7 @@ async function explainDecodeError(bytes: Buffer, error: unknown): Promise<string
       .catch(() => 'its declared size')
     return `image too large: ${size} is over the ${Math.sqrt(MAX_INPUT_PIXELS)}×${Math.sqrt(MAX_INPUT_PIXELS)} limit (refused before decoding)`
   }
-  if (/unsupported image format/i.test(message)) return 'not an image Digit Lab can read (PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP)'
+  if (/unsupported image format/i.test(message)) return NOT_AN_IMAGE
   return `corrupt or truncated image: ${libvipsDetail(error)}`
 }
 

@@ -19,6 +19,8 @@ export function skipReason(entry: FolderEntry, where: 'label' | 'above-labels'):
       return where === 'label' ? 'folder inside a label folder: not read (images must sit directly in <label>/)' : null
     case 'folder-link':
       return 'link to a folder: not followed'
+    case 'outside-link':
+      return 'link to a file outside the imported folder: not followed'
     case 'broken-link':
       return 'broken symbolic link'
     case 'link-loop':

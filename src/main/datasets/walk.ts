@@ -1,12 +1,14 @@
 import type { Stats } from 'node:fs'
-import { lstat, readdir, stat } from 'node:fs/promises'
+import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { naturalCompare } from './natural'
 
 /**
  * What a folder entry is. Links are never followed into folders (a link to a parent would loop):
- * a link to a regular file is read like the file, anything else a link points to is reported.
+ * a link to a regular file inside the imported folder is read like the file; a link to a file
+ * outside it (`1.png → /etc/passwd`) is not, and neither is anything else a link points to.
  */
-export type EntryKind = 'file' | 'folder' | 'folder-link' | 'broken-link' | 'link-loop' | 'special' | 'unreadable'
+export type EntryKind = 'file' | 'folder' | 'folder-link' | 'outside-link' | 'broken-link' | 'link-loop' | 'special' | 'unreadable'
 
 export interface FolderEntry {
   /** The entry's full path as bytes: a name that is not valid UTF-8 still opens. */
@@ -49,14 +51,21 @@ export function isSystemFolder(name: string): boolean {
   return SYSTEM_FOLDERS.has(name.toLowerCase()) || name.startsWith('.')
 }
 
+/** What a thing that is neither a file nor a folder is, for people: `a named pipe` (a FIFO), `a socket`, `a device`. */
+export function specialKind(stats: Stats): string {
+  return stats.isFIFO() ? 'a named pipe' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file'
+}
+
 function kindOf(stats: Stats): { kind: EntryKind; detail: string } {
   if (stats.isFile()) return { kind: 'file', detail: '' }
   if (stats.isDirectory()) return { kind: 'folder', detail: '' }
-  const what = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file'
-  return { kind: 'special', detail: what }
+  return { kind: 'special', detail: specialKind(stats) }
 }
 
-async function describe(path: Buffer): Promise<{ kind: EntryKind; size: number; detail: string }> {
+/** Whether real path `real` is `root` or inside it (both as bytes). */
+const inside = (real: Buffer, root: Buffer): boolean => real.equals(root) || (real.length > root.length && real.subarray(0, root.length).equals(root) && (root[root.length - 1] === 0x2f || real[root.length] === 0x2f))
+
+async function describe(path: Buffer, rootOf: () => Promise<Buffer | null>): Promise<{ kind: EntryKind; size: number; detail: string }> {
   try {
     const own = await lstat(path)
     if (!own.isSymbolicLink()) return { ...kindOf(own), size: own.size }
@@ -66,7 +75,12 @@ async function describe(path: Buffer): Promise<{ kind: EntryKind; size: number; 
   try {
     const target = await stat(path)
     const { kind, detail } = kindOf(target)
-    return { kind: kind === 'folder' ? 'folder-link' : kind, size: target.size, detail }
+    if (kind === 'folder') return { kind: 'folder-link', size: target.size, detail }
+    if (kind === 'file') {
+      const [real, root] = await Promise.all([realpath(path, { encoding: 'buffer' }), rootOf()])
+      if (!root || !inside(real, root)) return { kind: 'outside-link', size: 0, detail: '' }
+    }
+    return { kind, size: target.size, detail }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ELOOP') return { kind: 'link-loop', size: 0, detail: '' }
@@ -99,12 +113,23 @@ function joinPath(folder: Buffer, name: Buffer): Buffer {
   return Buffer.concat(slash ? [folder, name] : [folder, Buffer.from('/'), name])
 }
 
+/** The real path of the folder an import started from: `folder` with the parts of `relative` taken off (null if it is gone). */
+function importRoot(folder: Buffer, relative: string): Promise<Buffer | null> {
+  let root = folder.toString('latin1')
+  for (let part = relative === '' ? 0 : relative.split('/').length; part > 0; part--) root = dirname(root)
+  return realpath(Buffer.from(root, 'latin1'), { encoding: 'buffer' }).catch(() => null)
+}
+
 /**
  * The entries of one folder in natural order, each classified with `lstat` (links are looked
- * through only to say what they point at). At most `parallel` file-system calls run at once.
+ * through only to say what they point at, and whether a file they name is inside the folder the
+ * import started from, `relative` levels up). At most `parallel` file-system calls run at once.
  */
 export async function listFolder(folder: Buffer, relative: string, parallel = 32): Promise<FolderEntry[]> {
   const dirents = await readdir(folder, { encoding: 'buffer', withFileTypes: true })
+  // Asked for only when a link names a file: most folders have none.
+  let root: Promise<Buffer | null> | undefined
+  const rootOf = (): Promise<Buffer | null> => (root ??= importRoot(folder, relative))
   const entries: FolderEntry[] = new Array(dirents.length)
   let next = 0
   const worker = async (): Promise<void> => {
@@ -112,7 +137,7 @@ export async function listFolder(folder: Buffer, relative: string, parallel = 32
       const i = next++
       const path = joinPath(folder, dirents[i].name)
       const name = displayName(dirents[i].name)
-      const { kind, size, detail } = await describe(path)
+      const { kind, size, detail } = await describe(path, rootOf)
       entries[i] = { path, name, relative: relative ? `${relative}/${name}` : name, kind, size, detail }
     }
   }

@@ -17,6 +17,24 @@ export function firstLine(error: unknown): string {
   return message.split('\n').map((line) => line.trim()).find(Boolean) ?? 'unknown error'
 }
 
+/**
+ * An onnxruntime error as a person reads it: no source location or C++ signature in front
+ * (`/onnxruntime_src/…/model_load_utils.h:46 void onnxruntime::…(const std::unordered_map<…>&, …) `),
+ * no `[ONNXRuntimeError] : 10 : INVALID_GRAPH :` code, on one line, and cut after the sentence that
+ * passes 160 characters.
+ */
+export function runtimeMessage(error: unknown): string {
+  let text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
+  text = text.replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '')
+  text = text.replace(/^\S+\.(?:h|hpp|cc|cpp|c):\d+ .*?\)(?: const)? (?=[A-Z*"'])/, '')
+  let short = ''
+  for (const sentence of text.split(/(?<=\.) (?=[A-Z])/)) {
+    short = short ? `${short} ${sentence}` : sentence
+    if (short.length >= 160) break
+  }
+  return (short.length > 300 ? `${short.slice(0, 299)}…` : short) || 'unknown error'
+}
+
 /** A byte count for people: `812 KB`, `4.2 GB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { InferenceSession, Tensor as OrtTensor, sessionOptions } from './runtime'
-import { OnnxModelError, firstLine, formatBytes } from './errors'
+import { OnnxModelError, firstLine, formatBytes, runtimeMessage } from './errors'
 import { IMAGE_SIDE, describeModel, type ModelDescription } from './inspect'
 
 /** Files larger than this are not read (ResNet-18 exports at about 45 MB). */
@@ -90,7 +90,7 @@ export class OnnxClassifier {
     try {
       session = await InferenceSession.create(bytes, sessionOptions())
     } catch (error) {
-      throw new OnnxModelError(`onnxruntime cannot load the model: ${firstLine(error)}`)
+      throw new OnnxModelError(`onnxruntime cannot load the model: ${runtimeMessage(error)}`)
     }
     return new OnnxClassifier(session, description)
   }
@@ -154,7 +154,7 @@ export class OnnxClassifier {
       const input = new OrtTensor('float32', new Float32Array(images), [n, 1, IMAGE_SIDE, IMAGE_SIDE])
       results = await this.session.run({ [inputName]: input })
     } catch (error) {
-      throw new OnnxModelError(`onnxruntime could not run the model: ${firstLine(error)}`)
+      throw new OnnxModelError(`onnxruntime could not run the model: ${runtimeMessage(error)}`)
     }
     const scores = this.checkedOutput(results[scoreOutput] as OrtTensor | undefined, scoreOutput, n)
     const classes = scores.length / n
