@@ -28,7 +28,11 @@ async function trainOurs(dataset: DigitDataset, config: TrainingConfig) {
 
 /** The exported project's check, one process from scratch, and two processes with DDP: all against `accuracy`. */
 async function checkExport(name: string, dir: string, accuracy: number): Promise<void> {
-  const check = lastJson<CheckResult>(await runPython(dir, ['check.py']))
+  const [checked, resumed] = await Promise.all([runPython(dir, ['check.py']), runPython(dir, ['train.py', '--resume', '--epochs', '0'])])
+  const check = lastJson<CheckResult>(checked)
+  // The run's weights, loaded and validated by train.py without training: our accuracy, to float32's last digits.
+  expect(lastJson<TrainResult>(resumed)).toMatchObject({ epochs: 0 })
+  expect(Math.abs(lastJson<TrainResult>(resumed).accuracy - accuracy)).toBeLessThanOrEqual(0.001)
   expect(check.images).toBeGreaterThan(1000)
   expect(check.engine).toBeLessThanOrEqual(1e-4)
   // Debian has no onnxruntime: the check must say so rather than claim a comparison it did not make.
