@@ -1,7 +1,8 @@
-// `npm run bench [-- --only gemm,… --json --vs-torch [--torch-isa avx2,sse41] --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
+// `npm run bench [-- --only gemm,… --json --kernels native|wasm --vs-torch [--torch-isa avx2,sse41] --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { KERNELS_ENV, parseProvider, startingProvider } from '../src/main/engine/kernels'
 import { bestOfRounds, compare, comparisonTable, machine, resultsTable, type Comparison } from './report'
 import { runTorch, TORCH_ISAS, torchUnavailable } from './torch'
 import type { Result, Workload } from './workload'
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     /** With --vs-torch: also PyTorch held to these instruction sets (avx2, sse41), on TORCH_ISA_THREADS threads. */
     'torch-isa': { type: 'string' },
     rounds: { type: 'string' },
+    /** Whose kernels ours runs (native, wasm, reference); the engine's default when absent. */
+    kernels: { type: 'string' },
     /** Internal: run one workload in this process and print its results as JSON lines. */
     child: { type: 'string' },
     /** Internal, with --child: which round it is. */
@@ -53,7 +56,7 @@ function runOurs(workload: Workload, round: number): Result[] {
   const script = fileURLToPath(import.meta.url)
   const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', workload.name, '--round', String(round)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })
   if (run.status !== 0) throw new Error(`${workload.name} failed: ${run.stderr || run.error?.message}`)
-  return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Result)
+  return run.stdout.trim().split('\n').filter(Boolean).map((line) => ({ ...(JSON.parse(line) as Result), kernels: provider }))
 }
 
 function isasOf(list: string | undefined): readonly string[] {
@@ -70,6 +73,10 @@ function roundsOf(workload: Workload): number {
   return rounds
 }
 
+/** The provider ours runs on; children read it from the environment, as the app's worker does. */
+const provider = values.kernels ? parseProvider(values.kernels, '--kernels') : startingProvider()
+process.env[KERNELS_ENV] = provider
+
 async function main(): Promise<void> {
   if (values.child) return emit(await select(values.child)[0].run(Number(values.round)))
   const selected = select(values.only)
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
   const missing = values['vs-torch'] ? torchUnavailable() : null
   if (missing) say(`PyTorch comparison skipped: ${missing}`)
   const withTorch = values['vs-torch'] && !missing
-  if (!values.json) console.log(`${machine()}\n`)
+  say(`${machine()}\nour kernels: ${provider}${provider === 'native' ? ' (onnxruntime MLAS for large products, WebAssembly SIMD for the rest)' : ''}\n`)
   const ours: Result[] = []
   const torch: Result[] = []
   for (const workload of selected) {

@@ -1,4 +1,5 @@
 import os from 'node:os'
+import { cpuVectorExtension } from '../src/main/engine/kernels'
 import type { Result } from './workload'
 
 /** Our time over PyTorch's for one case: below 1 means we are faster. */
@@ -57,7 +58,7 @@ export function bestOfRounds(results: readonly Result[]): Result[] {
 /** The machine, as a line above the tables. */
 export function machine(): string {
   const cpus = os.cpus()
-  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.versions.node} (V8 ${process.versions.v8}), ${os.platform()} ${os.arch()}`
+  return `${cpus[0]?.model ?? 'unknown CPU'} with ${cpuVectorExtension()}, ${cpus.length} cores, Node ${process.versions.node} (V8 ${process.versions.v8}), ${os.platform()} ${os.arch()}`
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

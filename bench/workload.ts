@@ -8,6 +8,8 @@ export interface Result {
   /** `ours` is the engine as it ships; `ours-reference` runs the plain TypeScript kernels; `pytorch` the reference script. */
   readonly engine: 'ours' | 'ours-reference' | 'pytorch'
   readonly threads: number
+  /** Ours only: whose kernels ran (native: onnxruntime's MLAS; wasm: our WebAssembly SIMD). */
+  readonly kernels?: string
   /** PyTorch only: the instruction set it was held to (`--torch-isa`); absent, the best the CPU has. */
   readonly isa?: string
   /** Best wall-clock seconds of one run (the least disturbed by other processes). */

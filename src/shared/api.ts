@@ -42,6 +42,8 @@ export interface EngineStatus {
   readonly version: string
   /** A gradient the engine just computed, as proof it works: d(x²)/dx at x = 3. */
   readonly selfCheck: { readonly expression: string; readonly gradient: number; readonly expected: number }
+  /** Whose kernels a run computes with by default, in words (e.g. "native (onnxruntime MLAS, AVX-512)"). */
+  readonly kernels: string
 }
 
 /** Outcome of a start request: the run's id, which its events carry. */

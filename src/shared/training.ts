@@ -20,6 +20,9 @@ const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.mi
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0))
 
 /** Everything that decides a training run; the same config and seed give the same losses, bit for bit. */
+/** Whose kernels a run computes with (the engine's `KernelProvider`s). */
+export const KERNEL_KINDS = ['native', 'wasm', 'reference'] as const
+
 export const TrainingConfigSchema = v.object({
   model: ModelSpecSchema,
   loss: v.picklist(LOSS_KINDS),
@@ -38,9 +41,16 @@ export const TrainingConfigSchema = v.object({
   gradClip: v.nullable(positive),
   /**
    * How many threads the engine computes on (1..this computer's cores; a count above them is taken as all of
-   * them); absent: all. Every count gives the same bits, so it decides the speed of a run, never its result.
+   * them); absent: all. With the WebAssembly kernels every count gives the same bits; with the native ones a
+   * count gives its own (each the same run after run).
    */
   threads: v.optional(count(1, MAX_TRAINING_THREADS)),
+  /**
+   * Whose kernels compute: `native` (onnxruntime's MLAS at the CPU's full vector width), `wasm` (our WebAssembly
+   * SIMD: the bits of earlier releases, the same for every thread count) or `reference`; absent: the engine's
+   * default (native where it loads, or as DIGIT_LAB_KERNELS says).
+   */
+  kernels: v.optional(v.picklist(KERNEL_KINDS)),
 })
 
 export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>

@@ -29,12 +29,13 @@ describe('digit-lab train --threads', () => {
     }
   })
 
-  // The CNN's products, conv passes and batch norms are cut among the threads too (by rows and channels).
+  // The CNN's products, conv passes and batch norms are cut among the threads too (by rows and channels). Only
+  // the WebAssembly kernels promise this; MLAS may split a long sum among threads (see docs/BENCHMARKS.md).
   it.each([
     ['simple_net', ['--model', 'simple_net', '--epochs', '2']],
     ['the CNN', ['--model', 'cnn', '--channels', '16,32,64', '--epochs', '1', '--bs', '128']],
   ])('trains %s to the same losses, bit for bit, on one thread and on two', async (_name, model) => {
-    const argv = [...model, '--json', '--seed', '4']
+    const argv = [...model, '--json', '--seed', '4', '--kernels', 'wasm']
     const one = await epochs([...argv, '--threads', '1'])
     expect(threads()).toBe(1)
     setThreads(2)
@@ -42,5 +43,11 @@ describe('digit-lab train --threads', () => {
     const two = await epochs([...argv, '--threads', '2'])
     expect(threads()).toBe(2)
     expect(two).toEqual(one)
+  })
+
+  it.each([1, 2])('trains the CNN to the same losses, bit for bit, twice on %i thread(s) with the native kernels', async (count) => {
+    const argv = ['--model', 'cnn', '--channels', '8,16,32', '--epochs', '1', '--bs', '128', '--json', '--seed', '5', '--threads', String(count), '--kernels', 'native']
+    const first = await epochs(argv)
+    expect(await epochs(argv)).toEqual(first)
   })
 })

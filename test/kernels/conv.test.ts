@@ -5,6 +5,9 @@ import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/
 import { randn } from '../../src/main/engine/creation'
 import { conv2d, convGeometry } from '../../src/main/engine/ops/conv'
 import { Random } from '../../src/main/engine/random'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
 
@@ -43,7 +46,7 @@ function geometryOf(g: { batch: number; channels: number; height: number; width:
 
 const columnsOf = (g: ConvGeometry): number => g.channels * g.kernelH * g.kernelW * g.batch * g.outH * g.outW
 
-describe.runIf(convKernelsWasm !== null)('the conv path’s WebAssembly kernels', () => {
+onWasm('the conv path’s WebAssembly kernels', () => {
   const fast = convKernelsWasm!
 
   it('unfold windows into columns as the reference does, bit for bit (strides 1–3, padding 0–3, 1×1 to 7×7)', () => {
@@ -118,7 +121,7 @@ describe.runIf(convKernelsWasm !== null)('the conv path’s WebAssembly kernels'
   })
 })
 
-describe.runIf(convKernelsWasm !== null)('the conv passes on helper threads', () => {
+onWasm('the conv passes on helper threads', () => {
   afterAll(() => setGemmThreads(1))
 
   // Large enough to be shared (a quarter million values written or more), channels not a multiple of the chunks.

@@ -1,13 +1,16 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels } from '../../src/main/engine/kernels'
 import { allFiniteWasm } from '../../src/main/engine/kernels/wasm'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 const NOT_FINITE = [Number.NaN, Infinity, -Infinity] as const
 /** Finite values at the edges: the largest float32s, the smallest normal and subnormal ones, zeros of both signs. */
 const EDGES = [3.4028234663852886e38, -3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45, 0, -0] as const
 
-describe.runIf(allFiniteWasm !== null)('the finiteness check on WebAssembly', () => {
+onWasm('the finiteness check on WebAssembly', () => {
   it('agrees with the reference for any length, with NaN or ±∞ anywhere or nowhere, in the kernels’ memory or not', () => {
     const arrays = fc.record({
       values: fc.array(fc.oneof(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(...EDGES)), { maxLength: 70 }),

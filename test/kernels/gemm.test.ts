@@ -1,83 +1,18 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Random } from '../../src/main/engine/random'
-import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type Gemm, type GemmArgs } from '../../src/main/engine/kernels'
+import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type GemmArgs } from '../../src/main/engine/kernels'
 import { fusedGemm, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from '../../src/main/engine/kernels/wasm'
 import { fusedAvailable, gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
+import { describeCase, expectWithinBound as withinBound, operands, randomArray, run, variants, type Case } from '../helpers/gemm-bound'
+import { describeProvider } from '../helpers/providers'
+import { Random } from '../../src/main/engine/random'
 
-interface Case {
-  readonly m: number
-  readonly n: number
-  readonly k: number
-  readonly transA: boolean
-  readonly transB: boolean
-  readonly accumulate: boolean
-}
-
-const UNIT_ROUNDOFF = 2 ** -24
-
-function randomArray(size: number, random: Random): Float32Array {
-  return Float32Array.from({ length: size }, () => random.normal())
-}
-
-/** Random operands for a case, with C holding values to accumulate onto. */
-function operands(c: Case, seed: number): GemmArgs {
-  const random = new Random(seed)
-  return { ...c, a: randomArray(c.m * c.k, random), b: randomArray(c.k * c.n, random), c: randomArray(c.m * c.n, random) }
-}
-
-function run(gemm: Gemm, args: GemmArgs): Float32Array {
-  const c = args.c.slice()
-  gemm({ ...args, c })
-  return c
-}
-
-/** S_ij = Σ_p |op(A)_ip·op(B)_pj| (+ |C_ij| when accumulating): the scale the rounding error is bounded by. */
-function magnitudes({ a, b, c, m, n, k, transA, transB, accumulate }: GemmArgs): Float64Array {
-  const s = new Float64Array(m * n)
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = accumulate ? Math.abs(c[i * n + j]) : 0
-      for (let p = 0; p < k; p++) sum += Math.abs(a[transA ? p * m + i : i * k + p] * b[transB ? j * k + p : p * n + j])
-      s[i * n + j] = sum
-    }
-  }
-  return s
-}
-
-/**
- * The float32 GEMM in any summation order is within γ_(k+1)·S of the exact result (Higham, Accuracy and
- * Stability of Numerical Algorithms, §3.1), and the float64 reference rounded to float32 within u·S more,
- * so |ours − reference| ≤ (k + 2)·u·S with u = 2⁻²⁴. Returns the worst error as a fraction of S.
- */
-function expectWithinBound(args: GemmArgs): number {
-  const [ours, reference] = [run(gemmWasm!, args), run(gemmReference, args)]
-  const scale = magnitudes(args)
-  const bound = (args.k + 2) * UNIT_ROUNDOFF * 1.0001
-  let worst = 0
-  for (let i = 0; i < ours.length; i++) {
-    const error = Math.abs(ours[i] - reference[i])
-    if (!(error <= bound * scale[i])) {
-      throw new Error(`${describeCase(args)}: C[${i}] = ${ours[i]}, reference ${reference[i]}, error ${error} > ${bound} · ${scale[i]}`)
-    }
-    if (scale[i] > 0) worst = Math.max(worst, error / scale[i])
-  }
-  return worst
-}
-
-function describeCase({ m, n, k, transA, transB, accumulate }: Case): string {
-  return `${m}×${k}·${k}×${n} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}${accumulate ? ' +C' : ''}`
-}
-
-function variants(m: number, n: number, k: number): Case[] {
-  return [false, true].flatMap((transA) =>
-    [false, true].flatMap((transB) => [false, true].map((accumulate) => ({ m, n, k, transA, transB, accumulate }))),
-  )
-}
+const expectWithinBound = (args: GemmArgs): number => withinBound(gemmWasm!, args)
+const onWasm = describeProvider('wasm')
 
 const hasSimd = gemmWasm !== null
 
-describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) equals the reference', ({ fused }) => {
+onWasm.each(gemmBuilds)('the WebAssembly GEMM ($build) equals the reference', ({ fused }) => {
   useGemmBuild(fused)
 
   // Sizes around the 4×8 tile, past the 128-row, 256-step and 2048-column cache blocks, and the vector paths.
@@ -142,7 +77,7 @@ describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) equals t
   })
 })
 
-describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) on several threads', ({ fused }) => {
+onWasm.each(gemmBuilds)('the WebAssembly GEMM ($build) on several threads', ({ fused }) => {
   useGemmBuild(fused)
   afterEach(() => setGemmThreads(1))
 
@@ -170,14 +105,14 @@ describe.runIf(hasSimd).each(gemmBuilds)('the WebAssembly GEMM ($build) on sever
 describe('kernel selection', () => {
   afterEach(() => useKernels(fastKernels))
 
-  it('starts with the WebAssembly GEMM where SIMD runs, and the reference stays one call away', () => {
-    expect(kernels.gemm).toBe(hasSimd ? gemmWasm : gemmReference)
+  it('the WebAssembly set holds the WebAssembly GEMM where SIMD runs, and the reference stays one call away', () => {
+    expect(fastKernels.gemm).toBe(hasSimd ? gemmWasm : gemmReference)
     useKernels(referenceKernels)
     expect(kernels.gemm).toBe(gemmReference)
   })
 })
 
-describe.runIf(hasSimd)('the fused build', () => {
+onWasm('the fused build', () => {
   afterEach(() => {
     setFusedGemm(true)
     setGemmThreads(1)

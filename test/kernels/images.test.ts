@@ -2,6 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { allocateKernelArray, gatherUnitReference, gatherUnitWasm, gemmWasm, kernelBytes, type GemmArgs } from '../../src/main/engine/kernels'
 import { Random } from '../../src/main/engine/random'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
 
@@ -45,7 +48,7 @@ describe('gathering a batch of images as floats', () => {
   })
 })
 
-describe.runIf(gemmWasm !== null)('arrays in the kernels’ memory', () => {
+onWasm('arrays in the kernels’ memory', () => {
   it('hold a copy of bytes made when asked, which later changes to the bytes do not reach', () => {
     const bytes = Uint8Array.from([1, 2, 3])
     const copy = kernelBytes(bytes)

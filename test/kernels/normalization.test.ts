@@ -4,6 +4,9 @@ import { allocateKernelArray, referenceKernels, type BatchNormBackwardArgs, type
 import { batchNormWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { BatchNorm2d, ReLU, Sequential, randn } from '../../src/main/engine'
 import { Random } from '../../src/main/engine/random'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 const bits = (values: Float32Array | Float64Array): Int32Array => new Int32Array(values.slice().buffer)
 
@@ -67,7 +70,7 @@ const cases = fc.record({
   seed: fc.nat(),
 }).filter((c) => !c.training || c.batch * c.inner > 1)
 
-describe.runIf(batchNormWasm !== null)('batch norm on WebAssembly', () => {
+onWasm('batch norm on WebAssembly', () => {
   it('gives the reference forward pass bit for bit: statistics, x̂ and y, in training and eval, with and without ReLU', () => {
     fc.assert(fc.property(cases, (c) => expectSameForward(...bothForward(c))), { numRuns: 200 })
   })
@@ -113,7 +116,7 @@ describe.runIf(batchNormWasm !== null)('batch norm on WebAssembly', () => {
   })
 })
 
-describe.runIf(batchNormWasm !== null)('batch norm on helper threads', () => {
+onWasm('batch norm on helper threads', () => {
   afterAll(() => setGemmThreads(1))
 
   // Large enough to be shared (131,072 values or more), channels not a multiple of the chunks, planes not of fours.

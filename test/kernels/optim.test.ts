@@ -1,8 +1,11 @@
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels, type AdamStepArgs } from '../../src/main/engine/kernels'
 import { adamStepWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 const bits = (values: Float32Array): Int32Array => new Int32Array(values.slice().buffer)
 
@@ -24,7 +27,7 @@ function adamArgs(size: number, seed: number, decoupled: boolean, inKernel = fal
   }
 }
 
-describe.runIf(adamStepWasm !== null)('the Adam update on WebAssembly', () => {
+onWasm('the Adam update on WebAssembly', () => {
   it('gives the reference values and moments bit for bit, Adam and AdamW, any length', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), fc.boolean(), fc.boolean(), (size, seed, decoupled, inKernel) => {
       const [reference, fast] = [adamArgs(size, seed, decoupled), adamArgs(size, seed, decoupled, inKernel)]
@@ -48,7 +51,7 @@ describe.runIf(adamStepWasm !== null)('the Adam update on WebAssembly', () => {
   })
 })
 
-describe.runIf(adamStepWasm !== null)('the Adam update on helper threads', () => {
+onWasm('the Adam update on helper threads', () => {
   afterAll(() => setGemmThreads(1))
 
   it.each([2, 3])('gives the reference bits on %i threads, for parameters large enough to share, of any length', async (threads) => {

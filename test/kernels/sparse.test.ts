@@ -1,10 +1,13 @@
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
 import { allocateKernelArray, gemmWasm, indexNonzerosWasm, setSparseGemm, type GemmArgs } from '../../src/main/engine/kernels'
 import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
 import { gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
+import { describeProvider } from '../helpers/providers'
+
+const onWasm = describeProvider('wasm')
 
 interface Case {
   readonly m: number
@@ -44,7 +47,7 @@ function variants(m: number, n: number, k: number): Case[] {
   )
 }
 
-describe.runIf(gemmWasm !== null).each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }) => {
+onWasm.each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }) => {
   useGemmBuild(fused)
   afterEach(() => {
     setSparseGemm(true)

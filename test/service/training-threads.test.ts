@@ -15,7 +15,7 @@ const osThreads = (): number => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/
 /** Train a short CNN run asking for `threads`; the OS threads counted at its first progress event, and its outcome. */
 async function run(threads: number | undefined): Promise<{ during: number; outcome: RunOutcome }> {
   let during = 0
-  const config = { ...defaultTrainingConfig('cnn', 2), epochs: 1, batchSize: 64, ...(threads === undefined ? {} : { threads }) }
+  const config = { ...defaultTrainingConfig('cnn', 2), epochs: 1, batchSize: 64, kernels: 'wasm' as const, ...(threads === undefined ? {} : { threads }) }
   const training = new TrainingRun(small, config, (event) => {
     if (event.kind === 'progress' && during === 0) during = osThreads()
   })
@@ -24,7 +24,7 @@ async function run(threads: number | undefined): Promise<{ during: number; outco
   return { during, outcome }
 }
 
-/** The app's training worker computes on all cores unless told otherwise; the count never changes a bit. */
+/** The app's training worker computes on all cores unless told otherwise; with the WebAssembly kernels the count never changes a bit. */
 describe('training threads', () => {
   it('starts one helper thread per extra core asked for, all cores by default, never more than the computer has', async () => {
     const cores = availableParallelism()

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
-import { MAX_THREADS } from '../engine/kernels'
+import { KERNEL_PROVIDERS, MAX_THREADS, startingProvider, type KernelProvider } from '../engine/kernels'
 import { defaultMemoryBudget } from '../service/memory-budget'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
@@ -14,9 +14,12 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
                        [--augment] [--clip N] [--lr-find] [--interpret]
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
+                       [--kernels native|wasm|reference]
                        [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
---threads: how many cores to compute on (default: all, up to ${MAX_THREADS}); the results are the same bits for any count.
+--threads: how many cores to compute on (default: all, up to ${MAX_THREADS}).
+--kernels: native (onnxruntime's MLAS, the default where it loads), wasm (the bits of earlier releases, the same
+  for any thread count) or reference. Same seed, kernels, thread count and CPU: the same bits.
 --memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
 /** What `train` was asked to do. */
@@ -39,6 +42,8 @@ export interface TrainRequest {
   readonly json: boolean
   /** How many threads the engine computes on. */
   readonly threads: number
+  /** Whose kernels compute: onnxruntime's MLAS, our WebAssembly, or the TypeScript reference. */
+  readonly kernels: KernelProvider
   /** The most memory, in bytes, a run may plan to use; larger runs are refused before they start. */
   readonly memoryBudget: number
 }
@@ -85,6 +90,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         export: { type: 'string' },
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
+        kernels: { type: 'string' },
         'memory-limit': { type: 'string' },
       },
     }))
@@ -127,6 +133,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     export: values.export === undefined ? undefined : userPath(values.export),
     json: values.json!,
     threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),
+    kernels: choiceOption('kernels', values.kernels, KERNEL_PROVIDERS, u) ?? startingProvider(),
     memoryBudget: memoryLimitMb === undefined ? defaultMemoryBudget() : memoryLimitMb * 2 ** 20,
   }
 }

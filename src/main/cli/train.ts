@@ -5,7 +5,7 @@ import type { EpochRecord } from '../engine/learner/recorder'
 import type { DatasetReference } from '../storage/project-manifest'
 import { openProject, resumeLearner, saveProject } from '../storage/project-state'
 import type { DigitDataset } from '../engine/data/dataset'
-import { setThreads } from '../engine/kernels'
+import { setThreads, useProvider, type KernelProvider } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { checkMemoryBudget } from '../service/memory-budget'
@@ -32,6 +32,9 @@ export interface TrainSummary {
   readonly accuracy: number
   readonly perClassAccuracy: Record<string, number>
   readonly seed: number
+  /** Whose kernels computed, on how many threads: with the seed and the CPU, what fixes the bits. */
+  readonly kernels: KernelProvider
+  readonly threads: number
   /** With `--export`: the file written and its parity with the engine. */
   readonly export?: ExportResult
 }
@@ -64,6 +67,8 @@ function summarize(request: TrainRequest, config: TrainingConfig, dataset: Digit
     accuracy: Object.values(metrics)[0],
     perClassAccuracy: Object.fromEntries(dataset.labelNames.map((name, c) => [name, perClass[c]])),
     seed: config.seed,
+    kernels: request.kernels,
+    threads: request.threads,
   }
 }
 
@@ -76,6 +81,7 @@ function datasetReference(source: string): DatasetReference {
 export async function runTrain(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<TrainSummary> {
   const request = parseTrainArgs(argv)
   setThreads(request.threads)
+  useProvider(request.kernels)
   const chosen = Object.keys(request.overrides).filter((key) => key !== 'epochs')
   if (request.resume && chosen.length > 0) {
     throw new UsageError(`--resume continues the project with its own settings; drop ${chosen.map((key) => `the ${key} option`).join(', ')} (only --epochs applies)`, TRAIN_USAGE)
@@ -136,7 +142,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   if (request.json) print(JSON.stringify(result))
   else {
     const perClass = Object.entries(summary.perClassAccuracy).map(([name, acc]) => `${name}: ${acc.toFixed(4)}`).join(', ')
-    print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}` +
+    print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}, ${summary.kernels} kernels on ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` +
       (request.save ? `; saved ${request.save}` : '') + (request.project ? `; project saved to ${request.project}` : ''))
     if (exported) print(`exported ${exported.path} (${(exported.bytes / 1024).toFixed(1)} KB): ${formatParity(exported.parity)}`)
   }

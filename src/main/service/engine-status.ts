@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fromArray } from '../engine/creation'
+import { describeProvider, startingProvider } from '../engine/kernels'
 import type { EngineStatus } from '../../shared/api'
 
 /** Run the chapter's first gradient through the engine and report whether it came out right. */
@@ -7,7 +8,7 @@ export function engineStatus(version: string): EngineStatus {
   const x = fromArray([3]).requiresGrad_()
   x.pow(2).sum().backward()
   const gradient = x.grad?.item() ?? Number.NaN
-  return { ready: gradient === 6, version, selfCheck: { expression: 'd(x²)/dx at x = 3', gradient, expected: 6 } }
+  return { ready: gradient === 6, version, selfCheck: { expression: 'd(x²)/dx at x = 3', gradient, expected: 6 }, kernels: describeProvider(startingProvider()) }
 }
 
 /** The version in package.json, read from the app folder. */

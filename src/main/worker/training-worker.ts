@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { parentPort } from 'node:worker_threads'
-import { MAX_THREADS, setThreads, threadsReady } from '../engine/kernels'
+import { MAX_THREADS, setThreads, startingProvider, threadsReady, useProvider, type KernelProvider } from '../engine/kernels'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { Interpretation } from '../engine/learner/interpretation'
 import { TrainingDivergedError, type BatchProgress, type Learner, type LearnerCallback } from '../engine/learner/learner'
@@ -128,8 +128,9 @@ function trainingThreads(requested: number | undefined, cores = availableParalle
   return Math.max(1, Math.min(requested ?? cores, cores, MAX_THREADS))
 }
 
-/** Start the engine's helper threads for this run (its products are then shared; the bits stay the same). */
-async function useThreads(requested: number | undefined): Promise<void> {
+/** Start the engine's helper threads for this run and pick its kernels (the engine's default when not asked). */
+async function useThreads(requested: number | undefined, kernels: KernelProvider | undefined): Promise<void> {
+  useProvider(kernels ?? startingProvider())
   setThreads(trainingThreads(requested))
   await threadsReady()
 }
@@ -140,5 +141,5 @@ send({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
-  else void useThreads(message.config.threads).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+  else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
 })

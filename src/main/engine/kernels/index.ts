@@ -4,6 +4,9 @@ import { gemmReference, type Gemm, type IndexNonzeros } from './matmul'
 import { batchNormBackwardReference, batchNormForwardReference, type BatchNormBackward, type BatchNormForward } from './normalization'
 import { adamStepReference, type AdamStep } from './optim'
 import { allFiniteReference, type AllFinite } from './finite'
+import { nativeBindingProblem, ONNXRUNTIME_VERSION } from './native/binding'
+import { cpuVectorExtension } from './native/cpu'
+import { createNativeGemm, routedGemm } from './native/gemm'
 import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, scratchArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
@@ -52,12 +55,85 @@ export const fastKernels: Readonly<Kernels> = Object.freeze({
   allFinite: allFiniteWasm ?? allFiniteReference,
 })
 
-/** The kernels in use; they start as the fast set. */
-export const kernels: Kernels = { ...fastKernels }
+/** Where the kernels come from: onnxruntime's MLAS (native), our WebAssembly SIMD, or the plain TypeScript. */
+export type KernelProvider = 'native' | 'wasm' | 'reference'
+export const KERNEL_PROVIDERS: readonly KernelProvider[] = ['native', 'wasm', 'reference']
+
+const nativeGemm = nativeBindingProblem === null ? createNativeGemm(() => gemmThreads()) : null
+
+/**
+ * The native set: large products through onnxruntime's MLAS at the CPU's full vector width, the rest (small or
+ * mostly-zero products, the memory passes) on WebAssembly; null where onnxruntime's binding did not load.
+ */
+export const nativeKernels: Readonly<Kernels> | null = nativeGemm ? Object.freeze({ ...fastKernels, gemm: routedGemm(nativeGemm, fastKernels.gemm) }) : null
+
+/** Why `provider` cannot run here, or null when it can. */
+export function providerProblem(provider: KernelProvider): string | null {
+  if (provider === 'native') return nativeBindingProblem
+  if (provider === 'wasm') return gemmWasm ? null : 'the WebAssembly kernels did not load (this runtime lacks SIMD or shared memory, or `npm run build:wasm` was not run)'
+  return null
+}
+
+const tables: Readonly<Record<KernelProvider, Readonly<Kernels> | null>> = { native: nativeKernels, wasm: gemmWasm ? fastKernels : null, reference: referenceKernels }
+
+/** Environment variable that picks the provider at start (`native`, `wasm` or `reference`). */
+export const KERNELS_ENV = 'DIGIT_LAB_KERNELS'
+
+/** The provider asked for by `DIGIT_LAB_KERNELS`, else the fastest one present. */
+export function startingProvider(): KernelProvider {
+  const asked = process.env[KERNELS_ENV]?.trim()
+  if (asked) return parseProvider(asked, KERNELS_ENV)
+  return nativeKernels ? 'native' : gemmWasm ? 'wasm' : 'reference'
+}
+
+/** `text` as a provider name, or an error naming `source` and the choices. */
+export function parseProvider(text: string, source: string): KernelProvider {
+  const provider = KERNEL_PROVIDERS.find((name) => name === text)
+  if (!provider) throw new Error(`${source}: unknown kernels "${text}"; choose one of ${KERNEL_PROVIDERS.join(', ')}`)
+  return provider
+}
+
+/** The kernels in use; they start as `DIGIT_LAB_KERNELS` asks, else the fastest provider present. */
+export const kernels: Kernels = { ...tables[startingProvider()]! }
+if (process.env[KERNELS_ENV] && providerProblem(startingProvider())) {
+  throw new Error(`${KERNELS_ENV}=${startingProvider()}: ${providerProblem(startingProvider())}`)
+}
 
 /** Swap in other kernels, e.g. `useKernels(referenceKernels)` in a test (each fast one is tested equal). */
 export function useKernels(replacement: Partial<Kernels>): void {
   Object.assign(kernels, replacement)
+}
+
+/** Uses every kernel of `provider`; throws, saying why, where it cannot run. */
+export function useProvider(provider: KernelProvider): void {
+  const table = tables[provider]
+  if (!table) throw new Error(`the ${provider} kernels cannot run here: ${providerProblem(provider)}`)
+  useKernels(table)
+}
+
+/** The provider whose kernels are in use ('mixed' after `useKernels` swapped in some of another's). */
+export function kernelProvider(): KernelProvider | 'mixed' {
+  const match = KERNEL_PROVIDERS.find((name) => {
+    const table = tables[name]
+    return table !== null && (Object.keys(table) as (keyof Kernels)[]).every((key) => kernels[key] === table[key])
+  })
+  return match ?? 'mixed'
+}
+
+/** `provider` in words, for status lines: what computes, and the CPU's vector extension MLAS picks from. */
+export function describeProvider(provider: KernelProvider): string {
+  if (provider === 'native') return `native (onnxruntime ${ONNXRUNTIME_VERSION} MLAS on ${cpuVectorExtension()}; small products on WebAssembly SIMD)`
+  return provider === 'wasm' ? 'WebAssembly SIMD (128-bit)' : 'TypeScript reference'
+}
+
+/**
+ * The WebAssembly kernels: the same bits for every thread count, and the bits of every release before the
+ * native provider, whose bits depend on the CPU's instruction set and the thread count. For work that must
+ * retrain to known bits, such as the shipped starting points' recipe and its test. Throws where WebAssembly
+ * cannot run.
+ */
+export function useBitExactKernels(): void {
+  useProvider('wasm')
 }
 
 // NOTE: measured on the chapter's models (2 cores): splitting each large product among threads trained
@@ -103,6 +179,7 @@ export function giveBackArray(array: Float32Array): void {
   lentArrays.giveBack(array)
 }
 
+export { cpuVectorExtension }
 export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
