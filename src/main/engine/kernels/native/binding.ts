@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module'
 import type { TensorConstructor } from 'onnxruntime-common'
+// Sets ORT_DISABLE_TELEMETRY before onnxruntime creates its environment (see that file).
+import '../../../onnx/runtime'
 
 // NOTE: the one place that relies on onnxruntime-node's internals. Its public `InferenceSession.run` is async
 // only because it wraps the native `binding.InferenceSession.run` in setImmediate; the engine's API is
