@@ -2,14 +2,7 @@ import { Random } from '../../src/main/engine/random'
 import { gemmReference, type Gemm, type GemmArgs } from '../../src/main/engine/kernels'
 
 /** One product's sizes and options. */
-export interface Case {
-  readonly m: number
-  readonly n: number
-  readonly k: number
-  readonly transA: boolean
-  readonly transB: boolean
-  readonly accumulate: boolean
-}
+export type Case = Pick<GemmArgs, 'm' | 'n' | 'k' | 'transA' | 'transB' | 'accumulate'>
 
 const UNIT_ROUNDOFF = 2 ** -24
 

@@ -6,17 +6,10 @@ import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/
 import { Random } from '../../src/main/engine/random'
 import { gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
 import { describeProvider } from '../helpers/providers'
+import type { Case } from '../helpers/gemm-bound'
 
 const onWasm = describeProvider('wasm')
 
-interface Case {
-  readonly m: number
-  readonly n: number
-  readonly k: number
-  readonly transA: boolean
-  readonly transB: boolean
-  readonly accumulate: boolean
-}
 
 /** Values that are 0 with probability 1 − density, else normal. */
 function sparseArray(size: number, density: number, random: Random): Float32Array {
