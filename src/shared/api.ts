@@ -32,6 +32,7 @@ import {
   type SaveProjectReply,
 } from './projects'
 import type { MenuCommand } from './menu'
+import type { RunRecord } from './runs'
 import { TrainingConfigSchema, type TrainingEvent } from './training'
 
 export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
@@ -78,6 +79,7 @@ export const API_ARGS = {
   currentProject: v.tuple([]),
   continueTraining: v.tuple([ContinueTrainingRequestSchema]),
   exportPytorch: v.tuple([ExportPytorchRequestSchema]),
+  runs: v.tuple([]),
   ...LAB_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
@@ -116,6 +118,8 @@ export interface ApiReplies extends LabReplies {
   continueTraining: RunStarted
   /** The project held written as a plain PyTorch project (train.py, data, weights, check.py) in a new or empty folder. */
   exportPytorch: PytorchExportReply
+  /** Every run kept to compare (this session's, and those projects opened brought), oldest first. */
+  runs: readonly RunRecord[]
 }
 
 /** The arguments of an api function, as its schema outputs them. */
@@ -131,6 +135,8 @@ export type AppEvent =
   | { readonly kind: 'lab'; readonly event: LabEvent }
   /** The project held changed: a run left one, one was opened or saved. */
   | { readonly kind: 'project'; readonly project: ProjectView | null }
+  /** The runs kept to compare changed: a run ended, or a project brought its runs. */
+  | { readonly kind: 'runs'; readonly runs: readonly RunRecord[] }
 
 /** The service side: one async function per api entry. */
 export type ApiHandlers = { [N in ApiName]: (...args: ApiArgs<N>) => Promise<ApiReplies[N]> }

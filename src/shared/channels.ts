@@ -28,6 +28,7 @@ export const API_CHANNELS = {
   currentProject: 'project:current',
   continueTraining: 'project:continue-training',
   exportPytorch: 'project:export-pytorch',
+  runs: 'training:runs',
   ...LAB_CHANNELS,
 } as const
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { isAbsolute } from 'node:path'
+import { basename, isAbsolute } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
 import type { ApiArgs, ApiHandlers, ApiReplies, AppEvent } from '../../shared/api'
 import { runInProgress, type RunTask, type TrainingConfig, type TrainingEvent } from '../../shared/training'
@@ -14,6 +14,7 @@ import { exportPytorchProject } from '../pytorch/export-project'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
+import { RunBook } from './run-book'
 import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
@@ -84,8 +85,15 @@ export class DigitLabService implements ApiHandlers {
   /** The next run's worker, started while a dataset is open and nothing trains. */
   private readonly spare: SpareWorker
 
+  /** Every run kept to compare, saved with the project of their data. */
+  private readonly runBook = new RunBook((runs) => this.options.emit({ kind: 'runs', runs }))
+
   constructor(private readonly options: ServiceOptions) {
     this.spare = new SpareWorker(options.workerLimits ?? TRAINING_WORKER_LIMITS)
+  }
+
+  async runs(): Promise<ApiReplies['runs']> {
+    return this.runBook.all
   }
 
   async engineStatus(): Promise<ApiReplies['engineStatus']> {
@@ -189,13 +197,14 @@ export class DigitLabService implements ApiHandlers {
 
   async saveProject(...[request]: ApiArgs<'saveProject'>): Promise<ApiReplies['saveProject']> {
     this.checkWritable(request.path, 'choose where to save the project with the Save dialog')
-    return this.projects.save(request.path)
+    return this.projects.save(request.path, this.runBook.on(this.projects.dataset?.source))
   }
 
   /** Open a project: its history for Train, and — when its data is open or opens again — its model and "Continue training". */
   async openProject(...[path]: ApiArgs<'openProject'>): Promise<ApiReplies['openProject']> {
     if (this.run) throw new Error(runInProgress('opening a project'))
     const { project, data } = await this.projects.open(path, (manifest) => this.projectData(manifest))
+    this.runBook.adopt(project.manifest.runs ?? [])
     const recorded = project.history.epochs.at(-1)
     const accuracy = recorded ? (Object.values(recorded.metrics)[0] ?? null) : null
     // Without its data the model still draws: it is rebuilt on the data's shape, and Export waits for the images.
@@ -212,7 +221,8 @@ export class DigitLabService implements ApiHandlers {
   async continueTraining(...[request]: ApiArgs<'continueTraining'>): Promise<ApiReplies['continueTraining']> {
     if (this.run) throw new Error(runInProgress('starting another'))
     const { snapshot, config } = this.projects.continuation(request.epochs)
-    return { runId: this.launch(config, 'train', snapshot).runId }
+    const where = this.projects.view?.path ? basename(this.projects.view.path) : 'the last run'
+    return { runId: this.launch(config, 'train', snapshot, `continued from epoch ${snapshot.training.epochsDone} of ${where}`).runId }
   }
 
   /** The project held, written as a PyTorch project in a new or empty folder (its data must be open). */
@@ -375,14 +385,19 @@ export class DigitLabService implements ApiHandlers {
    * tagged with the run; `finished` waits until a trained model is ready for Draw and Export.
    * With `resume`, the run continues that snapshot and what it leaves becomes the project.
    */
-  private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot): { runId: number; outcome: Promise<RunOutcome> } {
+  private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot, resumeName = ''): { runId: number; outcome: Promise<RunOutcome> } {
     if (this.run) throw new Error(runInProgress('starting another'))
     const open = this.requireDataset()
     const { dataset } = open
     validateConfig(config, dataset)
     checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
-    const emit = (event: TrainingEvent): void => this.options.emit({ kind: 'training', runId, event })
+    const prior = resume ? { ...resume.history, startingPoint: resumeName } : null
+    const recorder = task === 'train' ? this.runBook.record(open, config, prior) : null
+    const emit = (event: TrainingEvent): void => {
+      recorder?.hear(event)
+      this.options.emit({ kind: 'training', runId, event })
+    }
     const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), task, resume)
     this.run = run
     const outcome = run.outcome.then((result) => {
@@ -393,6 +408,7 @@ export class DigitLabService implements ApiHandlers {
       }
       this.run = null
       this.spare.warm()
+      recorder?.finish(result.status, result.validation)
       emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation })
       // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
       if (result.state) {

@@ -5,6 +5,7 @@ import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
 import { datasetEntry, openProject, saveSnapshot, snapshotProject, type OpenedProject } from '../storage/project-state'
 import { PROJECT_EXTENSION, type ProjectHistoryView, type ProjectView, type SaveProjectReply } from '../../shared/projects'
+import type { RunRecord } from '../../shared/runs'
 import type { TrainingConfig } from '../../shared/training'
 import type { OpenDataset } from './open-dataset'
 
@@ -87,8 +88,13 @@ export class ProjectSession {
     this.hold({ snapshot, dataset: datasetEntry(data.dataset, data.reference, data.fingerprint), path, problem: null })
   }
 
-  /** Write the project to `path` (atomically), or return its bytes for a download when there is none. */
-  async save(path: string | undefined): Promise<SaveProjectReply> {
+  /** The data the held project trained on (which runs are saved with it), or null. */
+  get dataset(): ProjectManifest['dataset'] | null {
+    return this.held?.dataset ?? null
+  }
+
+  /** Write the project (with `runs` to compare) to `path` atomically, or return its bytes for a download when there is none. */
+  async save(path: string | undefined, runs: readonly RunRecord[] = []): Promise<SaveProjectReply> {
     const held = this.held
     if (!held) throw new Error('no project to save yet: train a model, or open a project')
     if (this.saving) throw new Error('a save is in progress; wait for it to finish')
@@ -96,11 +102,11 @@ export class ProjectSession {
     try {
       const epochsDone = held.snapshot.training.epochsDone
       if (!path) {
-        const bytes = encodeProject(snapshotProject(held.snapshot, held.dataset))
+        const bytes = encodeProject(snapshotProject(held.snapshot, held.dataset, runs))
         const fileName = `${held.snapshot.config.model.kind}-${held.dataset.name}-${epochsDone}-epochs.${PROJECT_EXTENSION}`
         return { path: null, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), fileName, bytes: bytes.length, epochsDone }
       }
-      const bytes = await saveSnapshot(path, held.snapshot, held.dataset)
+      const bytes = await saveSnapshot(path, held.snapshot, held.dataset, runs)
       if (this.held === held) this.hold({ ...held, path })
       return { path, base64: null, fileName: basename(path), bytes, epochsDone }
     } finally {

@@ -20,6 +20,21 @@ const EpochRecordSchema = v.object({
   seconds: v.number(),
 })
 
+/** A run kept to compare (src/shared/runs.ts): settings, starting point, loss curve, epochs, final metrics. */
+const RunRecordSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(200)),
+  name: v.pipe(v.string(), v.maxLength(200)),
+  startedAt: v.string(),
+  dataset: v.object({ source: v.string(), name: v.string(), fingerprint: v.string() }),
+  config: TrainingConfigSchema,
+  startingPoint: v.string(),
+  status: v.picklist(['completed', 'stopped', 'diverged', 'crashed']),
+  batchLosses: v.array(loss),
+  epochs: v.array(EpochRecordSchema),
+  epochEnds: v.array(count),
+  final: v.object({ validLoss: v.nullable(v.number()), accuracy: v.nullable(v.number()) }),
+})
+
 const DatasetReferenceSchema = v.object({
   /** What to open again: a built-in name (`mnist-sample`) or the folder/file the images came from. */
   source: v.string(),
@@ -65,6 +80,8 @@ export const ProjectManifestSchema = v.object({
     /** Per-parameter buffers of its state (momentum velocities, Adam's moments): how many tensors each has. */
     buffers: v.record(v.string(), count),
   }),
+  /** The runs on this data kept to compare, oldest first; absent in older files. */
+  runs: v.optional(v.array(RunRecordSchema)),
   /** Every tensor in the file: dtype and shape, so the index is covered by the checksum too. */
   tensors: v.record(v.string(), v.object({ dtype: v.picklist(['F32', 'F64']), shape: v.array(count) })),
 })

@@ -1,6 +1,7 @@
 import type { DigitDataset } from '../engine/data/dataset'
 import type { Learner, LearnerCallback } from '../engine/learner/learner'
 import { PRODUCER, PRODUCER_VERSION } from '../onnx/metadata'
+import type { RunRecord } from '../../shared/runs'
 import type { TrainingConfig } from '../../shared/training'
 import { removeStaleTemporaries } from './atomic-write'
 import { restoreLearner, snapshotLearner, type LearnerSnapshot } from './learner-snapshot'
@@ -57,7 +58,7 @@ export function datasetEntry(dataset: DigitDataset, reference: DatasetReference,
 }
 
 /** A snapshot of a run and the entry of the data it was trained on, as the contents of a project file. */
-export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset']): ProjectData {
+export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset'], runs: readonly RunRecord[] = []): ProjectData {
   const { tensors, optimizer } = snapshotTensors(snapshot)
   const manifest: ProjectManifest = {
     format: PROJECT_FORMAT,
@@ -68,6 +69,7 @@ export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManif
     config: snapshot.config,
     training: { ...snapshot.training, epochs: snapshot.history.epochs, epochEnds: snapshot.history.epochEnds },
     optimizer: { kind: snapshot.config.optimizer, ...optimizer },
+    ...(runs.length > 0 ? { runs: runs.map((run) => ({ ...run, batchLosses: [...run.batchLosses], epochs: [...run.epochs], epochEnds: [...run.epochEnds] })) } : {}),
     tensors: {},
   }
   return { manifest, tensors }
@@ -77,9 +79,9 @@ export function snapshotProject(snapshot: LearnerSnapshot, dataset: ProjectManif
  * Save a snapshot of a run as a project, to one file, atomically. Hidden temporaries an earlier
  * save left beside it (a hard kill mid-write; they are never read) are removed first.
  */
-export async function saveSnapshot(path: string, snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset']): Promise<number> {
+export async function saveSnapshot(path: string, snapshot: LearnerSnapshot, dataset: ProjectManifest['dataset'], runs: readonly RunRecord[] = []): Promise<number> {
   await removeStaleTemporaries(path)
-  return writeProject(path, snapshotProject(snapshot, dataset))
+  return writeProject(path, snapshotProject(snapshot, dataset, runs))
 }
 
 /**

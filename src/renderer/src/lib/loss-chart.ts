@@ -1,6 +1,7 @@
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js'
 import type { CanvasColours } from '../state/theme.svelte'
 import type { LossSeries } from '../state/loss-series.svelte'
+import type { RunOverlay } from '../state/runs.svelte'
 import type { EpochRow } from '../state/training.svelte'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip)
@@ -17,7 +18,12 @@ export interface ChartInput {
   readonly showRaw: boolean
   readonly plannedBatches: number | null
   readonly metricName: string | null
+  /** Kept runs drawn over the live one (their smoothed training loss), each in its colour. */
+  readonly overlays: readonly RunOverlay[]
 }
+
+/** The live run's own lines; overlays follow them. */
+const OWN_LINES = 4
 
 const withAlpha = (hex: string, alpha: number): string => hex + Math.round(alpha * 255).toString(16).padStart(2, '0')
 
@@ -33,6 +39,7 @@ export class LossChart {
   #stride = 1
   #pending: ChartInput | null = null
   #frame = 0
+  #overlays: readonly RunOverlay[] = []
 
   constructor(canvas: HTMLCanvasElement, colours: CanvasColours) {
     this.#canvas = canvas
@@ -105,10 +112,27 @@ export class LossChart {
     accuracy.data = input.metricName ? input.epochs.map((row) => ({ x: row.atBatch, y: row.record.metrics[input.metricName!] ?? Number.NaN })) : []
     accuracy.label = input.metricName ?? 'accuracy'
     raw.hidden = !input.showRaw
+    if (input.overlays !== this.#overlays) this.#overlay(input.overlays)
     const x = this.#chart.options.scales?.x
-    if (x) x.max = Math.max(input.plannedBatches ?? 0, n, 1)
+    if (x) x.max = Math.max(input.plannedBatches ?? 0, n, 1, ...input.overlays.map((run) => run.smooth.length))
     this.#chart.update('none')
     this.#canvas.dataset.points = String(n)
     this.#canvas.dataset.epochEnds = input.epochs.map((row) => row.atBatch).join(' ')
+  }
+
+  /** Replace the overlaid runs: one line each, at most MAX_POINTS points (every k-th batch beyond). */
+  #overlay(overlays: readonly RunOverlay[]): void {
+    this.#overlays = overlays
+    const datasets = this.#chart.data.datasets
+    datasets.splice(OWN_LINES)
+    for (const run of overlays) {
+      let stride = 1
+      while (run.smooth.length / stride > MAX_POINTS) stride *= 2
+      const data: Point[] = []
+      for (let i = stride - 1; i < run.smooth.length; i += stride) data.push({ x: i + 1, y: run.smooth[i] })
+      // NOTE: drawn over the live run's lines (chart.js draws lower `order` on top): a run ticked is the run looked at.
+      datasets.push({ label: run.label, data, borderColor: run.colour, backgroundColor: run.colour, borderWidth: 2, pointRadius: 0, tension: 0, order: -1 })
+    }
+    this.#canvas.dataset.overlays = overlays.map((run) => `${run.id}:${run.smooth.length}`).join(' ')
   }
 }
