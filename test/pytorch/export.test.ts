@@ -6,6 +6,7 @@ import { main } from '../../src/main/cli'
 import { importDataset, loadBuiltinDataset } from '../../src/main/datasets'
 import { noGrad } from '../../src/main/engine/autograd'
 import { rand } from '../../src/main/engine/creation'
+import { RandomAffine } from '../../src/main/engine/data/augment'
 import { createModel } from '../../src/main/engine/models/zoo'
 import { Random } from '../../src/main/engine/random'
 import { exportPytorchProject, torchState } from '../../src/main/pytorch/export-project'
@@ -141,4 +142,43 @@ describe('the exported train.py builds our models', () => {
     expect((await readdir(join(out, 'data'))).sort()).toEqual(['train', 'valid'])
     expect(await readFile(join(out, 'train.py'), 'utf8')).toContain('def read_png(path):')
   })
+
+  itNeeding(pythonTorchMissing(), 'augments as our RandomAffine does: the same rotation, shift and scale move the same pixels, square or not', async () => {
+    const folder = await tempFolder('pytorch-affine')
+    const config = { ...defaultTrainingConfig('simple_net', 2), augment: true }
+    await writeFile(join(folder, 'train.py'), renderTrainPy({ title: 'affine', config, labels: ['3', '7'], data: 'idx', splits: 'test', modelCode: 'def build_model():\n    pass' }))
+    const cases = []
+    for (const [height, width] of [[28, 28], [20, 28]]) {
+      const draws = [0.93, 0.12, 0.71, 0.05, 0.4, 0.88, 0.5, 0.97, 0.02, 0.6, 0.33, 0.25]
+      const stub = { uniform: () => draws.shift()! } as unknown as Random
+      const affine = new RandomAffine(stub)
+      const size = height * width
+      const src = rand([3 * size], new Random(9)).data
+      const ours = new Float32Array(3 * size)
+      const u = draws.slice()
+      const params = [0, 1, 2].map((r) => {
+        affine.apply(src, r * size, ours, r * size, height, width)
+        const [a, sx, sy, s] = u.slice(4 * r, 4 * r + 4).map((v) => 2 * v - 1)
+        return [a * 10, sx * 2, sy * 2, 1 + s * 0.1]
+      })
+      cases.push({ height, width, src: [...src], params, ours: [...ours] })
+    }
+    const script = `
+import importlib.util, json, sys, torch
+spec = importlib.util.spec_from_file_location("train", "train.py")
+train = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(train)
+deltas = []
+for case in json.load(sys.stdin):
+    x = torch.tensor(case["src"]).reshape(3, 1, case["height"], case["width"])
+    columns = torch.tensor(case["params"], dtype=torch.float32).t()
+    out = train.affine(x, *columns)
+    deltas.append((out.flatten() - torch.tensor(case["ours"])).abs().max().item())
+    assert train.random_affine(x, torch.Generator().manual_seed(1)).shape == x.shape
+print(json.dumps({"deltas": deltas}))
+`
+    const { deltas } = lastJson<{ deltas: number[] }>(await runPython(folder, ['-c', script], {}, JSON.stringify(cases)))
+    expect(deltas).toHaveLength(2)
+    for (const delta of deltas) expect(delta).toBeLessThanOrEqual(1e-5)
+  }, 60_000)
 })

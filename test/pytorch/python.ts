@@ -8,8 +8,8 @@ export interface PythonRun {
   readonly stderr: string
 }
 
-/** Run a Python script in `cwd` on one thread (OpenMP and OpenBLAS pinned), with extra environment variables. */
-export function runPython(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<PythonRun> {
+/** Run a Python script in `cwd` on one thread (OpenMP and OpenBLAS pinned), with extra environment variables and, optionally, text on its stdin. */
+export function runPython(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, input?: string): Promise<PythonRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON_PATH, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env } })
     let stdout = ''
@@ -18,6 +18,7 @@ export function runPython(cwd: string, args: readonly string[], env: Readonly<Re
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (status) => resolve({ status, stdout, stderr }))
+    child.stdin.end(input ?? '')
   })
 }
 

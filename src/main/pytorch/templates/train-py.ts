@@ -85,20 +85,26 @@ def set_one_cycle(optimizer, pct):
             group["momentum"] = momentum
 
 
-def random_affine(x, generator):
-    """A small random rotation (±10°), shift (±2 px) and scale (±10%) about the centre of each image, bilinear, 0
-    outside: Digit Lab's training-only augmentation. Output pixel p' reads the input at R(-θ)(p' - c - t)/s + c."""
+def affine(x, degrees, shift_x, shift_y, scale):
+    """Rotate each image by degrees, shift it by pixels and scale it about its centre (one value per image), bilinear,
+    0 outside: output pixel p' reads the input at R(-θ)(p' - c - t)/s + c, as Digit Lab's RandomAffine does."""
     n, _, h, w = x.shape
-    draw = lambda span: (2 * torch.rand(n, generator=generator) - 1) * span
-    angle, shift_x, shift_y, scale = draw(10.0) * math.pi / 180, draw(2.0), draw(2.0), 1 + draw(0.1)
+    angle = degrees * math.pi / 180
     cos, sin = angle.cos() / scale, angle.sin() / scale
     cx, cy = (w - 1) / 2, (h - 1) / 2
-    theta = torch.stack([
-        torch.stack([cos, sin * cy / cx, -(cos * shift_x + sin * shift_y) / cx], 1),  # in affine_grid's -1..1 units
+    theta = torch.stack([  # the same map in affine_grid's -1..1 units
+        torch.stack([cos, sin * cy / cx, -(cos * shift_x + sin * shift_y) / cx], 1),
         torch.stack([-sin * cx / cy, cos, (sin * shift_x - cos * shift_y) / cy], 1),
     ], 1)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=True)
+    grid = F.affine_grid(theta, [n, 1, h, w], align_corners=True)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+
+
+def random_affine(x, generator):
+    """Digit Lab's training-only augmentation: a rotation within ±10°, a shift within ±2 px on each axis and a scale
+    within ±10%, drawn for every image."""
+    draw = lambda span: (2 * torch.rand(len(x), generator=generator) - 1) * span
+    return affine(x, draw(10.0), draw(2.0), draw(2.0), 1 + draw(0.1))
 
 
 def load_safetensors(path):
