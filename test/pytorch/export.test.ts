@@ -7,6 +7,7 @@ import { importDataset, loadBuiltinDataset } from '../../src/main/datasets'
 import { noGrad } from '../../src/main/engine/autograd'
 import { rand } from '../../src/main/engine/creation'
 import { RandomAffine } from '../../src/main/engine/data/augment'
+import { oneCycleAt } from '../../src/main/engine/learner/schedule'
 import { createModel } from '../../src/main/engine/models/zoo'
 import { Random } from '../../src/main/engine/random'
 import { exportPytorchProject, torchState } from '../../src/main/pytorch/export-project'
@@ -143,7 +144,7 @@ describe('the exported train.py builds our models', () => {
     expect(await readFile(join(out, 'train.py'), 'utf8')).toContain('def read_png(path):')
   })
 
-  itNeeding(pythonTorchMissing(), 'augments as our RandomAffine does: the same rotation, shift and scale move the same pixels, square or not', async () => {
+  itNeeding(pythonTorchMissing(), 'augments as our RandomAffine does (the same draws move the same pixels, square or not) and schedules as our one-cycle', async () => {
     const folder = await tempFolder('pytorch-affine')
     const config = { ...defaultTrainingConfig('simple_net', 2), augment: true }
     await writeFile(join(folder, 'train.py'), renderTrainPy({ title: 'affine', config, labels: ['3', '7'], data: 'idx', splits: 'test', modelCode: 'def build_model():\n    pass' }))
@@ -175,9 +176,16 @@ for case in json.load(sys.stdin):
     out = train.affine(x, *columns)
     deltas.append((out.flatten() - torch.tensor(case["ours"])).abs().max().item())
     assert train.random_affine(x, torch.Generator().manual_seed(1)).shape == x.shape
-print(json.dumps({"deltas": deltas}))
+cycle = [train.one_cycle(pct, 0.01) for pct in json.loads(sys.argv[1])]
+print(json.dumps({"deltas": deltas, "cycle": cycle}))
 `
-    const { deltas } = lastJson<{ deltas: number[] }>(await runPython(folder, ['-c', script], {}, JSON.stringify(cases)))
+    const pcts = [0, 0.01, 0.1, 0.2499, 0.25, 0.4, 0.75, 0.999]
+    const { deltas, cycle } = lastJson<{ deltas: number[]; cycle: [number, number][] }>(await runPython(folder, ['-c', script, JSON.stringify(pcts)], {}, JSON.stringify(cases)))
+    pcts.forEach((pct, i) => {
+      const { lr, momentum } = oneCycleAt(pct, 0.01)
+      expect(cycle[i][0]).toBeCloseTo(lr, 15)
+      expect(cycle[i][1]).toBeCloseTo(momentum, 15)
+    })
     expect(deltas).toHaveLength(2)
     for (const delta of deltas) expect(delta).toBeLessThanOrEqual(1e-5)
   }, 60_000)
