@@ -3,11 +3,12 @@ import type { Api, AppEvent } from '../shared/api'
 import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
 import { THEME_CHANNEL, type ThemeChoice } from '../shared/menu'
 import { remoteErrorMessage } from '../shared/remote-error'
+import { errorMessage } from '../shared/error-message'
 
 // Exactly the api of the contract — one function per channel — and the event subscription. A
 // refusal reaches the page as main worded it.
 const refusal = (error: unknown): never => {
-  throw new Error(remoteErrorMessage(error instanceof Error ? error.message : String(error)))
+  throw new Error(remoteErrorMessage(errorMessage(error)))
 }
 const invokers = Object.fromEntries(
   Object.entries(API_CHANNELS).map(([name, channel]) => [name, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args).catch(refusal)]),

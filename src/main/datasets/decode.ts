@@ -8,6 +8,7 @@ import { decodeGrayPng } from './png-fast'
 import { IMAGE_SIDE, padToSquare, toGray, toMnistPolarity } from './pixels'
 import type { Polarity, ResizeMode, SkippedFile } from './types'
 import { errorText } from './walk'
+import { errorMessage } from '../../shared/error-message'
 
 /**
  * The most pixels a file may declare. A digit never needs more; sharp's own default (268 M) lets a
@@ -131,7 +132,7 @@ const PLAIN_DECODE_REASONS: readonly (readonly [RegExp, string])[] = [
  * a known complaint is said plainly, anything else with the internals left out.
  */
 function libvipsDetail(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
+  const text = errorMessage(error)
   const plain = PLAIN_DECODE_REASONS.find(([pattern]) => pattern.test(text))
   if (plain) return `${plain[1]}; open it in an image editor and save it again to include it`
   const parts = text

@@ -1,4 +1,5 @@
 import { app } from 'electron'
+import { errorMessage } from '../../shared/error-message'
 
 /** The switch that makes the installed app's binary run the `digit-lab` command line instead of its window. */
 export const CLI_SWITCH = '--cli'
@@ -20,7 +21,7 @@ export function runCommandLine(args: string[]): void {
     .then(
       (code) => app.exit(code),
       (error: unknown) => {
-        process.stderr.write(`digit-lab: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.stderr.write(`digit-lab: ${errorMessage(error)}\n`)
         app.exit(1)
       },
     )

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message'
 /** The part of Electron's `app` that quitting needs. */
 export interface QuittingApp {
   on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown
@@ -27,7 +28,7 @@ export function closeBeforeQuit(app: QuittingApp, close: () => Promise<void>, re
       }, limitMs)
     })
     Promise.race([close(), limit])
-      .catch((error: unknown) => report(`closing the service failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => report(`closing the service failed: ${errorMessage(error)}`))
       .finally(() => {
         clearTimeout(timer)
         state = 'closed'

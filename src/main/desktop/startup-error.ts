@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message'
 /** The native modules Digit Lab loads, and what each is for (a failure names it in these words). */
 const NATIVE_MODULES: readonly { readonly name: string; readonly pattern: RegExp; readonly role: string }[] = [
   { name: 'sharp', pattern: /\bsharp\b|libvips|@img\//i, role: 'reads images' },
@@ -17,7 +18,7 @@ const firstLines = (text: string, count: number): string => text.split('\n').sli
  * what it does and what to do), or anything else that stopped the start, with its own message.
  */
 export function describeStartupError(error: unknown): StartupProblem {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const native = NATIVE_MODULES.find((module) => module.pattern.test(message))
   if (native) {
     return {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message'
 /**
  * Why an ONNX file was refused, in one line a person can act on ("input 'data' has shape
  * [1,3,224,224]; Digit Lab feeds [N,1,28,28] grayscale digits"). Every refusal of a model file,
@@ -13,7 +14,7 @@ export class OnnxModelError extends Error {
 
 /** The first line of an error's message, for wrapping a library's multi-line errors into one line. */
 export function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return message.split('\n').map((line) => line.trim()).find(Boolean) ?? 'unknown error'
 }
 
@@ -24,7 +25,7 @@ export function firstLine(error: unknown): string {
  * passes 160 characters.
  */
 export function runtimeMessage(error: unknown): string {
-  let text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
+  let text = errorMessage(error).replace(/\s+/g, ' ').trim()
   text = text.replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '')
   text = text.replace(/^\S+\.(?:h|hpp|cc|cpp|c):\d+ .*?\)(?: const)? (?=[A-Z*"'])/, '')
   let short = ''

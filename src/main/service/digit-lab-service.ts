@@ -26,6 +26,7 @@ import { SpareWorker } from './spare-worker'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
 import type { ModelView, PathPurpose } from '../../shared/inference'
 import type { InterpretationView } from '../../shared/interpretation'
+import { errorMessage } from '../../shared/error-message'
 
 export interface ServiceOptions {
   readonly version: string
@@ -48,7 +49,6 @@ export interface ServiceOptions {
   readonly isUploadedCopy?: (folder: string) => boolean
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Paths chosen in a save dialog, which `writeOnlyPickedPaths` lets the service write. */
 const SAVE_PURPOSES: readonly PathPurpose[] = ['export-onnx', 'save-project', 'export-pytorch']
@@ -351,7 +351,7 @@ export class DigitLabService implements ApiHandlers {
     try {
       data = await this.importSource(source, split ?? {})
     } catch (error) {
-      return { data: null, problem: `the data this project was trained on (${source}) could not be opened: ${message(error)}` }
+      return { data: null, problem: `the data this project was trained on (${source}) could not be opened: ${errorMessage(error)}` }
     }
     if (data.fingerprint !== fingerprint) {
       return { data: null, problem: `${builtin ? 'the built-in' : 'the folder'} ${source} is not the data this project was trained on any more (its images or labels changed); continuing needs the original data` }
@@ -431,7 +431,7 @@ export class DigitLabService implements ApiHandlers {
       this.options.emit({ kind: 'model', model })
       return model
     } catch (error) {
-      this.options.emit({ kind: 'model', model: null, problem: `the model could not be prepared for drawing and export: ${message(error)}` })
+      this.options.emit({ kind: 'model', model: null, problem: `the model could not be prepared for drawing and export: ${errorMessage(error)}` })
       return null
     }
   }

@@ -8,6 +8,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { readStaticFile } from './static-files'
 import { handleUpload, TOKEN_HEADER } from './upload-route'
 import { UploadStore } from './upload-store'
+import { errorMessage } from '../../shared/error-message'
 
 /** A request from the browser: call `name` with `args`; the reply carries the same `id`. */
 interface SocketRequest {
@@ -96,7 +97,7 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
         if (!message) return void ws.send(JSON.stringify({ id: -1, ok: false, error: 'malformed request' }))
         dispatch(handlers, message.name, message.args).then(
           (result) => ws.send(JSON.stringify({ id: message.id, ok: true, result } satisfies SocketReply)),
-          (error: unknown) => ws.send(JSON.stringify({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies SocketReply)),
+          (error: unknown) => ws.send(JSON.stringify({ id: message.id, ok: false, error: errorMessage(error) } satisfies SocketReply)),
         )
       })
     })

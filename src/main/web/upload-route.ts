@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { UploadError, type UploadKind, type UploadStore } from './upload-store'
+import { errorMessage } from '../../shared/error-message'
 
 /** The header that carries the per-launch token on upload requests (never the URL: it would show in logs). */
 export const TOKEN_HEADER = 'x-digit-lab-token'
@@ -58,7 +59,7 @@ export function handleUpload(request: IncomingMessage, response: ServerResponse,
     (body) => reply(response, 200, body),
     (error: unknown) => {
       const status = error instanceof UploadError ? error.status : 500
-      reply(response, status, { error: error instanceof Error ? error.message : String(error) })
+      reply(response, status, { error: errorMessage(error) })
     },
   )
   return true

@@ -6,6 +6,7 @@ import { join, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { PROJECT_EXTENSION } from '../../shared/projects'
+import { errorMessage } from '../../shared/error-message'
 
 /** How much one upload may hold. */
 export interface UploadLimits {
@@ -119,7 +120,7 @@ function writeProblem(error: unknown, path: string): UploadError {
   if (code === 'EEXIST') return new UploadError(`${path} was uploaded twice, or is both a file and a folder`, 409)
   if (code === 'ENOTDIR') return new UploadError(`${path}: a part of its path is a file, not a folder`, 409)
   if (code === 'ELOOP') return new UploadError(`${path}: a symbolic link is in the way; uploads write only regular files`, 409)
-  return new UploadError(`${path} could not be written: ${error instanceof Error ? error.message : String(error)}`, 500)
+  return new UploadError(`${path} could not be written: ${errorMessage(error)}`, 500)
 }
 
 /**

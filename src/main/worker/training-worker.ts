@@ -9,6 +9,7 @@ import { restoreLearner, snapshotBuffers, snapshotLearner } from '../storage/lea
 import type { InterpretationView } from '../../shared/interpretation'
 import type { EpochRecord, TrainingEvent } from '../../shared/training'
 import type { FromWorker, ToWorker } from './protocol'
+import { errorMessage } from '../../shared/error-message'
 
 /**
  * At most this many progress events a second (each carries every batch loss since the last). Each one redraws
@@ -141,5 +142,5 @@ send({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
-  else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+  else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: errorMessage(error) }))
 })

@@ -2,6 +2,7 @@ import { mount } from 'svelte'
 import './styles/app.css'
 import App from './App.svelte'
 import { connectSocketApi } from './api/socket-client'
+import { errorMessage } from '../../shared/error-message'
 
 const target = document.getElementById('app')!
 
@@ -12,6 +13,6 @@ try {
 } catch (error) {
   const message = document.createElement('p')
   message.className = 'startup-failure'
-  message.textContent = error instanceof Error ? error.message : String(error)
+  message.textContent = errorMessage(error)
   target.replaceChildren(message)
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../shared/error-message'
 /**
  * Browser mode copies what a person uploads into a private temporary folder on the server
  * (`<tmp>/digit-lab-upload-<pid>-<id>/`), whose path they never chose nor saw: in text shown to them,
@@ -17,5 +18,5 @@ export function isUploaded(path: string): boolean {
 
 /** What went wrong, for a person: the error's message, with upload folders named as they were uploaded. */
 export function errorText(error: unknown): string {
-  return withoutUploadFolders(error instanceof Error ? error.message : String(error))
+  return withoutUploadFolders(errorMessage(error))
 }

@@ -1,6 +1,7 @@
 import type { PytorchExportReply } from '../../../shared/projects'
 import { hasDialogs } from '../lib/platform'
 import { project } from './project.svelte'
+import { errorText } from '../lib/error-text'
 
 /**
  * Export → PyTorch project: the run held written as train.py, its data and weights in a new or empty folder on this
@@ -32,7 +33,7 @@ class PytorchExportState {
     try {
       this.result = await window.api.exportPytorch({ path })
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error)
+      this.error = errorText(error)
     } finally {
       this.busy = false
     }
