@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type { TensorConstructor } from 'onnxruntime-common'
 // Sets ORT_DISABLE_TELEMETRY before onnxruntime creates its environment (see that file).
 import '../../../onnx/runtime'
+import { errorMessage } from '../../../../shared/error-message'
 
 // NOTE: the one place that relies on onnxruntime-node's internals. Its public `InferenceSession.run` is async
 // only because it wraps the native `binding.InferenceSession.run` in setImmediate; the engine's API is
@@ -36,7 +37,7 @@ function load(): { module: BindingModule; Tensor: TensorConstructor } | string {
     module.initOrt!()
     return { module: module as BindingModule, Tensor }
   } catch (error) {
-    return `onnxruntime-node's native binding did not load: ${error instanceof Error ? error.message : String(error)}`
+    return `onnxruntime-node's native binding did not load: ${errorMessage(error)}`
   }
 }
 
