@@ -194,12 +194,14 @@ def main():
 
     # BATCH_SIZE images per step in all: each of the processes takes its share of every batch and of the data;
     # DDP averages the gradients, so a step sees the mean loss of the whole batch, as one process would.
-    if BATCH_SIZE % world:
+    if BATCH_SIZE % world and rank == 0:
         print(f"note: batch size {BATCH_SIZE} does not split evenly over {world} processes", flush=True)
     train_set = TensorDataset(train_x, train_y)
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=SHUFFLE, seed=SEED)
     loader = DataLoader(train_set, batch_size=max(1, BATCH_SIZE // world), sampler=sampler)
-    trained = DistributedDataParallel(model) if world > 1 else model
+    trained = model
+    if world > 1:
+        trained = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
     optimizer = make_optimizer(model)
     augment = torch.Generator().manual_seed(SEED + 1 + rank)
     steps, step = args.epochs * len(loader), 0
@@ -209,7 +211,7 @@ def main():
     for epoch in range(args.epochs):
         sampler.set_epoch(epoch)  # a new shuffle each epoch, the same on every process
         trained.train()
-        sums = torch.zeros(2, dtype=torch.float64)
+        loss_sum, seen = 0.0, 0
         for x, y in loader:
             if SCHEDULE == "one-cycle":
                 set_one_cycle(optimizer, step / steps)
@@ -224,12 +226,13 @@ def main():
             if GRAD_CLIP is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
             optimizer.step()
-            sums += torch.tensor([loss.item() * len(x), len(x)], dtype=torch.float64)
+            loss_sum, seen = loss_sum + loss.item() * len(x), seen + len(x)
+        totals = torch.tensor([loss_sum, seen], dtype=torch.float64, device=device)
         if world > 1:
-            dist.all_reduce(sums)
+            dist.all_reduce(totals)  # the epoch's loss over every process's share
         if rank == 0:
             valid_loss, accuracy = evaluate(model, valid_x, valid_y, device)
-            print(f"epoch {epoch + 1}/{args.epochs}  train_loss {sums[0] / sums[1]:.6f}  valid_loss {valid_loss:.6f}"
+            print(f"epoch {epoch + 1}/{args.epochs}  train_loss {totals[0] / totals[1]:.6f}  valid_loss {valid_loss:.6f}"
                   f"  accuracy {accuracy:.4f}  {time.perf_counter() - started:.1f} s", flush=True)
     if rank == 0:
         if args.epochs == 0:
