@@ -1,4 +1,4 @@
-import type { PytorchExportReply } from '../../../shared/projects'
+import type { ProjectView, PytorchExportReply } from '../../../shared/projects'
 import { hasDialogs } from '../lib/platform'
 import { project } from './project.svelte'
 import { errorText } from '../lib/error-text'
@@ -10,7 +10,10 @@ import { errorText } from '../lib/error-text'
 class PytorchExportState {
   busy = $state(false)
   error = $state<string | null>(null)
-  result = $state.raw<PytorchExportReply | null>(null)
+  #exported = $state.raw<{ reply: PytorchExportReply; of: ProjectView } | null>(null)
+
+  /** The last export, while the project it wrote is the one held (a new run or project hides it). */
+  readonly result = $derived(this.#exported && this.#exported.of === project.view ? this.#exported.reply : null)
 
   /** Why there is nothing to export now, or null: a trained run whose data is open. */
   readonly blocker = $derived.by((): string | null => {
@@ -29,9 +32,11 @@ class PytorchExportState {
     }
     this.busy = true
     this.error = null
-    this.result = null
+    this.#exported = null
     try {
-      this.result = await window.api.exportPytorch({ path })
+      const of = project.view
+      const reply = await window.api.exportPytorch({ path })
+      if (of) this.#exported = { reply, of }
     } catch (error) {
       this.error = errorText(error)
     } finally {
