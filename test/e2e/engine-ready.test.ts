@@ -30,6 +30,8 @@ describeNeeding(chromiumMissing(), 'browser mode', () => {
     const { page, problems } = await openPage(browser, server.url)
     await page.getByText('Engine ready').waitFor()
     expect(await page.getByTestId('engine').getAttribute('title')).toContain('d(x²)/dx at x = 3 = 6')
+    // The kernels a run uses by default are named (native where onnxruntime's binding loads).
+    expect(await page.getByTestId('engine').getAttribute('title')).toMatch(/kernels: (native \(onnxruntime \d+\.\d+\.\d+ MLAS on |WebAssembly SIMD)/)
     await page.screenshot({ path: 'test-artifacts/engine-ready.png' })
     expect(problems).toEqual([])
   })
