@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importDataset } from '../../src/main/datasets'
+import { applyCorrections } from '../../src/main/datasets/corrections'
 import { tempFolderSync } from '../helpers/temp-folder'
 import { grayInput, strokeImage, writeFiles } from './fixtures'
 
@@ -28,5 +29,12 @@ describe('label names written two ways in Unicode', () => {
     const result = await importDataset(path)
     expect(result.dataset.labelNames).toEqual(['7', NFC])
     expect(result.notes.some((note) => note.includes('merged into one class'))).toBe(true)
+  })
+
+  it('a correction naming the class in the decomposed spelling still finds it', () => {
+    const labels = Int32Array.from([0, 0])
+    const applied = applyCorrections([{ file: '7/d.png', action: 'relabel', label: NFD }], ['7/d.png', '7/e.png'], Uint8Array.from([1, 1]), labels, ['7', NFC])
+    expect(applied).toMatchObject({ relabelled: 1, unmatched: [] })
+    expect(Array.from(labels)).toEqual([1, 0])
   })
 })

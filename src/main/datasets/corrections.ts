@@ -135,7 +135,8 @@ export function applyCorrections(corrections: readonly Correction[], sources: re
       applied.leftOut++
       continue
     }
-    const label = labelNames.indexOf(correction.label)
+    // Class names are in Unicode NFC (label-names.ts); a file written before, or by hand, may spell one decomposed.
+    const label = labelNames.indexOf(correction.label.normalize('NFC'))
     if (label < 0) {
       applied.unmatched.push(`${correction.file}: this dataset has no class “${correction.label}”`)
       continue
