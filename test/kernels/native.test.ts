@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  allocateKernelArray, fastKernels, gemmWasm, kernelProvider, kernels, nativeKernels, setThreads, threadsReady, useProvider,
+  allocateKernelArray, fastKernels, gemmWasm, kernelProvider, useBitExactKernels, kernels, nativeKernels, setThreads, threadsReady, useProvider,
 } from '../../src/main/engine/kernels'
 import { NativeGraph, nativeBindingProblem } from '../../src/main/engine/kernels/native/binding'
 import { createNativeGemm, NATIVE_MIN_MACS, runsNatively } from '../../src/main/engine/kernels/native/gemm'
@@ -98,7 +98,7 @@ onNative('the native provider', () => {
   })
 
   it('switches to the bit-exact WebAssembly set and back, and says which is in use', () => {
-    useProvider('wasm')
+    useBitExactKernels()
     expect(kernelProvider()).toBe('wasm')
     expect(kernels.gemm).toBe(gemmWasm)
     useProvider('native')
