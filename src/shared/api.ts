@@ -33,7 +33,14 @@ import {
 } from './projects'
 import type { MenuCommand } from './menu'
 import type { RunRecord } from './runs'
-import { TrainingConfigSchema, type TrainingEvent } from './training'
+import { MAX_TRAINING_THREADS, TrainingConfigSchema, type TrainingEvent } from './training'
+import { StartChoiceSchema, type TrainingPlan } from './training-plan'
+
+/** A plan request: where to start, and the threads the run would compute on (for its time estimate). */
+export const PlanRequestSchema = v.object({
+  start: StartChoiceSchema,
+  threads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TRAINING_THREADS))),
+})
 
 export { API_CHANNELS, EVENT_CHANNEL, type ApiName } from './channels'
 
@@ -66,6 +73,7 @@ export const API_ARGS = {
   correctImage: v.tuple([CorrectionRequestSchema]),
   undoCorrection: v.tuple([UndoCorrectionRequestSchema]),
   startTraining: v.tuple([TrainingConfigSchema]),
+  planTraining: v.tuple([PlanRequestSchema]),
   stopTraining: v.tuple([]),
   lrFind: v.tuple([TrainingConfigSchema]),
   interpretation: v.tuple([]),
@@ -98,6 +106,8 @@ export interface ApiReplies extends LabReplies {
   /** The open dataset imported again with one correction taken back. */
   undoCorrection: DatasetView
   startTraining: RunStarted
+  /** What Train would do on the open dataset from this start: the config, steps, estimated time and warnings. */
+  planTraining: TrainingPlan
   stopTraining: void
   lrFind: LrFindResult
   /** Where the last trained model is wrong on the validation split; null before any run, and once another dataset is open. */

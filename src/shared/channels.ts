@@ -15,6 +15,7 @@ export const API_CHANNELS = {
   correctImage: 'dataset:correct-image',
   undoCorrection: 'dataset:undo-correction',
   startTraining: 'training:start',
+  planTraining: 'training:plan',
   stopTraining: 'training:stop',
   lrFind: 'training:lr-find',
   interpretation: 'training:interpretation',

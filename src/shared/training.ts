@@ -19,6 +19,34 @@ export const MAX_TRAINING_THREADS = 8
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0))
 
+/** The built-in starting points: digit models Digit Lab's engine trained on MNIST (src/main/engine/pretrained/). */
+export const STARTING_POINT_IDS = ['mnist-cnn'] as const
+export type StartingPointId = (typeof STARTING_POINT_IDS)[number]
+
+/**
+ * Where a run's weights start: drawn from the seed (`scratch`, also when absent), a built-in starting point, or
+ * the model of a saved project (its file named for the record; the weights travel with the run, not the path).
+ */
+export const StartSchema = v.variant('kind', [
+  v.object({ kind: v.literal('scratch') }),
+  v.object({ kind: v.literal('pretrained'), id: v.picklist(STARTING_POINT_IDS) }),
+  v.object({ kind: v.literal('project'), path: v.pipe(v.string(), v.maxLength(4096)) }),
+])
+export type Start = v.InferOutput<typeof StartSchema>
+
+/**
+ * fastai's `fine_tune`: the first `freezeEpochs` train the head alone (one cycle peaking at `lr`), the rest
+ * train every layer (one cycle peaking at lr/2), the first layers at 1/`lrMult` of the head's rate.
+ * Batch norm: `train` lets its weights and statistics learn throughout (fastai's train_bn); `frozen` keeps
+ * the starting point's statistics (eval mode) for the whole run.
+ */
+export const FineTuneSchema = v.object({
+  freezeEpochs: count(0, 10_000),
+  lrMult: v.pipe(v.number(), v.finite(), v.minValue(1)),
+  bn: v.picklist(['train', 'frozen']),
+})
+export type FineTune = v.InferOutput<typeof FineTuneSchema>
+
 /** Everything that decides a training run; the same config and seed give the same losses, bit for bit. */
 /** Whose kernels a run computes with (the engine's `KernelProvider`s). */
 export const KERNEL_KINDS = ['native', 'wasm', 'reference'] as const
@@ -37,6 +65,12 @@ export const TrainingConfigSchema = v.object({
   schedule: v.picklist(SCHEDULE_KINDS),
   /** Small random affine changes (rotation ±10°, shift ±2 px, scale ±10%) to training images only. */
   augment: v.boolean(),
+  /** The augmentation's ranges when they are not the defaults above (a starting point's recipe widens them). */
+  augmentation: v.optional(v.object({
+    maxRotate: v.pipe(v.number(), v.minValue(0), v.maxValue(45)),
+    maxShift: v.pipe(v.number(), v.minValue(0), v.maxValue(14)),
+    scaleRange: v.tuple([v.pipe(v.number(), v.gtValue(0), v.maxValue(1)), v.pipe(v.number(), v.minValue(1), v.maxValue(2))]),
+  })),
   /** Clip the gradients' global norm to this before each step; null for no clipping. */
   gradClip: v.nullable(positive),
   /**
@@ -51,6 +85,10 @@ export const TrainingConfigSchema = v.object({
    * default (native where it loads, or as DIGIT_LAB_KERNELS says).
    */
   kernels: v.optional(v.picklist(KERNEL_KINDS)),
+  /** Where the weights start (absent: scratch, as every run before starting points existed). */
+  start: v.optional(StartSchema),
+  /** Train as fastai's `fine_tune` (a run from a starting point); absent: `schedule` over every layer. */
+  fineTune: v.optional(FineTuneSchema),
 })
 
 export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>
@@ -127,6 +165,10 @@ export type TrainingEvent =
       readonly message: string
       /** Validation loss and metrics of the model as the run left it (null after a crash or a finder sweep). */
       readonly validation: ValidationSummary | null
+      /** A run from a starting point: the starting point's, on the same validation images, before training. */
+      readonly before?: ValidationSummary | null
+      /** Plain warnings about the result: below the starting point, or validation loss rose. */
+      readonly warnings?: readonly { readonly kind: string; readonly message: string }[]
     }
 
 /** Loss and metrics on the validation split. */

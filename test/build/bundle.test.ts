@@ -33,4 +33,20 @@ describe('the built app', () => {
     await worker.terminate()
     expect(message).toMatchObject({ type: 'result', status: 'completed', epochsDone: 1 })
   })
+
+  it('ships the starting points beside the bundle, and its worker fine-tunes from them', async () => {
+    expect(existsSync('out/main/pretrained/mnist-cnn.safetensors')).toBe(true)
+    const worker = new Worker('./out/main/training-worker.js')
+    const dataset = shareDataset(everyNth(loadBuiltinDataset('mnist-sample'), 40))
+    const result = new Promise<FromWorker>((resolve, reject) => {
+      worker.on('message', (message: FromWorker) => message.type !== 'event' && resolve(message))
+      worker.on('error', reject)
+    })
+    const config = { ...defaultTrainingConfig('cnn', 10), epochs: 1, batchSize: 64, start: { kind: 'pretrained', id: 'mnist-cnn' }, fineTune: { freezeEpochs: 1, lrMult: 100, bn: 'train' } }
+    worker.postMessage({ type: 'start', dataset, config })
+    const message = await result
+    await worker.terminate()
+    expect(message).toMatchObject({ type: 'result', status: 'completed', epochsDone: 1 })
+    expect(message.type === 'result' && message.validation!.metrics.accuracy).toBeGreaterThan(0.95)
+  })
 })

@@ -1,6 +1,7 @@
 import { EXPORT_PYTORCH_USAGE, runExportPytorch } from './export-pytorch'
 import { INSPECT_USAGE, runInspect } from './inspect'
 import { PREDICT_USAGE, runPredict } from './predict'
+import { PRETRAIN_USAGE, runPretrain } from './pretrain'
 import { runTrain } from './train'
 import { TRAIN_USAGE } from './train-args'
 import { UsageError } from './usage'
@@ -11,6 +12,7 @@ commands:
   predict   classify an image or a folder of images with an ONNX model
   inspect   show how a folder, CSV or IDX files would import, with a contact sheet
   export-pytorch  write a saved run as a PyTorch project (train.py with DDP, data, weights)
+  pretrain        make a built-in starting point from its recipe (MNIST's training images)
 Run "digit-lab <command> --help" for a command's options.`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; usage: string }> = {
@@ -18,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; usag
   predict: { run: runPredict, usage: PREDICT_USAGE },
   inspect: { run: runInspect, usage: INSPECT_USAGE },
   'export-pytorch': { run: runExportPytorch, usage: EXPORT_PYTORCH_USAGE },
+  pretrain: { run: runPretrain, usage: PRETRAIN_USAGE },
 }
 
 /** Run the CLI; returns the exit code: 0 done, 1 failed, 2 bad arguments. */

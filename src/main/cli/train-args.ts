@@ -4,10 +4,13 @@ import { KERNEL_PROVIDERS, MAX_THREADS, startingProvider, type KernelProvider } 
 import { defaultMemoryBudget } from '../service/memory-budget'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
-import { SCHEDULE_KINDS, defaultTrainingConfig } from '../../shared/training'
+import { SCHEDULE_KINDS, STARTING_POINT_IDS, defaultTrainingConfig, type StartingPointId } from '../../shared/training'
+import type { StartChoice } from '../../shared/training-plan'
+import { isBuiltinDataset } from '../datasets/builtin'
 import { UsageError, choiceOption, numberOption, userPath } from './usage'
 
-export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [--model ${MODEL_KINDS.join('|')}]
+export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist|FOLDER|FILE] [--model ${MODEL_KINDS.join('|')}]
+                       [--from mnist-cnn|scratch|PROJECT.digitlab]
                        [--epochs N] [--lr X] [--bs N] [--seed S] [--loss mnist|ce]
                        [--optimizer sgd|adam] [--momentum M] [--wd W] [--no-shuffle]
                        [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
@@ -17,6 +20,9 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist] [
                        [--kernels native|wasm|reference]
                        [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
+Your own data (--data FOLDER, no --model or --model cnn) trains as the app does: the CNN fine-tuned from the
+MNIST CNN starting point, its length planned from the number of images; --from chooses the start (--from on a
+built-in dataset too). Any option given on top (--epochs, --lr, --bs, …) replaces the plan's.
 --threads: how many cores to compute on (default: all, up to ${MAX_THREADS}).
 --kernels: native (onnxruntime's MLAS, the default where it loads), wasm (the bits of earlier releases, the same
   for any thread count) or reference. Same seed, kernels, thread count and CPU: the same bits.
@@ -26,6 +32,10 @@ Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20
 export interface TrainRequest {
   readonly data: string
   readonly kind: ModelKind
+  /** Whether --model was given (a folder with no model is planned as the app plans it). */
+  readonly modelGiven: boolean
+  /** --from: where the weights start; absent: planned for a folder, scratch for a built-in dataset. */
+  readonly from?: StartChoice
   readonly overrides: Partial<TrainingConfig>
   readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch'; channels?: number[] }
   /** Run the learning-rate finder before training and print its curve and suggestion. */
@@ -64,7 +74,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
       allowPositionals: false,
       options: {
         data: { type: 'string', default: 'mnist-sample' },
-        model: { type: 'string', default: 'linear' },
+        model: { type: 'string' },
+        from: { type: 'string' },
         epochs: { type: 'string' },
         lr: { type: 'string' },
         bs: { type: 'string' },
@@ -117,7 +128,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
   }
   return {
     data: userPath(values.data!),
-    kind: choiceOption<ModelKind>('model', values.model, MODEL_KINDS, u)!,
+    kind: choiceOption<ModelKind>('model', values.model, MODEL_KINDS, u) ?? 'linear',
+    modelGiven: values.model !== undefined,
+    from: values.from === undefined ? undefined : startChoice(values.from),
     overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     modelOverrides: {
       hidden,
@@ -136,6 +149,20 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     kernels: choiceOption('kernels', values.kernels, KERNEL_PROVIDERS, u) ?? startingProvider(),
     memoryBudget: memoryLimitMb === undefined ? defaultMemoryBudget() : memoryLimitMb * 2 ** 20,
   }
+}
+
+/** `--from`: a starting point's id, `scratch`, or a project file (`.digitlab`). */
+function startChoice(value: string): StartChoice {
+  if (value === 'scratch') return { kind: 'scratch' }
+  if ((STARTING_POINT_IDS as readonly string[]).includes(value)) return { kind: 'pretrained', id: value as StartingPointId }
+  if (value.endsWith('.digitlab')) return { kind: 'project', path: userPath(value) }
+  throw new UsageError(`--from must be ${STARTING_POINT_IDS.join(', ')}, scratch or a project file (.digitlab); got "${value}"`, TRAIN_USAGE)
+}
+
+/** Whether a request trains as the app plans it: a folder with no model but the CNN, or any --from. */
+export function isPlanned(request: TrainRequest): boolean {
+  if (request.from) return true
+  return !isBuiltinDataset(request.data) && (!request.modelGiven || request.kind === 'cnn') && !request.resume
 }
 
 /** The model spec with any `--hidden/--distance/--init/--channels` applied (each only where the model has it). */

@@ -16,8 +16,12 @@ import { formatParity } from '../onnx/parity'
 import { saveModel } from '../storage/model-file'
 import type { TrainingConfig } from '../../shared/training'
 import { EpochTable, ProgressBar, formatDuration } from './terminal'
-import { TRAIN_USAGE, parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
+import { TRAIN_USAGE, isPlanned, parseTrainArgs, resolveTrainingConfig, type TrainRequest } from './train-args'
 import { UsageError } from './usage'
+import { planTraining, withConfig } from '../engine/learner/plan'
+import { projectStart } from '../storage/project-start'
+import type { StartWeights } from '../engine/pretrained/transfer'
+import { judgeRun, type PlanWarning, type PlannedStart, type TrainingPlan } from '../../shared/training-plan'
 import { reportInterpretation, reportLrFind } from './train-tools'
 import { exportTrained } from './train-export'
 
@@ -37,6 +41,12 @@ export interface TrainSummary {
   readonly threads: number
   /** With `--export`: the file written and its parity with the engine. */
   readonly export?: ExportResult
+  /** A planned run (a folder with the app's defaults, or --from): what it started from and how long it trained. */
+  readonly plan?: { readonly summary: string; readonly start: PlannedStart; readonly steps: number; readonly estimatedSeconds: number; readonly warnings: readonly PlanWarning[] }
+  /** From a starting point or a project: its accuracy and loss on the same validation images, before training. */
+  readonly before?: { readonly accuracy: number; readonly validLoss: number }
+  /** Plain warnings about the result (below the starting point, validation loss rose). */
+  readonly warnings?: readonly PlanWarning[]
 }
 
 function progressCallback(bar: ProgressBar, started: number) {
@@ -77,6 +87,23 @@ function datasetReference(source: string): DatasetReference {
   return { source, split: isBuiltinDataset(source) ? null : { seed: DEFAULT_SEED, validPercent: DEFAULT_VALID_PERCENT } }
 }
 
+/**
+ * A planned run (`isPlanned`): the app's plan for this data and start, with the options the user gave on top,
+ * and the weights of a project start. Null for the chapter's runs (a built-in dataset with no --from).
+ */
+async function planFromRequest(request: TrainRequest, dataset: DigitDataset): Promise<{ plan: TrainingPlan; config: TrainingConfig; weights: StartWeights | undefined } | null> {
+  if (!isPlanned(request)) return null
+  const choice = request.from ?? { kind: 'auto' }
+  if (choice.kind === 'scratch' && request.modelGiven) return null
+  const weights = choice.kind === 'project' ? await projectStart(choice.path) : undefined
+  const plan = planTraining(dataset, { choice, project: weights, threads: request.threads })
+  if (request.modelGiven && request.kind !== plan.config.model.kind) {
+    throw new UsageError(`--from ${choice.kind === 'project' ? choice.path : choice.kind === 'pretrained' ? choice.id : 'auto'} starts a ${plan.config.model.kind} model; drop --model ${request.kind}, or add --from scratch`, TRAIN_USAGE)
+  }
+  const final = withConfig(plan, { ...plan.config, ...request.overrides }, dataset.valid.count, request.threads)
+  return { plan: final, config: final.config, weights }
+}
+
 /** `digit-lab train …`: train on a dataset, print the epoch table (or JSON lines), optionally save. */
 export async function runTrain(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<TrainSummary> {
   const request = parseTrainArgs(argv)
@@ -91,8 +118,9 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   // The same corrections the app applies: beside the images, or in Digit Lab's data folder.
   const imported = await importDataset(reference.source, { ...(reference.split ?? {}), corrections: { dataFolder: defaultDataFolder() } })
   const { dataset, corrections } = imported
+  const planned = project ? null : await planFromRequest(request, dataset)
   // A resumed run keeps its project's config; only the number of epochs to train now is the user's.
-  const config = project ? { ...project.config, epochs: request.overrides.epochs ?? project.config.epochs } : resolveTrainingConfig(request, dataset.labelNames.length)
+  const config = project ? { ...project.config, epochs: request.overrides.epochs ?? project.config.epochs } : planned ? planned.config : resolveTrainingConfig(request, dataset.labelNames.length)
   checkMemoryBudget(estimateTrainingMemory(dataset, config), request.memoryBudget)
   const print = (line: string): void => void out.write(`${line}\n`)
   if (!request.json && corrections && corrections.entries.length > 0) print(`corrections: ${correctionsSummary(corrections)} (${corrections.path})`)
@@ -109,7 +137,15 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
       },
     },
   ]
-  const learner = project ? resumeLearner(project, dataset, callbacks) : createLearner(dataset, config, callbacks)
+  const learner = project ? resumeLearner(project, dataset, callbacks) : createLearner(dataset, config, callbacks, planned?.weights)
+  if (planned && !request.json) {
+    print(planned.plan.summary)
+    for (const warning of planned.plan.warnings) print(`note: ${warning.message}`)
+  }
+  const before = planned && planned.plan.start.kind !== 'scratch' ? learner.validate() : null
+  if (before && !request.json && planned?.plan.start.kind !== 'scratch') {
+    print(`before training, ${(planned!.plan.start as { name: string }).name} scores ${Object.values(before.metrics)[0].toFixed(4)} on these ${dataset.valid.count} validation images`)
+  }
   const stop = new AbortController()
   const onInterrupt = (): void => stop.abort()
   process.once('SIGINT', onInterrupt)
@@ -138,12 +174,22 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   if (request.export) {
     exported = await exportTrained(request.export, request.data, config, dataset, learner, { accuracy: summary.accuracy, validLoss: summary.validLoss, trainLoss: summary.trainLoss })
   }
-  const result: TrainSummary = exported ? { ...summary, export: exported } : summary
+  const warnings = planned ? judgeRun(before, { loss: summary.validLoss, metrics: { accuracy: summary.accuracy } }, learner.recorder.epochs) : []
+  const { plan } = planned ?? {}
+  const result: TrainSummary = {
+    ...summary,
+    ...(exported ? { export: exported } : {}),
+    ...(plan ? { plan: { summary: plan.summary, start: plan.start, steps: plan.steps, estimatedSeconds: plan.estimatedSeconds, warnings: plan.warnings } } : {}),
+    ...(before ? { before: { accuracy: Object.values(before.metrics)[0], validLoss: before.loss } } : {}),
+    ...(planned ? { warnings } : {}),
+  }
   if (request.json) print(JSON.stringify(result))
   else {
     const perClass = Object.entries(summary.perClassAccuracy).map(([name, acc]) => `${name}: ${acc.toFixed(4)}`).join(', ')
     print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}, ${summary.kernels} kernels on ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` +
       (request.save ? `; saved ${request.save}` : '') + (request.project ? `; project saved to ${request.project}` : ''))
+    if (result.before) print(`before training ${result.before.accuracy.toFixed(4)}, after ${summary.accuracy.toFixed(4)} on the same ${dataset.valid.count} validation images`)
+    for (const warning of warnings) print(`warning: ${warning.message}`)
     if (exported) print(`exported ${exported.path} (${(exported.bytes / 1024).toFixed(1)} KB): ${formatParity(exported.parity)}`)
   }
   return result

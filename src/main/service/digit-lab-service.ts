@@ -8,6 +8,10 @@ import type { DatasetView } from '../../shared/datasets'
 import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
 import { withCorrection, withoutCorrection, writeCorrections } from '../datasets/corrections'
 import { estimateTrainingMemory } from '../engine/learner/memory'
+import { planTraining } from '../engine/learner/plan'
+import type { StartWeights } from '../engine/pretrained/transfer'
+import { projectStart } from '../storage/project-start'
+import { judgeRun } from '../../shared/training-plan'
 import type { DigitDataset } from '../engine/data/dataset'
 import { validateConfig } from '../engine/learner/recipe'
 import { exportPytorchProject } from '../pytorch/export-project'
@@ -140,13 +144,25 @@ export class DigitLabService implements ApiHandlers {
   }
 
   async startTraining(...[config]: ApiArgs<'startTraining'>): Promise<ApiReplies['startTraining']> {
-    return { runId: this.launch(config, 'train').runId }
+    return { runId: this.launch(config, 'train', undefined, '', await this.projectStartOf(config)).runId }
+  }
+
+  /** The run the app would train on the open dataset from this start, said before Train is pressed. */
+  async planTraining(...[request]: ApiArgs<'planTraining'>): Promise<ApiReplies['planTraining']> {
+    const { dataset } = this.requireDataset()
+    const project = request.start.kind === 'project' ? await projectStart(request.start.path) : undefined
+    return planTraining(dataset, { choice: request.start, project, threads: request.threads })
+  }
+
+  /** A project start's weights, read in main and sent with the run (a built-in start the worker reads itself). */
+  private async projectStartOf(config: TrainingConfig): Promise<StartWeights | undefined> {
+    return config.start?.kind === 'project' ? projectStart(config.start.path) : undefined
   }
 
   /** The learning-rate finder on the open dataset and this config; Stop ends the sweep early. */
   async lrFind(...[config]: ApiArgs<'lrFind'>): Promise<ApiReplies['lrFind']> {
     if (config.model.kind === 'pixel') throw new Error('pixel similarity learns no weights, so it has no learning rate to find')
-    const outcome = await this.launch(config, 'lr-find').outcome
+    const outcome = await this.launch(config, 'lr-find', undefined, '', await this.projectStartOf(config)).outcome
     if (!outcome.lrFind) throw new Error(outcome.message)
     return outcome.lrFind
   }
@@ -385,7 +401,7 @@ export class DigitLabService implements ApiHandlers {
    * tagged with the run; `finished` waits until a trained model is ready for Draw and Export.
    * With `resume`, the run continues that snapshot and what it leaves becomes the project.
    */
-  private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot, resumeName = ''): { runId: number; outcome: Promise<RunOutcome> } {
+  private launch(config: TrainingConfig, task: RunTask, resume?: LearnerSnapshot, resumeName = '', start?: StartWeights): { runId: number; outcome: Promise<RunOutcome> } {
     if (this.run) throw new Error(runInProgress('starting another'))
     const open = this.requireDataset()
     const { dataset } = open
@@ -398,7 +414,7 @@ export class DigitLabService implements ApiHandlers {
       recorder?.hear(event)
       this.options.emit({ kind: 'training', runId, event })
     }
-    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), task, resume)
+    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), task, resume, start)
     this.run = run
     const outcome = run.outcome.then((result) => {
       if (task === 'train') {
@@ -409,7 +425,8 @@ export class DigitLabService implements ApiHandlers {
       this.run = null
       this.spare.warm()
       recorder?.finish(result.status, result.validation)
-      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation })
+      const warnings = task === 'train' && result.status !== 'crashed' ? judgeRun(result.before, result.validation, result.snapshot?.history.epochs ?? []) : []
+      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation, before: result.before, warnings })
       // Draw and Export get the model once it is ready (a `model` event), after the run has been reported.
       if (result.state) {
         const recorded = result.validation ? (Object.values(result.validation.metrics)[0] ?? null) : null

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { RunRecord } from '../../shared/runs'
 import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
@@ -47,7 +48,7 @@ export class RunBook {
       startedAt: new Date().toISOString(),
       dataset: { source: data.reference.source, name: data.view.name, fingerprint: data.fingerprint },
       config,
-      startingPoint: prior?.startingPoint ?? `from scratch (seed ${config.seed})`,
+      startingPoint: prior?.startingPoint ?? startOf(config),
     }
     let done = false
     return {
@@ -80,3 +81,11 @@ export class RunBook {
 
 /** This process's prefix of run ids, so runs of different sessions saved in one project never share one. */
 const SESSION = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+
+/** Where a new run's weights start, in words for the runs table. */
+function startOf(config: TrainingConfig): string {
+  const start = config.start ?? { kind: 'scratch' }
+  if (start.kind === 'pretrained') return `fine-tuned from ${start.id}`
+  if (start.kind === 'project') return `fine-tuned from ${basename(start.path)}`
+  return `from scratch (seed ${config.seed})`
+}

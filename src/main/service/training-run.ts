@@ -3,6 +3,7 @@ import type { DigitDataset } from '../engine/data/dataset'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
 import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
+import type { StartWeights } from '../engine/pretrained/transfer'
 import type { FromWorker, ToWorker } from '../worker/protocol'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
@@ -27,11 +28,13 @@ export interface RunOutcome {
   readonly batchLosses: readonly number[]
   readonly snapshot: LearnerSnapshot | null
   readonly validation: ValidationSummary | null
+  /** A run from a starting point: its validation before training (what the result is compared with). */
+  readonly before: ValidationSummary | null
   readonly lrFind: LrFindResult | null
 }
 
 const crashed = (message: string): RunOutcome => ({
-  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, lrFind: null,
+  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, before: null, lrFind: null,
 })
 
 function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'interpreted' }>): RunOutcome {
@@ -43,8 +46,8 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'int
       return { ...crashed(''), status, message: `learning-rate finder: ${message.result.suggestion.description}`, lrFind: message.result }
     }
     case 'result': {
-      const { status, message: text, epochsDone, snapshot, validation } = message
-      return { status, message: text, epochsDone, state: snapshot.modelState, batchLosses: snapshot.history.batchLosses, snapshot, validation, lrFind: null }
+      const { status, message: text, epochsDone, snapshot, validation, before } = message
+      return { status, message: text, epochsDone, state: snapshot.modelState, batchLosses: snapshot.history.batchLosses, snapshot, validation, before, lrFind: null }
     }
   }
 }
@@ -70,6 +73,7 @@ export class TrainingRun {
     worker: Worker | ResourceLimits = TRAINING_WORKER_LIMITS,
     task: RunTask = 'train',
     resume?: LearnerSnapshot,
+    start?: StartWeights,
   ) {
     this.worker = worker instanceof Worker ? worker : spawnWorker('training-worker', { resourceLimits: worker })
     let interpreted: (view: InterpretationView | null) => void = () => {}
@@ -82,7 +86,7 @@ export class TrainingRun {
       const finish = (outcome: RunOutcome): void => {
         if (this.settled) return
         this.settled = true
-        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation })
+        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation, before: outcome.before })
         resolve(outcome)
         if (outcome.status === 'crashed' || outcome.lrFind) done(null)
       }
@@ -96,7 +100,7 @@ export class TrainingRun {
       this.worker.on('exit', (code) => (finish(crashed(this.closing ? 'the app closed before the run ended' : `the training worker exited unexpectedly (code ${code})`)), done(null)))
     })
     // NOTE: a snapshot to resume is copied, not transferred: the caller keeps it, so a run that crashes loses nothing.
-    this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}) })
+    this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}), ...(start ? { start } : {}) })
   }
 
   /** Ask the run to stop after the batch in progress. */

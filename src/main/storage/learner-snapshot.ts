@@ -75,7 +75,7 @@ function checkOptimizerState(learner: Learner, state: LearnerSnapshot['optimizer
  * it had never stopped, and the recorder's curves continue where they stood.
  */
 export function restoreLearner(snapshot: LearnerSnapshot, dataset: DigitDataset, callbacks: readonly LearnerCallback[] = []): Learner {
-  const learner = createLearner(dataset, snapshot.config, callbacks)
+  const learner = createLearner(dataset, snapshot.config, callbacks, null)
   learner.model.loadStateDict(snapshot.modelState)
   checkOptimizerState(learner, snapshot.optimizerState)
   learner.opt.loadState(snapshot.optimizerState)

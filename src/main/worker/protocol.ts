@@ -1,5 +1,6 @@
 import type { DigitDataset } from '../engine/data/dataset'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
+import type { StartWeights } from '../engine/pretrained/transfer'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
 import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 
@@ -8,7 +9,15 @@ import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSumma
  * `resume` snapshot (transferred) continues that run for `config.epochs` more epochs.
  */
 export type ToWorker =
-  | { readonly type: 'start'; readonly task: RunTask; readonly dataset: DigitDataset; readonly config: TrainingConfig; readonly resume?: LearnerSnapshot }
+  | {
+      readonly type: 'start'
+      readonly task: RunTask
+      readonly dataset: DigitDataset
+      readonly config: TrainingConfig
+      readonly resume?: LearnerSnapshot
+      /** The weights of a project the config starts from (a built-in starting point the worker reads itself). */
+      readonly start?: StartWeights
+    }
   | { readonly type: 'stop' }
 
 /**
@@ -27,6 +36,8 @@ export type FromWorker =
       readonly epochsDone: number
       readonly snapshot: LearnerSnapshot
       readonly validation: ValidationSummary | null
+      /** The starting point's loss and accuracy on the validation images before training; null from scratch or resumed. */
+      readonly before: ValidationSummary | null
     }
   | { readonly type: 'interpreted'; readonly interpretation: InterpretationView }
   | { readonly type: 'lr-found'; readonly result: LrFindResult }

@@ -74,7 +74,7 @@ function interpret(learner: Learner, labelNames: readonly string[]): Interpretat
 
 /** The learning-rate finder: sweep, report each step (throttled), send the curve and suggestion. */
 async function findLearningRate(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  const learner = createLearner(message.dataset, message.config)
+  const learner = createLearner(message.dataset, message.config, [], message.start)
   const numIt = 100
   let lastSent = 0
   const result = await lrFind(learner, {
@@ -96,7 +96,10 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     progressReporter(message.config.epochs),
     { afterEpoch: (record: EpochRecord) => emit({ kind: 'epoch', record }) },
   ]
-  const learner = message.resume ? restoreLearner({ ...message.resume, config: message.config }, message.dataset, callbacks) : createLearner(message.dataset, message.config, callbacks)
+  const learner = message.resume ? restoreLearner({ ...message.resume, config: message.config }, message.dataset, callbacks) : createLearner(message.dataset, message.config, callbacks, message.start)
+  const fromStart = !message.resume && (message.config.start?.kind ?? 'scratch') !== 'scratch'
+  // What the run starts from, on the same validation images: what a person compares the result with.
+  const before = fromStart ? learner.validate() : null
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
   const epochs = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`
   let text = message.resume
@@ -120,7 +123,7 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   const last = learner.recorder.last
   const validation = status !== 'completed' ? null : last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
   const snapshot = snapshotLearner(learner, message.config)
-  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, snapshot, validation }, snapshotBuffers(snapshot))
+  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, snapshot, validation, before }, snapshotBuffers(snapshot))
   send({ type: 'interpreted', interpretation: interpret(learner, message.dataset.labelNames) })
 }
 

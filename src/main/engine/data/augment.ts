@@ -8,6 +8,8 @@ export interface RandomAffineOptions {
   readonly maxShift?: number
   /** Fraction either way: 0.1 scales by 0.9 to 1.1. */
   readonly maxScale?: number
+  /** A scale range of its own, uniform from `[0]` to `[1]` (e.g. [0.5, 1.1]: digits down to half size), instead of ±maxScale. */
+  readonly scaleRange?: readonly [number, number]
 }
 
 /**
@@ -19,11 +21,13 @@ export class RandomAffine {
   readonly maxRotate: number
   readonly maxShift: number
   readonly maxScale: number
+  readonly scaleRange: readonly [number, number] | null
 
   constructor(private readonly random: Random, options: RandomAffineOptions = {}) {
     this.maxRotate = options.maxRotate ?? 10
     this.maxShift = options.maxShift ?? 2
     this.maxScale = options.maxScale ?? 0.1
+    this.scaleRange = options.scaleRange ?? null
   }
 
   /** Where the transforms' random stream stands, so a saved run draws the same transforms when it resumes. */
@@ -47,7 +51,7 @@ export class RandomAffine {
   apply(src: Float32Array, from: number, dst: Float32Array, to: number, height: number, width: number): void {
     const angle = (this.draw(this.maxRotate) * Math.PI) / 180
     const [shiftX, shiftY] = [this.draw(this.maxShift), this.draw(this.maxShift)]
-    const scale = 1 + this.draw(this.maxScale)
+    const scale = this.scaleRange ? this.scaleRange[0] + this.random.uniform() * (this.scaleRange[1] - this.scaleRange[0]) : 1 + this.draw(this.maxScale)
     const [cos, sin] = [Math.cos(angle) / scale, Math.sin(angle) / scale]
     const [cx, cy] = [(width - 1) / 2, (height - 1) / 2]
     for (let oy = 0; oy < height; oy++) {

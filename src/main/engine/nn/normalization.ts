@@ -29,6 +29,17 @@ export class BatchNorm2d extends Module {
     this.runningVar = ones([numFeatures])
   }
 
+  /**
+   * Keep normalising by the running statistics, and never update them, even in training mode (a starting
+   * point's statistics kept while fine-tuning). Its weight and bias still learn unless their learning rate is 0.
+   */
+  statsFrozen = false
+
+  override train(mode = true): this {
+    this.training = mode && !this.statsFrozen
+    return this
+  }
+
   get momentum(): number {
     return this.options.momentum ?? 0.1
   }

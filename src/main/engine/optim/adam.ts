@@ -45,8 +45,8 @@ export class Adam extends Optimizer {
     this.beta1 = value
   }
 
-  protected update(values: Float32Array, grad: Float32Array, index: number): void {
-    const { lr, beta1, beta2, eps, weightDecay, decoupled } = this
+  protected update(values: Float32Array, grad: Float32Array, index: number, lr: number): void {
+    const { beta1, beta2, eps, weightDecay, decoupled } = this
     const step = ++this.steps[index]
     const correction1 = 1 - Math.pow(beta1, step)
     const correction2 = Math.sqrt(1 - Math.pow(beta2, step))
@@ -59,12 +59,16 @@ export class Adam extends Optimizer {
     })
   }
 
+  // NOTE: `steps` is every parameter's count; a parameter that was frozen for a while (fine-tuning) has fewer,
+  // saved as `steps.<index>` beside it, so files from before freezing existed read as they always did.
   state(): Record<string, Float32Array[] | number> {
-    return { steps: this.steps[0] ?? 0, moments: this.moments.map((m) => m.slice()), squares: this.squares.map((v) => v.slice()) }
+    const steps = this.steps.at(-1) ?? 0
+    const differing = Object.fromEntries(this.steps.flatMap((n, i) => (n === steps ? [] : [[`steps.${i}`, n]])))
+    return { steps, ...differing, moments: this.moments.map((m) => m.slice()), squares: this.squares.map((v) => v.slice()) }
   }
 
   loadState(state: Record<string, Float32Array[] | number>): void {
-    this.steps = this.params.map(() => state.steps as number)
+    this.steps = this.params.map((_, i) => (state[`steps.${i}`] ?? state.steps) as number)
     this.moments = (state.moments as Float32Array[]).map(kernelCopy)
     this.squares = (state.squares as Float32Array[]).map(kernelCopy)
   }

@@ -23,10 +23,18 @@ export abstract class Optimizer {
    */
   abstract momentum: number
 
-  /** Apply one update to every parameter that has a gradient. */
+  /**
+   * Each parameter's learning rate as a multiple of `lr` (fastai's parameter groups: discriminative
+   * learning rates, and 0 for a frozen parameter, which `step` leaves exactly as it is — no update,
+   * no weight decay, no optimizer state moved). All 1 unless set.
+   */
+  lrScales: number[] = []
+
+  /** Apply one update to every parameter that has a gradient and is not frozen. */
   step(): void {
     this.params.forEach((param, i) => {
-      if (param.grad) this.update(param.data, param.grad.data, i)
+      const scale = this.lrScales[i] ?? 1
+      if (param.grad && scale !== 0) this.update(param.data, param.grad.data, i, scale === 1 ? this.lr : this.lr * scale)
     })
   }
 
@@ -34,8 +42,8 @@ export abstract class Optimizer {
     for (const param of this.params) param.grad = null
   }
 
-  /** Update one parameter's values in place from its gradient; `index` keys per-parameter state. */
-  protected abstract update(values: Float32Array, grad: Float32Array, index: number): void
+  /** Update one parameter's values in place from its gradient at learning rate `lr`; `index` keys per-parameter state. */
+  protected abstract update(values: Float32Array, grad: Float32Array, index: number, lr: number): void
 
   /** Per-parameter state (momentum buffers, moments), for saving and restoring a run. */
   abstract state(): Record<string, Float32Array[] | number>

@@ -22,8 +22,8 @@ export class SGD extends Optimizer {
     this.velocities = params.map(() => null)
   }
 
-  protected update(values: Float32Array, grad: Float32Array, index: number): void {
-    const { lr, momentum, weightDecay } = this
+  protected update(values: Float32Array, grad: Float32Array, index: number, lr: number): void {
+    const { momentum, weightDecay } = this
     if (momentum === 0 && weightDecay === 0) {
       // the chapter's p ← p − lr·g (adding 0·p would change no finite value)
       for (let i = 0; i < values.length; i++) values[i] -= lr * grad[i]
