@@ -25,7 +25,8 @@ describe('the built app', () => {
     const worker = new Worker('./out/main/training-worker.js')
     const dataset = shareDataset(everyNth(loadBuiltinDataset('mnist-sample'), 20))
     const result = new Promise<FromWorker>((resolve, reject) => {
-      worker.on('message', (message: FromWorker) => message.type !== 'event' && resolve(message))
+      // A worker says `ready` once its engine is loaded (the service keeps one warm), then events, then its result.
+      worker.on('message', (message: FromWorker) => message.type !== 'event' && message.type !== 'ready' && resolve(message))
       worker.on('error', reject)
     })
     worker.postMessage({ type: 'start', dataset, config: { ...defaultTrainingConfig('linear', 2), epochs: 1 } })
@@ -39,7 +40,8 @@ describe('the built app', () => {
     const worker = new Worker('./out/main/training-worker.js')
     const dataset = shareDataset(everyNth(loadBuiltinDataset('mnist-sample'), 40))
     const result = new Promise<FromWorker>((resolve, reject) => {
-      worker.on('message', (message: FromWorker) => message.type !== 'event' && resolve(message))
+      // A worker says `ready` once its engine is loaded (the service keeps one warm), then events, then its result.
+      worker.on('message', (message: FromWorker) => message.type !== 'event' && message.type !== 'ready' && resolve(message))
       worker.on('error', reject)
     })
     const config = { ...defaultTrainingConfig('cnn', 10), epochs: 1, batchSize: 64, start: { kind: 'pretrained', id: 'mnist-cnn' }, fineTune: { freezeEpochs: 1, lrMult: 100, bn: 'train' } }
