@@ -25,12 +25,14 @@ export interface OrtTensor {
   readonly dims: readonly number[]
 }
 
-const require = createRequire(import.meta.url)
+// NOTE: not named `require`: the app's bundler declares its own `require` shim at the top of the chunk this lands in,
+// and two top-level `require`s there stop the bundled worker from loading (SyntaxError).
+const requireNode = createRequire(import.meta.url)
 
 function load(): { module: BindingModule; Tensor: TensorConstructor } | string {
   try {
-    const module = require('onnxruntime-node/dist/binding.js') as Partial<BindingModule>
-    const { Tensor } = require('onnxruntime-common') as { Tensor: TensorConstructor }
+    const module = requireNode('onnxruntime-node/dist/binding.js') as Partial<BindingModule>
+    const { Tensor } = requireNode('onnxruntime-common') as { Tensor: TensorConstructor }
     const session = module.binding?.InferenceSession?.prototype as Partial<NativeSession> | undefined
     const shapeProblem = bindingShapeProblem(module, session)
     if (shapeProblem) return shapeProblem
@@ -53,7 +55,7 @@ const loaded = load()
 /** The onnxruntime-node version installed (package.json pins it exactly). */
 export const ONNXRUNTIME_VERSION: string = (() => {
   try {
-    return (require('onnxruntime-node/package.json') as { version: string }).version
+    return (requireNode('onnxruntime-node/package.json') as { version: string }).version
   } catch {
     return 'unknown'
   }
