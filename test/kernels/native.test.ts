@@ -5,7 +5,7 @@ import {
   allocateKernelArray, fastKernels, gemmWasm, kernelProvider, useBitExactKernels, kernels, nativeKernels, setThreads, threadsReady, useProvider,
 } from '../../src/main/engine/kernels'
 import { NativeGraph, nativeBindingProblem } from '../../src/main/engine/kernels/native/binding'
-import { createNativeGemm, NATIVE_MIN_MACS, runsNatively } from '../../src/main/engine/kernels/native/gemm'
+import { createNativeGemm, NATIVE_MIN_DEPTH, NATIVE_MIN_MACS, runsNatively } from '../../src/main/engine/kernels/native/gemm'
 import { gemmModel } from '../../src/main/engine/kernels/native/models'
 import { describeCase, expectWithinBound, operands, run, variants, type Case } from '../helpers/gemm-bound'
 import { describeProvider } from '../helpers/providers'
@@ -84,17 +84,18 @@ onNative('the native provider', () => {
 
   it('is the one in use by default, and hands small products and indexed mostly-zero batches to WebAssembly', () => {
     expect(kernelProvider()).toBe(process.env.DIGIT_LAB_KERNELS ?? 'native')
-    const big = operands({ m: 128, n: 64, k: 64, transA: false, transB: false, accumulate: false }, 1)
-    expect(runsNatively(big)).toBe(128 * 64 * 64 >= NATIVE_MIN_MACS)
-    expect(runsNatively({ ...big, k: 8 })).toBe(false)
+    const big = operands({ m: 64, n: 64, k: 128, transA: false, transB: false, accumulate: false }, 1)
+    expect(64 * 64 * 128).toBeGreaterThanOrEqual(NATIVE_MIN_MACS)
     expect(runsNatively(big)).toBe(true)
-    const index = fastKernels.indexNonzeros(allocateKernelArray(512 * 64), 512, 64)
+    expect(runsNatively({ ...big, k: 8 })).toBe(false)
+    expect(runsNatively({ ...big, m: 4096, k: NATIVE_MIN_DEPTH - 1 }), 'few terms per element').toBe(false)
+    const index = fastKernels.indexNonzeros(allocateKernelArray(512 * 128), 512, 128)
     expect(index).not.toBeNull()
     expect(runsNatively({ ...big, m: 512, index })).toBe(false)
     index?.release()
     // Routed products still agree with the reference.
     useProvider('native')
-    expectWithinBound(kernels.gemm, operands({ m: 512, n: 64, k: 64, transA: true, transB: false, accumulate: true }, 2))
+    expectWithinBound(kernels.gemm, operands({ m: 512, n: 64, k: 128, transA: true, transB: false, accumulate: true }, 2))
   })
 
   it('switches to the bit-exact WebAssembly set and back, and says which is in use', () => {

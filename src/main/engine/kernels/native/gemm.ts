@@ -9,14 +9,23 @@ import { SessionCache } from './sessions'
 export const NATIVE_MIN_MACS = 1 << 19
 
 /**
- * Whether a product runs natively: one of at least NATIVE_MIN_MACS multiply-adds, unless it comes with a nonzero
+ * Products summing fewer terms per element of C than this stay on WebAssembly: C (and B) are copied out of the
+ * kernels' shared memory and back, and with few multiply-adds per element the copies eat MLAS's lead (CPU time,
+ * one thread: 144×6272·32 took 2.42 ms natively and 1.44 on WebAssembly, 576×3136·64 6.99 and 5.23, while
+ * 32×6272·144 took 1.29 and 1.46, 64×2048·288 1.16 and 1.83, 1024³ 26.6 and 48.8).
+ */
+export const NATIVE_MIN_DEPTH = 128
+
+/**
+ * Whether a product runs natively: one of at least NATIVE_MIN_MACS multiply-adds and NATIVE_MIN_DEPTH terms per
+ * element, unless it comes with a nonzero
  * index — a batch of digits in the kernels' memory, four pixels in five zero, whose zeros WebAssembly skips (simple_net
  * trained in 1.9 s of CPU that way, 3.9 s with these products on MLAS). Never timing: the same run takes the same
  * path every time, so the same bits. (The same product on a batch outside the kernels' memory, which gets no
  * index, runs natively: bits there may differ from those of the same batch inside it.)
  */
 export function runsNatively({ m, n, k, index }: GemmArgs): boolean {
-  return m * n * k >= NATIVE_MIN_MACS && !index
+  return m * n * k >= NATIVE_MIN_MACS && k >= NATIVE_MIN_DEPTH && !index
 }
 
 /** The GEMM through onnxruntime's MLAS (one cached session per transpose and accumulate kind), for products `runsNatively` takes. */
