@@ -3,6 +3,8 @@ import type { ApiName } from './channels'
 import {
   ImagePageRequestSchema,
   ImagesAtRequestSchema,
+  AugmentPreviewRequestSchema,
+  type AugmentedImage,
   ImportSettingsSchema,
   SAMPLE_DATASETS,
   type DatasetView,
@@ -72,6 +74,8 @@ export const API_ARGS = {
   currentDataset: v.tuple([]),
   correctImage: v.tuple([CorrectionRequestSchema]),
   undoCorrection: v.tuple([UndoCorrectionRequestSchema]),
+  reimportDataset: v.tuple([ImportSettingsSchema]),
+  augmentPreview: v.tuple([AugmentPreviewRequestSchema]),
   startTraining: v.tuple([TrainingConfigSchema]),
   planTraining: v.tuple([PlanRequestSchema]),
   stopTraining: v.tuple([]),
@@ -105,6 +109,10 @@ export interface ApiReplies extends LabReplies {
   correctImage: DatasetView
   /** The open dataset imported again with one correction taken back. */
   undoCorrection: DatasetView
+  /** The open dataset imported again with other settings (validation share and seed, polarity, resizing). */
+  reimportDataset: DatasetView
+  /** Training images spread over the classes, each with a random affine of it (the augmentation training would apply). */
+  augmentPreview: readonly AugmentedImage[]
   startTraining: RunStarted
   /** What Train would do on the open dataset from this start: the config, steps, estimated time and warnings. */
   planTraining: TrainingPlan

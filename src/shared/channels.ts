@@ -14,6 +14,8 @@ export const API_CHANNELS = {
   currentDataset: 'dataset:current',
   correctImage: 'dataset:correct-image',
   undoCorrection: 'dataset:undo-correction',
+  reimportDataset: 'dataset:reimport',
+  augmentPreview: 'dataset:augment-preview',
   startTraining: 'training:start',
   planTraining: 'training:plan',
   stopTraining: 'training:stop',

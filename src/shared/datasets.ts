@@ -62,6 +62,21 @@ export interface DatasetView {
   readonly corrections: CorrectionsView | null
   /** The id of the import these positions were first numbered in: a correction keeps it, another dataset starts anew. */
   readonly lineage: number
+  /** How it was imported: `seeded` when the validation split was drawn by `validPercent` and `seed`, `folders` when the layout brought it. */
+  readonly validation: 'folders' | 'seeded'
+  readonly settings: { readonly validPercent: number; readonly seed: number; readonly polarity: 'auto' | 'light-ink' | 'dark-ink'; readonly resize: 'letterbox' | 'stretch' | 'crop' }
+}
+
+export const AugmentPreviewRequestSchema = v.object({
+  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64)),
+  seed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1)),
+})
+
+/** A training image and one random affine of it, as training with augmentation would see it. */
+export interface AugmentedImage {
+  readonly original: ImageView
+  /** 28×28 uint8 pixels, base64. */
+  readonly augmented: string
 }
 
 export interface ImageView {

@@ -20,15 +20,20 @@ describe('corrections in a browser', () => {
   let page: Page
   let problems: string[]
   let folder: PlantedFolder
+  let service: DigitLabService
   let original: string[] = []
 
   const summary = () => page.getByTestId('corrections-summary').locator('strong').textContent()
   const kept = async () => JSON.parse(await readFile(join(folder.root, CORRECTIONS_FILE), 'utf8')).corrections as { file: string; action: string }[]
+  /** Open the folder by its path, and wait until the page shows that opening (not the one before). */
   const openByPath = async () => {
+    const before = (await service.currentDataset())?.id
     await page.keyboard.press('1')
     await page.getByLabel('Folder path').fill(folder.root)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(async () => (await service.currentDataset())?.id).not.toBe(before)
     await page.getByTestId('corrections-summary').waitFor()
+    await page.getByText(/^Opened /).waitFor()
   }
   const total = (rows: string[][]) => rows.map((row) => row.join(' '))
 
@@ -36,7 +41,7 @@ describe('corrections in a browser', () => {
     const rendererDir = await buildApp()
     folder = await plantedFolder(40, 8)
     let broadcast: WebServer['broadcast'] = () => {}
-    const service = new DigitLabService({ version: 'e2e-corrections', emit: (event) => broadcast(event), dataFolder: await tempFolder('e2e-data') })
+    service = new DigitLabService({ version: 'e2e-corrections', emit: (event) => broadcast(event), dataFolder: await tempFolder('e2e-data') })
     server = await startWebServer(service, rendererDir)
     broadcast = server.broadcast
     browser = await launchChromium()
@@ -118,5 +123,25 @@ describe('corrections in a browser', () => {
     await expect.poll(summary).toBe('no corrections')
     expect(await kept()).toEqual([])
     expect(total(await classCounts(page))).toEqual(original)
+  })
+
+  it('data settings: the validation share, polarity and augmentation change what the Data view shows', async () => {
+    await page.locator('nav button', { hasText: 'Data' }).click()
+    const settings = page.getByTestId('data-settings')
+    await settings.locator('input[data-field=validPercent]').fill('50')
+    await settings.getByTestId('apply-data-settings').click()
+    await expect.poll(async () => (await classCounts(page)).at(-1)).toEqual(['All', '40', '40'])
+    const mean = () => page.getByTestId('class-counts').locator('canvas').first().screenshot()
+    const lightMean = await mean()
+    await settings.getByRole('button', { name: 'Invert' }).click()
+    await settings.getByTestId('apply-data-settings').click()
+    await expect.poll(async () => Buffer.compare(await mean(), lightMean)).not.toBe(0)
+    await settings.getByRole('button', { name: 'Automatic' }).click()
+    await settings.getByTestId('apply-data-settings').click()
+    await expect.poll(async () => Buffer.compare(await mean(), lightMean)).toBe(0)
+    await page.getByTestId('augment-toggle').check()
+    await expect.poll(() => page.getByTestId('augment-strip').locator('canvas').count()).toBe(16)
+    await page.getByTestId('augment').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `${ARTIFACTS}/data-settings.png` })
   })
 })

@@ -18,6 +18,7 @@ import { exportPytorchProject } from '../pytorch/export-project'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
+import { augmentPreview } from './augment-preview'
 import { RunBook } from './run-book'
 import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
@@ -135,6 +136,18 @@ export class DigitLabService implements ApiHandlers {
       throw new Error(`${open.view.name} has no class “${correction.label}”: relabel as one of ${open.dataset.labelNames.join(', ')}`)
     }
     return this.recorrect(open, withCorrection(open.view.corrections!.entries, correction))
+  }
+
+  /** Import the open dataset again with other settings: a new opening (positions change), corrections still applied. */
+  async reimportDataset(...[settings]: ApiArgs<'reimportDataset'>): Promise<ApiReplies['reimportDataset']> {
+    if (this.run) throw new Error(runInProgress('opening another dataset'))
+    const open = this.requireDataset()
+    this.useDataset(await this.importSource(open.reference.source, { ...open.settings, ...settings }))
+    return this.open!.view
+  }
+
+  async augmentPreview(...[{ count, seed }]: ApiArgs<'augmentPreview'>): Promise<ApiReplies['augmentPreview']> {
+    return augmentPreview(this.requireDataset(), count, seed)
   }
 
   /** Take back the correction of one image, then import the dataset again. */

@@ -54,6 +54,8 @@ export class OpenDataset {
       inverted: result.inverted,
       seconds: result.seconds,
       corrections: result.corrections,
+      validation: result.plan.validation,
+      settings: { validPercent: result.plan.validPercent, seed: result.plan.seed, polarity: settings.polarity ?? 'auto', resize: settings.resize ?? 'letterbox' },
     }
   }
 

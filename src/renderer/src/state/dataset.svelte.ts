@@ -1,5 +1,5 @@
 import type { Correction } from '../../../shared/corrections'
-import type { DatasetView, ImportProgressEvent, SampleDataset } from '../../../shared/datasets'
+import type { DatasetView, ImportProgressEvent, ImportSettings, SampleDataset } from '../../../shared/datasets'
 import { uploadFolder, type FolderFile } from '../api/folder-upload'
 import { inOneFolder } from '../lib/dropped-files'
 import { hasDialogs } from '../lib/platform'
@@ -78,6 +78,11 @@ class DatasetState {
     if (!hasDialogs() || this.importing) return
     const path = await window.api.pickPath('open-folder')
     if (path) await this.openFolder(path)
+  }
+
+  /** Import the open dataset again with other settings (split, polarity, resizing): the Data view shows the result. */
+  reimport(settings: ImportSettings): Promise<void> {
+    return this.#open(this.title, () => window.api.reimportDataset(settings))
   }
 
   /** The correction kept for an image of the open dataset (by its source), if any. */

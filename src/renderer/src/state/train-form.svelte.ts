@@ -5,7 +5,7 @@ import { dataset } from './dataset.svelte'
 
 /** The settings a person edits in the Train view. */
 export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDecay' | 'seed' | 'threads'
-export type EditableField = NumberField | 'optimizer' | 'schedule' | 'kernels'
+export type EditableField = NumberField | 'optimizer' | 'schedule' | 'kernels' | 'augment'
 type Edits = { -readonly [F in EditableField]?: TrainingConfig[F] }
 
 /** What the form calls each field. */
@@ -18,6 +18,7 @@ export const FIELD_NAMES: Readonly<Record<string, string>> = {
   seed: 'Seed',
   threads: 'Threads',
   kernels: 'Kernels',
+  augment: 'Augmentation',
 }
 
 /** This computer's cores, as many as the engine computes on: a run's threads by default, and the most it takes. */
