@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -6,6 +7,9 @@ import type { Page } from 'playwright-core'
 import { drawSeven, showView, startApp, writeDigitFolder, type RunningApp } from './app-helpers'
 import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 import { tempFolder } from '../helpers/temp-folder'
+
+/** Where the screenshots of these states go, to be looked at. */
+const ARTIFACTS = 'test-artifacts/first-five'
 
 /** A JPEG-compressed TIFF with one byte flipped where sharp refuses it "due to failOn setting". */
 async function damagedTiff(): Promise<Buffer> {
@@ -50,6 +54,7 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
   beforeAll(async () => {
     app = await startApp()
     page = app.page
+    mkdirSync(ARTIFACTS, { recursive: true })
   }, 120_000)
 
   afterEach(() => expect(app.problems, app.problems.join('\n')).toEqual([]))
@@ -68,6 +73,7 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     expect(text).not.toMatch(/one class|digit-lab-upload-|\/tmp\//)
     expect(await readWhole(page, 'dataset-error'), 'the refusal is not cut off').toBe(true)
     expect((await error.boundingBox())!.height, 'it keeps its lines').toBeGreaterThan(40)
+    await page.screenshot({ path: `${ARTIFACTS}/data-no-readable-images.png` })
   })
 
   it('an upload: the summary says images, classes, skipped (a link to the list) and the time from the click; damaged files in plain words', async () => {
@@ -94,8 +100,10 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     expect(skipped).not.toMatch(/failOn|Warning treated|error in tile/)
     // What the browser never sent (links, loops of links) is said plainly rather than promised.
     expect(await page.getByTestId('upload-note').textContent()).toMatch(/links \(and loops of links\).*were not sent/)
-    expect(await page.locator('.details').textContent()).toMatch(/digit-lab-e2e-folder-\w+ \(uploaded from this browser\)/)
+    expect(await page.locator('.details').textContent()).toMatch(/digit-lab-e2e-folder-\w+ \(uploaded\)/)
     expect(await page.locator('.details').textContent()).not.toContain('digit-lab-upload-')
+    expect(await page.getByTestId('corrections-uploaded').textContent()).toMatch(/Kept with the uploaded copy, digit-lab-e2e-folder-\w+\/\S+, which goes at the next folder upload/)
+    await page.screenshot({ path: `${ARTIFACTS}/data-upload-summary.png` })
   })
 
   it('a run on the uploaded folder, then MNIST 3 vs 7 opened: the run is labelled as the previous dataset\'s, and Continue names the folder as uploaded', async () => {
@@ -115,6 +123,7 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     const problem = (await page.getByTestId('continue-problem').textContent())!
     expect(problem).toMatch(/digit-lab-e2e-folder-\w+/)
     expect(problem).not.toMatch(/digit-lab-upload-|\/tmp\//)
+    await page.screenshot({ path: `${ARTIFACTS}/train-previous-dataset.png` })
   })
 
   it('numbers as a person reads them: sub-second epochs in seconds, accuracy in percent', async () => {
@@ -144,19 +153,23 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
-  it('a switch of dataset never carries the Train form\'s changes over silently: a long run is set aside, and can be taken back', async () => {
+  it('a switch of dataset never carries the Train form\'s changes over silently: a long run is set aside, and can be taken back, said to be long', async () => {
     await showView(page, 'train')
     const epochs = page.locator('input[data-field=epochs]')
-    await epochs.fill('30')
+    // NOTE: so many epochs that no machine trains them in under a minute; the warning's threshold.
+    await epochs.fill('1000')
     await showView(page, 'data')
     await page.getByRole('button', { name: /MNIST 0–9/ }).click()
     await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 60_000 }).toContain('MNIST 0–9')
     await showView(page, 'train')
-    expect(await epochs.inputValue()).not.toBe('30')
-    expect(await page.getByTestId('edits-set-aside').textContent()).toMatch(/Your changes \(Epochs 30\) were for MNIST 3 vs 7; the settings below are this model's defaults for\s+MNIST 0–9/)
+    expect(await epochs.inputValue()).not.toBe('1000')
+    expect(await page.getByTestId('edits-set-aside').textContent()).toMatch(/Your changes \(Epochs 1000\) were for MNIST 3 vs 7; the settings below are this model's defaults for\s+MNIST 0–9/)
     expect(await page.getByTestId('previous-dataset').textContent()).toMatch(/trained on MNIST 3 vs 7/)
     await page.getByRole('button', { name: 'Use my changes here' }).click()
-    expect(await epochs.inputValue()).toBe('30')
+    expect(await epochs.inputValue()).toBe('1000')
     expect(await page.getByTestId('edits-set-aside').count()).toBe(0)
+    // simple_net trained on this page (on MNIST 3 vs 7): its speed foresees the run.
+    expect(await page.getByTestId('long-run').textContent()).toMatch(/^A long run: about (\d+ min|\d+\.\d h) \(1,000 epochs × 60,000 images at the [\d,]+ images\/s simple_net trained at here\)/)
+    await page.screenshot({ path: `${ARTIFACTS}/train-set-aside-long-run.png` })
   })
 })

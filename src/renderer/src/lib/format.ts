@@ -30,11 +30,10 @@ export function rate(value: number): string {
   return value >= 0.001 ? String(Number(value.toPrecision(3))) : value.toExponential(1)
 }
 
-const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
-
-/** A share (0..1) as a person reads it: 0.875 → "87.5%". */
-export function formatPercent(fraction: number): string {
-  return Number.isFinite(fraction) ? percentFormat.format(fraction) : '–'
+/** A share (0..1) as a person reads it: 0.875 → "87.5%" (`digits` after the point: 2 where runs are compared closely). */
+export function formatPercent(fraction: number | null, digits = 1): string {
+  if (fraction === null || !Number.isFinite(fraction)) return '–'
+  return new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fraction)
 }
 
 /** A time as a person reads it: 0.4 s, 4.9 s, 12 s, then m:ss (1:05) from a minute on. */

@@ -50,6 +50,9 @@ class TrainingState {
   /** The dataset the run shown trained on, when this page started it (null: not known here). */
   dataset = $state.raw<RunDataset | null>(null)
 
+  /** Training images per second each model kind last ran at on this page (its last progress event), to foresee a run's length. */
+  speeds = $state.raw<Partial<Record<string, number>>>({})
+
   /** The run shown trained on another dataset than the one open now: its results are labelled as the previous dataset's. */
   readonly fromOtherDataset = $derived(this.dataset !== null && dataset.view !== null && dataset.view.source !== this.dataset.source)
 
@@ -134,6 +137,7 @@ class TrainingState {
     } else if (event.kind === 'epoch') {
       this.epochs = [...this.epochs, { record: event.record, atBatch: this.losses.count }]
     } else if (event.kind === 'finished') {
+      if (this.config && this.progress) this.speeds = { ...this.speeds, [this.config.model.kind]: this.progress.imagesPerSecond }
       this.outcome = event
       this.phase = 'finished'
     }
