@@ -23,11 +23,41 @@ export interface ParityReport {
   readonly passed: boolean
 }
 
+/** The engine's logits for some images of a split: `columns` per image, row-major. */
+export interface EngineLogits {
+  readonly data: Float32Array
+  readonly columns: number
+}
+
+/** Computes the engine's side of the check for the images at `indices`, read at `size` (the app: in a worker thread). */
+export type EngineEvaluator = (indices: Int32Array, size: readonly [number, number]) => Promise<EngineLogits>
+
 export interface ParityOptions {
   /** Largest |Δlogit| accepted (default 1e-4). */
   readonly tolerance?: number
   /** Images compared, spread evenly over the split (default 2,000; Infinity for all). */
   readonly maxImages?: number
+  /** Where the engine's logits come from (default: the model, on this thread). */
+  readonly engine?: EngineEvaluator
+}
+
+/** The model's logits for the images at `indices` of `split`, in batches of 256, on this thread. */
+export function engineLogits(model: Module, split: ImageSplit, size: readonly [number, number], indices: Int32Array): EngineLogits {
+  const dataset = new ImageDataset(split, size[0], size[1], 'class')
+  model.eval()
+  let data = new Float32Array(0)
+  let columns = 0
+  for (let start = 0; start < indices.length; start += 256) {
+    const { x } = dataset.batch(indices.subarray(start, Math.min(indices.length, start + 256)))
+    const output = noGrad(() => model.forward(x))
+    if (start === 0) {
+      columns = output.shape[1]
+      data = new Float32Array(indices.length * columns)
+    }
+    // NOTE: copied at once: the engine may reuse its output's memory for the next batch.
+    data.set(output.data.subarray(0, x.shape[0] * columns), start * columns)
+  }
+  return { data, columns }
 }
 
 /** Class of each row: arg-max, or for one logit the chapter's rule σ(logit) > 0.5 → the first label. */
@@ -74,7 +104,8 @@ export async function checkParity(classifier: OnnxClassifier, model: Module, spl
   const count = Math.min(split.count, options.maxImages ?? 2000)
   const indices = Int32Array.from({ length: count }, (_, i) => Math.floor((i * split.count) / count))
   const dataset = new ImageDataset(split, size[0], size[1], 'class')
-  model.eval()
+  const engineSide = await (options.engine ?? (async (at: Int32Array) => engineLogits(model, split, size, at)))(indices, size)
+  const columns = engineSide.columns
   let maxLogitDelta = 0
   let maxScaledDelta = 0
   let maxLogit = 0
@@ -83,10 +114,7 @@ export async function checkParity(classifier: OnnxClassifier, model: Module, spl
   for (let start = 0; start < count; start += 256) {
     const { x } = dataset.batch(indices.subarray(start, Math.min(count, start + 256)))
     const n = x.shape[0]
-    const output = noGrad(() => model.forward(x))
-    const columns = output.shape[1]
-    // NOTE: copied before the await: the engine may reuse its output's memory for the next batch.
-    const engine = { data: Float32Array.from(output.data) }
+    const engine = { data: engineSide.data.subarray(start * columns, (start + n) * columns) }
     const onnx = await classifier.run(x.data, n)
     if (!onnx.logits) throw new Error('the exported model has no logits output')
     maxLogitDelta = Math.max(maxLogitDelta, maxDelta(engine.data, onnx.logits))

@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { isBuiltinDataset } from '../datasets'
 import { buildOnnxModel } from '../onnx/build'
 import { verifiedOnnx } from '../onnx/export'
+import { workerEvaluator } from './engine-evaluation'
 import { OnnxClassifier } from '../onnx/inference'
 import { KEYS } from '../onnx/metadata'
 import { writeFileAtomic } from '../storage/atomic-write'
@@ -68,7 +69,7 @@ export class ModelSession {
     const model = this.trained
     if (!model) throw new Error(this.current ? 'an opened .onnx file is already an export; only a model trained here can be exported' : 'no model yet: train one first')
     if (model.dataset.valid.count === 0) throw new Error(`an export is checked on validation images, and the data of this model (${model.source}) is not open: open it to export`)
-    const { bytes, parity } = await verifiedOnnx(model.exportSource(isBuiltinDataset(model.source)), model.dataset.valid)
+    const { bytes, parity } = await verifiedOnnx(model.exportSource(isBuiltinDataset(model.source)), model.dataset.valid, { engine: workerEvaluator(model) })
     if (request.path) await writeFileAtomic(request.path, bytes)
     return {
       path: request.path ?? null,

@@ -41,6 +41,8 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'int
   switch (message.type) {
     case 'failed':
       return crashed(`training failed: ${message.message}`)
+    case 'evaluated':
+      return crashed('the training worker answered an evaluation this run never asked for')
     case 'lr-found': {
       const status = message.result.stopReason === 'stopped' ? 'stopped' : 'completed'
       return { ...crashed(''), status, message: `learning-rate finder: ${message.result.suggestion.description}`, lrFind: message.result }

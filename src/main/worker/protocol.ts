@@ -1,4 +1,5 @@
 import type { DigitDataset } from '../engine/data/dataset'
+import type { EngineLogits } from '../onnx/parity'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { StartWeights } from '../engine/pretrained/transfer'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
@@ -19,6 +20,15 @@ export type ToWorker =
       readonly start?: StartWeights
     }
   | { readonly type: 'stop' }
+  /** The logits of a trained model (its config and weights) for the images at `indices` of the validation split. */
+  | {
+      readonly type: 'evaluate'
+      readonly dataset: DigitDataset
+      readonly config: TrainingConfig
+      readonly state: Record<string, Float32Array>
+      readonly indices: Int32Array
+      readonly size: readonly [number, number]
+    }
 
 /**
  * Messages a training worker sends back: events as they happen, then one result — with the
@@ -41,4 +51,5 @@ export type FromWorker =
     }
   | { readonly type: 'interpreted'; readonly interpretation: InterpretationView }
   | { readonly type: 'lr-found'; readonly result: LrFindResult }
+  | { readonly type: 'evaluated'; readonly logits: EngineLogits }
   | { readonly type: 'failed'; readonly message: string }

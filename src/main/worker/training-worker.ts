@@ -5,6 +5,8 @@ import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { Interpretation } from '../engine/learner/interpretation'
 import { TrainingDivergedError, type BatchProgress, type Learner, type LearnerCallback } from '../engine/learner/learner'
 import { lrFind } from '../engine/learner/lr-find'
+import { engineLogits } from '../onnx/parity'
+import { TrainedModel } from '../service/trained-model'
 import { restoreLearner, snapshotBuffers, snapshotLearner } from '../storage/learner-snapshot'
 import type { InterpretationView } from '../../shared/interpretation'
 import type { EpochRecord, TrainingEvent } from '../../shared/training'
@@ -139,11 +141,21 @@ async function useThreads(requested: number | undefined, kernels: KernelProvider
   await threadsReady()
 }
 
+/** A trained model's logits on validation images (the export's check), computed here so main never stalls on them. */
+function evaluate(message: Extract<ToWorker, { type: 'evaluate' }>): void {
+  const { model } = TrainedModel.fromState(message.config, message.dataset, '', message.state, 0, null)
+  const logits = engineLogits(model, message.dataset.valid, message.size, message.indices)
+  send({ type: 'evaluated', logits }, [logits.data.buffer as ArrayBuffer])
+}
+
+const failed = (error: unknown): void => send({ type: 'failed', message: errorMessage(error) })
+
 // Loaded: a worker started ahead of its run (service/spare-worker.ts) is warm. Its helper threads start with the
 // run, as many as it asks for.
 send({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stop.abort()
-  else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch((error: unknown) => send({ type: 'failed', message: errorMessage(error) }))
+  else if (message.type === 'evaluate') void useThreads(message.config.threads, message.config.kernels).then(() => evaluate(message)).catch(failed)
+  else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch(failed)
 })
