@@ -38,7 +38,7 @@ const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`
 function trainIn(workerFile, shared, config) {
   const worker = new Worker(workerFile)
   return new Promise((resolve, reject) => {
-    worker.on('message', (message) => message.type !== 'event' && resolve(message))
+    worker.on('message', (message) => message.type !== 'event' && message.type !== 'ready' && resolve(message))
     worker.on('error', reject)
     worker.postMessage({ type: 'start', dataset: shared, config })
   }).finally(() => worker.terminate())
