@@ -36,6 +36,9 @@ const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`
 
 /** Train one epoch in the worker loaded from `workerFile`; resolves to its result message. */
 function trainIn(workerFile, shared, config) {
+  // As the app does (src/main/onnx/runtime.ts): onnxruntime's telemetry off in the process's own environment,
+  // which onnxruntime reads natively (a worker's process.env is only a copy), before its worker loads it.
+  process.env.ORT_DISABLE_TELEMETRY = '1'
   const worker = new Worker(workerFile)
   return new Promise((resolve, reject) => {
     worker.on('message', (message) => message.type !== 'event' && message.type !== 'ready' && resolve(message))
