@@ -77,7 +77,7 @@ export async function packageChecks(root, trainingInput) {
     check('no sources or tests in the package', sources.length === 0, sources.slice(0, 5).join(', ') + ' top: ' + listed.filter((p) => p.split('/').length === 2).join(' '))
 
     const externals = new Set()
-    for (const file of readdirSync(join(root, 'out/main'))) {
+    for (const file of readdirSync(join(root, 'out/main')).filter((name) => name.endsWith('.js'))) {
       for (const [, specifier] of readFileSync(join(root, 'out/main', file), 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)"([@a-z][\w@/.-]*)"/g)) {
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]
         if (name !== 'electron' && !specifier.startsWith('node:') && !builtinModules.includes(name)) externals.add(name)
