@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import type { ModelKind } from '../../../shared/models'
 import { MAX_TRAINING_THREADS, TrainingConfigSchema, defaultTrainingConfig, type TrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
+import { trainPlan } from './train-plan.svelte'
 
 /** The settings a person edits in the Train view. */
 export type NumberField = 'epochs' | 'lr' | 'batchSize' | 'momentum' | 'weightDecay' | 'seed' | 'threads'
@@ -50,10 +51,12 @@ class TrainForm {
   readonly defaults = $derived(defaultTrainingConfig(this.kind, this.classCount))
   /** The adopted settings while they fit the open dataset (the chapter's mnist_loss has one output, for two classes). */
   readonly base = $derived(this.adopted && (this.adopted.config.loss !== 'mnist' || this.classCount === 2) ? this.adopted : null)
+  /** The CNN trains as main plans it for the open dataset (its start, length and learning rate), unless a project's settings are shown. */
+  readonly planned = $derived(this.kind === 'cnn' && !this.base ? trainPlan.plan : null)
   readonly config = $derived<TrainingConfig>(
     this.base
       ? { ...this.base.config, threads: Math.min(this.base.config.threads ?? CORES, CORES), ...this.applied }
-      : { ...this.defaults, threads: CORES, ...this.applied },
+      : { ...(this.planned?.config ?? this.defaults), threads: CORES, ...this.applied },
   )
   /** What is wrong with each field, by field name; empty when the config can be trained. */
   readonly problems = $derived.by(() => {
