@@ -44,6 +44,12 @@ export interface CheckedElement {
   readonly skipped: 'kink' | 'resolution' | null
 }
 
+/**
+ * The relative error below which a central difference of a float32 loss agrees with autograd: a few percent, as
+ * the rounding of a trained model's small slopes allows (an untrained model's agree to well under 1%).
+ */
+export const GRADIENT_AGREEMENT = 0.05
+
 /** Central differences against autograd at a few elements of one node. */
 export interface NodeCheck {
   readonly elements: readonly CheckedElement[]
@@ -211,6 +217,8 @@ export interface LadderRow {
   readonly progress: number | null
   /** Why it stopped or failed, where it did. */
   readonly message: string
+  /** Who trained it: the ladder, or a run of the Train view on this dataset (the last one of this kind). */
+  readonly from: 'ladder' | 'train-view'
 }
 
 /** The ladder: a row per model, filled as runs finish, one after another in worker threads. */

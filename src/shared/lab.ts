@@ -89,8 +89,13 @@ export const LabTrainRequestSchema = v.object({
 })
 export type LabTrainRequest = v.InferOutput<typeof LabTrainRequestSchema>
 
-/** What the Lab tells the renderer unasked: the ladder as its runs progress. */
-export type LabEvent = { readonly kind: 'ladder'; readonly ladder: LadderView }
+/**
+ * What the Lab tells the renderer unasked: the ladder as its runs progress, and how far the pixel-similarity
+ * baseline (panel 1) has measured the validation images (`done` of `total`: every image by L1, then by RMSE).
+ */
+export type LabEvent =
+  | { readonly kind: 'ladder'; readonly ladder: LadderView }
+  | { readonly kind: 'baseline'; readonly done: number; readonly total: number }
 
 /** The argument schemas of the Lab's api functions; `api.ts` spreads them into the app's. */
 export const LAB_ARGS = {

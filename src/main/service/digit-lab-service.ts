@@ -20,6 +20,7 @@ import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
 import { augmentPreview } from './augment-preview'
 import { RunBook } from './run-book'
+import type { TrainViewRun } from './lab/ladder'
 import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
@@ -57,6 +58,12 @@ export interface ServiceOptions {
 
 /** Paths chosen in a save dialog, which `writeOnlyPickedPaths` lets the service write. */
 const SAVE_PURPOSES: readonly PathPurpose[] = ['export-onnx', 'save-project', 'export-pytorch']
+
+/** A Train view run as the Lab's ladder shows it. */
+function trainViewRun(config: TrainingConfig, result: RunOutcome, seconds: number): TrainViewRun {
+  const accuracy = result.validation ? (Object.values(result.validation.metrics)[0] ?? null) : null
+  return { config, status: result.status, epochsDone: result.epochsDone, accuracy, seconds, state: result.state }
+}
 
 /** The share of validation images on the diagonal of the confusion matrix. */
 function accuracyOf(view: InterpretationView | null): number | null {
@@ -396,6 +403,7 @@ export class DigitLabService implements ApiHandlers {
     void this.lab?.close()
     this.lab = new LabSession(this.open, {
       emit: (ladder) => this.options.emit({ kind: 'lab', event: { kind: 'ladder', ladder } }),
+      baselineProgress: (done, total) => this.options.emit({ kind: 'lab', event: { kind: 'baseline', done, total } }),
       memoryBudget: this.options.memoryBudget ?? defaultMemoryBudget(),
       workerLimits: this.options.workerLimits ?? TRAINING_WORKER_LIMITS,
     })
@@ -429,7 +437,9 @@ export class DigitLabService implements ApiHandlers {
     }
     const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), task, resume, start)
     this.run = run
+    const started = performance.now()
     const outcome = run.outcome.then((result) => {
+      if (task === 'train' && this.open === open) this.lab?.ladder.adoptRun(trainViewRun(config, result, (performance.now() - started) / 1000))
       if (task === 'train') {
         this.lastOutcome = result
         this.lastInterpretation = { open, view: run.interpretation }

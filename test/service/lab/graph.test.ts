@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sigmoidValue } from '../../../src/main/engine'
 import { DigitLabService } from '../../../src/main/service/digit-lab-service'
+import { GRADIENT_AGREEMENT } from '../../../src/shared/lab-model-replies'
 import { floats, labService, threeClassFolder } from './lab-fixture'
 
 describe('Lab panel 8: the autograd graph of one prediction', () => {
@@ -27,7 +28,7 @@ describe('Lab panel 8: the autograd graph of one prediction', () => {
     for (const model of ['linear', 'simple_net'] as const) {
       const reply = await service.labGraph({ model, image: { split: 'valid', index: 1500 }, check: true })
       expect(reply.check!.compared).toBeGreaterThan(15)
-      expect(reply.check!.worst).toBeLessThan(0.02)
+      expect(reply.check!.worst).toBeLessThan(GRADIENT_AGREEMENT)
       const checked = reply.nodes.filter((n) => n.check)
       expect(checked.length).toBe(reply.nodes.filter((n) => n.kind !== 'constant').length)
       for (const node of checked) for (const e of node.check!.elements) if (e.relativeError !== null) expect(e.relativeError).toBeLessThanOrEqual(reply.check!.worst)
@@ -40,6 +41,6 @@ describe('Lab panel 8: the autograd graph of one prediction', () => {
     const reply = await app.labGraph({ model: 'simple_net', image: { split: 'train', index: 0 }, check: true })
     expect(reply.nodes.filter((n) => n.kind === 'op').map((n) => n.name)).toEqual(['Reshape', 'Gemm', 'Relu', 'Gemm', 'LogSoftmax', 'NegativeLogLikelihoodLoss'])
     expect(reply.model.architecture).toBe('Linear 784 → 30, ReLU, Linear 30 → 3, softmax and cross-entropy')
-    expect(reply.check!.worst).toBeLessThan(0.02)
+    expect(reply.check!.worst).toBeLessThan(GRADIENT_AGREEMENT)
   })
 })

@@ -1,4 +1,6 @@
+import { createLearner, fitFromConfig, type DigitDataset, type Module } from '../../../src/main/engine'
 import { DigitLabService } from '../../../src/main/service/digit-lab-service'
+import { defaultTrainingConfig } from '../../../src/shared/training'
 import type { AppEvent } from '../../../src/shared/api'
 import { tempFolder } from '../../helpers/temp-folder'
 
@@ -34,4 +36,15 @@ export async function threeClassFolder(per = 10): Promise<string> {
     }
   }
   return root
+}
+
+/**
+ * A Lab model as a panel that looks inside it sees it when nothing trained it before: the chapter's recipe from
+ * the Lab's seed, trained here (MNIST_SAMPLE takes the chapter's epochs whole), which gives the same bits.
+ */
+export async function chapterTrained(data: DigitDataset, kind: 'linear' | 'simple_net'): Promise<Module> {
+  const config = { ...defaultTrainingConfig(kind, 2), seed: 42 }
+  const learner = createLearner(data, config)
+  await fitFromConfig(learner, config)
+  return learner.model
 }

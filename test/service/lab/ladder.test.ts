@@ -3,12 +3,12 @@ import { importDataset } from '../../../src/main/datasets'
 import { createLearner, fitFromConfig } from '../../../src/main/engine'
 import { DigitLabService } from '../../../src/main/service/digit-lab-service'
 import type { LadderView } from '../../../src/shared/lab'
-import { defaultTrainingConfig } from '../../../src/shared/training'
+import { defaultTrainingConfig, type TrainingConfig } from '../../../src/shared/training'
 
 describe('Lab panel 9: the model ladder', () => {
   it('fills pixel similarity and linear in order, each as a run of the same config would, and the Lab adopts the trained linear model', async () => {
     const ladders: LadderView[] = []
-    const service = new DigitLabService({ version: 'test', emit: (event) => event.kind === 'lab' && ladders.push(event.event.ladder) })
+    const service = new DigitLabService({ version: 'test', emit: (event) => event.kind === 'lab' && event.event.kind === 'ladder' && ladders.push(event.event.ladder) })
     await service.openSample('mnist-sample')
     const started = await service.labTrain({ models: ['linear', 'pixel'], epochs: 'one' })
     expect(started.running).toBe(true)
@@ -29,6 +29,28 @@ describe('Lab panel 9: the model ladder', () => {
     expect(weights.model.trained).toBe(true)
     expect(weights.model.history).toMatch(/^trained 1 epoch in the ladder \(accuracy 0\.\d{4}\)$/)
     expect(weights.images[0].values).toEqual(Array.from(learner.model.namedParameters()[0][1].data))
+    await service.close()
+  })
+
+  it('shows the Train view’s runs on the same split as their rungs, and the Lab looks inside the linear model just trained', async () => {
+    const ladders: LadderView[] = []
+    const service = new DigitLabService({ version: 'test', emit: (event) => event.kind === 'lab' && event.event.kind === 'ladder' && ladders.push(event.event.ladder) })
+    await service.openSample('mnist-sample')
+    const finished = async (config: TrainingConfig): Promise<void> => {
+      await service.startTraining(config)
+      await expect.poll(() => service.lastRunOutcome?.epochsDone === config.epochs && ladders.at(-1)?.rows.find((r) => r.kind === config.model.kind)?.from, { timeout: 60_000 }).toBe('train-view')
+    }
+    const cnn = { ...defaultTrainingConfig('cnn', 2), epochs: 1, seed: 7 }
+    await finished(cnn)
+    const row = (await service.labLadder()).rows.find((r) => r.kind === 'cnn')!
+    expect(row).toMatchObject({ status: 'done', from: 'train-view', epochsDone: 1, message: 'your run in the Train view' })
+    expect(row.accuracy).toBe(Object.values(service.lastRunOutcome!.validation!.metrics)[0])
+
+    const linear = { ...defaultTrainingConfig('linear', 2), epochs: 2, seed: 3 }
+    await finished(linear)
+    const weights = await service.labWeights({ model: 'linear' })
+    expect(weights.model.history).toMatch(/^your run in the Train view: 2 epochs \(accuracy 0\.\d{4}\)$/)
+    expect(weights.images[0].values).toEqual(Array.from(service.lastRunOutcome!.state!['1.weight']))
     await service.close()
   })
 

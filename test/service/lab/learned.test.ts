@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { importDataset } from '../../../src/main/datasets'
-import { createLearner, noGrad, type DigitDataset } from '../../../src/main/engine'
+import { noGrad, type DigitDataset } from '../../../src/main/engine'
 import { imagesTensor } from '../../../src/main/service/lab/images'
 import type { DigitLabService } from '../../../src/main/service/digit-lab-service'
-import { defaultTrainingConfig } from '../../../src/shared/training'
-import { labService } from './lab-fixture'
+import { chapterTrained, labService } from './lab-fixture'
 
 describe('Lab panel 7: what the model learned', () => {
   let service: DigitLabService
@@ -21,7 +20,8 @@ describe('Lab panel 7: what the model learned', () => {
     expect(linear.images[0].title).toBe('3 (+) against 7 (−)')
     const net = await service.labWeights({ model: 'simple_net' })
     expect(net.images).toHaveLength(30)
-    const model = createLearner(data, { ...defaultTrainingConfig('simple_net', 2), seed: 42 }).model
+    expect(net.model.history).toMatch(/^trained 40 epochs in the ladder/)
+    const model = await chapterTrained(data, 'simple_net')
     const [, , [, output]] = model.namedParameters()
     expect(net.images.map((image) => image.vote)).toEqual(Array.from(output.data))
     expect(net.limit).toBe(Math.max(...net.images.flatMap((image) => image.values.map(Math.abs))))
@@ -32,8 +32,8 @@ describe('Lab panel 7: what the model learned', () => {
     expect(reply.saliency).toHaveLength(784)
     expect(reply.check.pixels.length).toBeGreaterThanOrEqual(8)
     expect(reply.check.worstAbsolute).toBeLessThan(1e-3)
-    // the engine here: the same model from the seed, the score of its prediction with one pixel moved
-    const model = createLearner(data, { ...defaultTrainingConfig('simple_net', 2), seed: 42 }).model
+    // the engine here: the same model, trained by the chapter's recipe, the score of its prediction with one pixel moved
+    const model = await chapterTrained(data, 'simple_net')
     const x = imagesTensor(data.valid, [7], [1, 28, 28])
     const score = (): number => noGrad(() => model.forward(x).item()) * (reply.prediction === 0 ? 1 : -1)
     expect(score()).toBeCloseTo(reply.score.value, 6)

@@ -1,10 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DigitLabService } from '../../../src/main/service/digit-lab-service'
+import type { AppEvent } from '../../../src/shared/api'
 import { floats, labService } from './lab-fixture'
 
 describe('Lab panel 1: pixels and the ideal digit', () => {
   let service: DigitLabService
-  beforeAll(async () => void ({ service } = await labService()))
+  let events: AppEvent[]
+  beforeAll(async () => void ({ service, events } = await labService()))
+
+  it('reports how far the baseline has measured while the first reply waits for it, to the last image', async () => {
+    await service.labPixels({ split: 'valid', index: 0 })
+    const progress = events.flatMap((e) => (e.kind === 'lab' && e.event.kind === 'baseline' ? [e.event] : []))
+    const total = 2 * 2038
+    expect(progress.length).toBeGreaterThan(1)
+    expect(progress.every((p) => p.total === total)).toBe(true)
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b))
+    expect(progress.at(-1)!.done).toBe(total)
+  })
 
   it('measures an image against every class mean by L1 and RMSE, as plain loops do', async () => {
     const reply = await service.labPixels({ split: 'valid', index: 3 })

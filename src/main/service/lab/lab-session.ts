@@ -5,6 +5,7 @@ import type { OpenDataset } from '../open-dataset'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
 import { predictionGraph } from './graph'
+import { throttle } from '../throttle'
 import { LadderRunner, type LadderOptions } from './ladder'
 import { LabModels } from './lab-models'
 import { saliency, weightImages } from './learned'
@@ -16,9 +17,15 @@ import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+export interface LabSessionOptions extends LadderOptions {
+  /** How far the baseline has measured: `done` of `total` validation images, by each distance in turn. */
+  readonly baselineProgress: (done: number, total: number) => void
+}
+
 /**
  * The Lab on the open dataset: each panel's computation, done by the engine in main on the
- * dataset's own images. One session per open dataset; what it caches (the class means, the
+ * dataset's own images. The panels that look inside a model (5, 7, 8) see a trained one: the Train view's
+ * run on this dataset, the ladder's, or else the chapter's recipe run for them first. One session per open dataset; what it caches (the class means, the
  * baseline) belongs to that dataset.
  */
 export class LabSession {
@@ -33,7 +40,7 @@ export class LabSession {
   /** The model ladder (panel 9), and the training of the Lab's models. */
   readonly ladder: LadderRunner
 
-  constructor(private readonly open: OpenDataset, options: LadderOptions) {
+  constructor(private readonly open: OpenDataset, private readonly options: LabSessionOptions) {
     this.models = new LabModels(open.dataset)
     this.ladder = new LadderRunner(open.dataset, this.models, options)
   }
@@ -85,8 +92,9 @@ export class LabSession {
     return derivativeAt(request)
   }
 
-  graph(request: GraphRequest): LabReplies['labGraph'] {
+  async graph(request: GraphRequest): Promise<LabReplies['labGraph']> {
     splitOf(this.dataset, request.image)
+    await this.ladder.ensureTrained(request.model)
     const model = this.models.get(request.model)
     return { ...predictionGraph(this.dataset, model, request.image, request.check), image: this.image(request.image), model: this.models.status(request.model) }
   }
@@ -112,16 +120,19 @@ export class LabSession {
     return { ...last, model: this.models.status(request.model), images: { size: rows.length, perClass, first }, milliseconds: performance.now() - started }
   }
 
-  nudge(request: NudgeRequest): Promise<LabReplies['labNudge']> {
+  async nudge(request: NudgeRequest): Promise<LabReplies['labNudge']> {
+    await this.ladder.ensureTrained('linear')
     return this.#exclusive(async () => ({ ...(await nudgeWeight(this.dataset, this.models.get('linear'), request)), model: this.models.status('linear') }))
   }
 
-  weights(kind: LabModelKind): LabReplies['labWeights'] {
+  async weights(kind: LabModelKind): Promise<LabReplies['labWeights']> {
+    await this.ladder.ensureTrained(kind)
     return { ...weightImages(this.dataset, this.models.get(kind), this.models.initial(kind)), model: this.models.status(kind) }
   }
 
-  saliency(request: SaliencyRequest): LabReplies['labSaliency'] {
+  async saliency(request: SaliencyRequest): Promise<LabReplies['labSaliency']> {
     splitOf(this.dataset, request.image)
+    await this.ladder.ensureTrained(request.model)
     const model = this.models.get(request.model)
     return { ...saliency(this.dataset, model, request.image), image: this.image(request.image), model: this.models.status(request.model) }
   }
@@ -139,7 +150,12 @@ export class LabSession {
 
   /** The baseline by both distances, computed once per dataset. */
   private baseline(): Promise<BaselineAccuracy[]> {
-    this.#baseline ??= (async () => [await baselineAccuracy(this.dataset, this.means, 'l1'), await baselineAccuracy(this.dataset, this.means, 'rmse')])()
+    const total = 2 * this.dataset.valid.count
+    const report = throttle<number>((done) => this.options.baselineProgress(done, total), 8, (done) => done === total)
+    this.#baseline ??= (async () => [
+      await baselineAccuracy(this.dataset, this.means, 'l1', report),
+      await baselineAccuracy(this.dataset, this.means, 'rmse', (done) => report(this.dataset.valid.count + done)),
+    ])()
     return this.#baseline
   }
 }

@@ -3,7 +3,7 @@ import type { DigitDataset } from '../../engine/data/dataset'
 import { estimateTrainingMemory } from '../../engine/learner/memory'
 import { validateConfig } from '../../engine/learner/recipe'
 import { classMeans } from '../../engine/models/pixel-similarity'
-import { LADDER_KINDS, type LabTrainRequest, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
+import { LADDER_KINDS, type LabModelKind, type LabTrainRequest, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
 import { defaultTrainingConfig, type TrainingConfig, type TrainingEvent } from '../../../shared/training'
 import { checkMemoryBudget } from '../memory-budget'
 import { throttle } from '../throttle'
@@ -27,7 +27,20 @@ function recipeOf(config: TrainingConfig): string {
   return [`${config.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${config.lr}`, epochs, `batch ${config.batchSize}`, config.loss === 'mnist' ? 'mnist_loss' : 'cross-entropy', ...extras].join(', ')
 }
 
-const emptyRow = (kind: LadderKind): LadderRow => ({ kind, status: 'not run', recipe: '', parameters: null, seconds: null, accuracy: null, epochs: 0, epochsDone: 0, progress: null, message: '' })
+const emptyRow = (kind: LadderKind): LadderRow => ({ kind, status: 'not run', recipe: '', parameters: null, seconds: null, accuracy: null, epochs: 0, epochsDone: 0, progress: null, message: '', from: 'ladder' })
+
+/** Images a Lab model trained before a panel shows it sees at most (the chapter's epochs on MNIST_SAMPLE; fewer on MNIST): a few seconds. */
+const QUICK_TRAINING_IMAGES = 500_000
+
+/** How a run of the Train view that the ladder shows ended. */
+export interface TrainViewRun {
+  readonly config: TrainingConfig
+  readonly status: 'completed' | 'stopped' | 'diverged' | 'crashed'
+  readonly epochsDone: number
+  readonly accuracy: number | null
+  readonly seconds: number
+  readonly state: Record<string, Float32Array> | null
+}
 
 /**
  * Panel 9: pixel similarity → linear → simple_net → CNN → ResNet-18 on the same split and seed,
@@ -40,6 +53,8 @@ export class LadderRunner {
   #running = false
   #stopping = false
   #run: TrainingRun | null = null
+  /** The queued rungs' runs, settled when the last has ended. */
+  #all: Promise<void> = Promise.resolve()
 
   constructor(private readonly dataset: DigitDataset, private readonly models: LabModels, private readonly options: LadderOptions) {}
 
@@ -47,19 +62,60 @@ export class LadderRunner {
     return { running: this.#running, seed: LAB_SEED, rows: LADDER_KINDS.map((kind) => this.#rows.get(kind)!) }
   }
 
-  /** The config a rung trains with: the app's default for the kind (the chapter's where it has one), the Lab's seed. */
-  configOf(kind: Exclude<LadderKind, 'pixel'>, epochs: LabTrainRequest['epochs']): TrainingConfig {
+  /**
+   * The config a rung trains with: the app's default for the kind (the chapter's where it has one), the Lab's seed;
+   * with `maxImages`, no more epochs than see that many training images (one at least).
+   */
+  configOf(kind: Exclude<LadderKind, 'pixel'>, epochs: LabTrainRequest['epochs'], maxImages = Infinity): TrainingConfig {
     const config = { ...defaultTrainingConfig(kind, this.dataset.labelNames.length), seed: LAB_SEED }
-    return epochs === 'one' ? { ...config, epochs: 1 } : config
+    if (epochs === 'one') return { ...config, epochs: 1 }
+    return { ...config, epochs: Math.max(1, Math.min(config.epochs, Math.floor(maxImages / Math.max(1, this.dataset.train.count)))) }
+  }
+
+  /**
+   * Before a panel shows a Lab model: one still as the seed made it (not trained, not stepped by hand) is trained
+   * now with the chapter's recipe — a few seconds, its row and the panel's train control showing the progress —
+   * so panels look inside a model that has learned something. Waits for the ladder when it is training already.
+   */
+  async ensureTrained(kind: LabModelKind): Promise<void> {
+    if (this.#running) await this.#all
+    const model = this.models.get(kind)
+    if (model.trained || model.steps > 0) return
+    this.start({ models: [kind], epochs: 'chapter' }, QUICK_TRAINING_IMAGES)
+    await this.#all
+  }
+
+  /**
+   * A run of the Train view on this dataset, shown as its kind's rung (unless the ladder is training that rung);
+   * a linear model or simple_net of the chapter's shape also becomes the Lab's, for the panels that look inside it.
+   */
+  adoptRun(run: TrainViewRun): void {
+    const kind = run.config.model.kind
+    if (!(LADDER_KINDS as readonly string[]).includes(kind) || kind === 'pixel') return
+    const rung = kind as Exclude<LadderKind, 'pixel'>
+    const current = this.#rows.get(rung)!
+    if (current.status === 'training' || current.status === 'queued') return
+    const status = run.status === 'completed' ? 'done' : run.status === 'crashed' ? 'failed' : run.status
+    const parameters = estimateTrainingMemory(this.dataset, run.config).gradients / 4
+    this.#set(rung, { ...emptyRow(rung), status, recipe: recipeOf(run.config), parameters, seconds: run.seconds, accuracy: run.accuracy, epochs: run.config.epochs, epochsDone: run.epochsDone, message: 'your run in the Train view', from: 'train-view' })
+    if ((rung === 'linear' || rung === 'simple_net') && run.state && run.epochsDone > 0) {
+      const how = `your run in the Train view: ${run.epochsDone} ${run.epochsDone === 1 ? 'epoch' : 'epochs'}${run.accuracy === null ? '' : ` (accuracy ${run.accuracy.toFixed(4)})`}`
+      // A model of another shape (other hidden sizes) stays the Lab's own.
+      try {
+        this.models.adopt(rung, run.state, how)
+      } catch {
+        return
+      }
+    }
   }
 
   /** Queue the requested rungs, refusing up front any that cannot run or would not fit in memory. */
-  start(request: LabTrainRequest): LadderView {
+  start(request: LabTrainRequest, maxImages = Infinity): LadderView {
     if (this.#running) throw new Error('the ladder is training; stop it before starting again')
     const kinds = LADDER_KINDS.filter((kind) => request.models.includes(kind))
     const plans = kinds.map((kind) => {
       if (kind === 'pixel') return { kind, config: null, parameters: 0, recipe: PIXEL_RECIPE }
-      const config = this.configOf(kind, request.epochs)
+      const config = this.configOf(kind, request.epochs, maxImages)
       validateConfig(config, this.dataset)
       const estimate = estimateTrainingMemory(this.dataset, config)
       checkMemoryBudget(estimate, this.options.memoryBudget)
@@ -68,7 +124,7 @@ export class LadderRunner {
     for (const plan of plans) this.#set(plan.kind, { ...emptyRow(plan.kind), status: 'queued', recipe: plan.recipe, parameters: plan.parameters, epochs: plan.config?.epochs ?? 0 }, false)
     this.#running = true
     this.#stopping = false
-    void this.#runAll(plans)
+    this.#all = this.#runAll(plans)
     this.#emit()
     return this.view
   }

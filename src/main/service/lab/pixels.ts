@@ -34,7 +34,7 @@ export function nearest(distances: readonly ClassDistance[], by: PixelDistance):
  * nearest mean image) over every validation image, a chunk at a time, giving the event loop a
  * turn between chunks so that main stays responsive on ten-class datasets.
  */
-export async function baselineAccuracy(dataset: DigitDataset, means: Tensor, distance: PixelDistance): Promise<BaselineAccuracy> {
+export async function baselineAccuracy(dataset: DigitDataset, means: Tensor, distance: PixelDistance, onProgress: (done: number) => void = () => {}): Promise<BaselineAccuracy> {
   const model = new PixelSimilarity(means, distance)
   const { valid } = dataset
   const classes = dataset.labelNames.length
@@ -49,6 +49,7 @@ export async function baselineAccuracy(dataset: DigitDataset, means: Tensor, dis
       counts[label]++
       if (predicted.data[i] === label) correct[label]++
     })
+    onProgress(start + rows.length)
     await nextTurn()
   }
   const perClass = Array.from(counts, (count, label) => ({ label, correct: correct[label], count, accuracy: count === 0 ? 0 : correct[label] / count }))

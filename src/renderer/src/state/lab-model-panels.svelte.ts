@@ -99,7 +99,8 @@ export class LearnedPanel {
 export class NudgePanel {
   /** The weight chosen (an output and a pixel), or null for the steepest. */
   weight = $state.raw<{ output: number; pixel: number } | null>(null)
-  range = $state(3)
+  /** Small nudges, where a trained model's accuracy mostly stays put while its loss moves (the chapter's point). */
+  range = $state(1)
   delta = $state(0)
   readonly request = new LabRequest<LabReplies['labNudge']>()
   #waiting = false

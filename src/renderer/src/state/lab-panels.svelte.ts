@@ -5,6 +5,8 @@ import { ImageChoice, LabRequest } from './lab-request.svelte'
 /** Panel 1: an image against every class's mean image. */
 export class PixelsPanel {
   readonly choice = new ImageChoice()
+  /** How far main has measured the baseline (the first reply waits for it), or null before it starts. */
+  progress = $state.raw<{ readonly done: number; readonly total: number } | null>(null)
   readonly request = new LabRequest<LabReplies['labPixels']>()
 
   show(ref: ImageRef): Promise<unknown> {

@@ -32,12 +32,17 @@ class Lab {
   readonly nudge = new NudgePanel()
   readonly ladder = new LadderState()
 
-  /** An event from main: the ladder moved; a Lab model it just trained is shown afresh. */
+  /** An event from main: the ladder moved; a Lab model it (or a run of the Train view) just trained is shown afresh. */
   receive(event: LabEvent): void {
+    if (event.kind === 'baseline') return void (this.pixels.progress = { done: event.done, total: event.total })
     const before = this.ladder.view
     this.ladder.receive(event.ladder)
-    const finished = event.ladder.rows.filter((row) => row.status !== 'training' && before?.rows.find((old) => old.kind === row.kind)?.status === 'training')
+    const finished = event.ladder.rows.filter((row) => {
+      const old = before?.rows.find((o) => o.kind === row.kind)
+      return row.status !== 'training' && (old?.status === 'training' || (row.from === 'train-view' && old?.seconds !== row.seconds))
+    })
     if (finished.some((row) => row.kind === this.learned.model)) this.learned.refresh()
+    if (finished.some((row) => row.kind === this.graph.model)) this.graph.refresh()
     if (finished.some((row) => row.kind === 'linear')) void this.nudge.pick(null)
   }
 }
