@@ -26,7 +26,8 @@ describeNeeding(chromiumMissing(), 'your own digits in the app', () => {
     await page.getByLabel('Folder to upload').setInputFiles(folder)
     await page.getByTestId('import-summary').waitFor({ timeout: 60_000 })
     await showView(page, 'train')
-    await page.locator('label', { has: page.getByRole('radio', { name: 'CNN' }) }).click()
+    // With no setting touched: a person's own folder gets the CNN, fine-tuned from the MNIST CNN.
+    expect(await page.getByRole('radio', { name: 'CNN' }).isChecked()).toBe(true)
     const plan = page.getByTestId('training-plan')
     await plan.waitFor({ timeout: 30_000 })
     expect(await plan.textContent()).toMatch(/^Fine-tune MNIST CNN keeping its outputs for 0, 1, .*9: the first \d+ epochs? train the output layer only, then every layer; \d+ epochs × 5 steps = \d+ optimizer steps in batches of 16, about \d+ s\.$/)

@@ -31,7 +31,14 @@ export const CORES = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MA
  * so picking another model starts from its own defaults.
  */
 class TrainForm {
-  kind = $state<ModelKind>('simple_net')
+  /** The model picked, or null: the open dataset's default (the CNN, fine-tuned, for a person's own folder; else the chapter's simple_net). */
+  #picked = $state<ModelKind | null>(null)
+  get kind(): ModelKind {
+    return this.#picked ?? (trainPlan.applies ? 'cnn' : 'simple_net')
+  }
+  set kind(kind: ModelKind) {
+    this.#picked = kind
+  }
   edits = $state.raw<Edits>({})
   /** Settings a project was trained with, which the form shows in place of the kind's defaults, and whose they are. */
   adopted = $state.raw<{ readonly config: TrainingConfig; readonly from: string } | null>(null)
@@ -52,7 +59,7 @@ class TrainForm {
   /** The adopted settings while they fit the open dataset (the chapter's mnist_loss has one output, for two classes). */
   readonly base = $derived(this.adopted && (this.adopted.config.loss !== 'mnist' || this.classCount === 2) ? this.adopted : null)
   /** The CNN trains as main plans it for the open dataset (its start, length and learning rate), unless a project's settings are shown. */
-  readonly planned = $derived(this.kind === 'cnn' && !this.base ? trainPlan.plan : null)
+  readonly planned = $derived(this.kind === 'cnn' && !this.base && trainPlan.applies ? trainPlan.plan : null)
   readonly config = $derived<TrainingConfig>(
     this.base
       ? { ...this.base.config, threads: Math.min(this.base.config.threads ?? CORES, CORES), ...this.applied }

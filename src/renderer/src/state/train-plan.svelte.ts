@@ -1,3 +1,4 @@
+import { SAMPLE_DATASETS } from '../../../shared/datasets'
 import type { StartChoice, TrainingPlan } from '../../../shared/training-plan'
 import { errorText } from '../lib/error-text'
 import { dataset } from './dataset.svelte'
@@ -18,13 +19,18 @@ class TrainPlanState {
   error = $state<string | null>(null)
   #entry = $state.raw<{ readonly key: string; readonly plan: TrainingPlan } | null>(null)
 
+  /**
+   * A person's own data (not a built-in sample) trains as main plans it: the built-ins keep the chapter's
+   * settings, from scratch, as `digit-lab train --data mnist` does.
+   */
+  readonly applies = $derived(dataset.view !== null && !(SAMPLE_DATASETS as readonly string[]).includes(dataset.view.source))
   /** The project a "Saved project" start reads: the one held, when it has a file. */
   readonly projectPath = $derived(project.view?.path ?? null)
   readonly choice = $derived<StartChoice | null>(
     this.start === 'scratch' ? { kind: 'scratch' } : this.start === 'project' ? (this.projectPath ? { kind: 'project', path: this.projectPath } : null) : { kind: 'auto' },
   )
   /** What a plan is asked for: the dataset open and the start chosen. */
-  readonly key = $derived(dataset.view && this.choice ? JSON.stringify([dataset.view.source, dataset.view.images, this.choice]) : null)
+  readonly key = $derived(dataset.view && this.applies && this.choice ? JSON.stringify([dataset.view.source, dataset.view.images, this.choice]) : null)
   readonly plan = $derived(this.#entry && this.#entry.key === this.key ? this.#entry.plan : null)
 
   /** Ask main for the plan of the dataset and start chosen now (nothing when it is already here). */
