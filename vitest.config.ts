@@ -1,13 +1,30 @@
 import { defineConfig } from 'vitest/config'
 
+const E2E = ['test/e2e/*.test.ts']
+/** Left out of the fast suite too: builds of the app, real or stand-in Electron, PyTorch processes, Chromium. */
+const SLOW = [
+  'test/electron/*.test.ts',
+  'test/desktop/*.test.ts',
+  'test/pytorch/*.test.ts',
+  'test/build/*.test.ts',
+  'test/security/csp.browser.test.ts',
+  'test/security/electronegativity.test.ts',
+]
+
+// Three projects share this one config: `npm run test:unit` runs `unit`, `npm run test:e2e` runs `e2e`,
+// `npm test` (no --project) runs all three.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/helpers/temp-leftovers.ts'],
     // A test that needs a missing system part is skipped as "not run: …"; the second reporter lists them at the end.
     reporters: ['default', './test/helpers/not-run-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...SLOW] } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
   },
 })
