@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { closeBeforeQuit } from '../../src/main/desktop/quit'
+import { eventually } from '../helpers/eventually'
 
 /** An `app` that quits as Electron's does: 'before-quit' may hold the quit back. */
 function fakeApp() {
@@ -26,7 +27,7 @@ describe('quitting', () => {
     app.quit()
     expect(log).toEqual(['held', 'held'])
     closed()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await eventually(() => log.length, (length) => length === 3)
     expect(log).toEqual(['held', 'held', 'quit'])
   })
 
@@ -35,12 +36,12 @@ describe('quitting', () => {
     const problems: string[] = []
     closeBeforeQuit(failing.app, async () => Promise.reject(new Error('disk gone')), (problem) => problems.push(problem))
     failing.app.quit()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await eventually(() => failing.log.length, (length) => length === 2)
     expect(failing.log).toEqual(['held', 'quit'])
     const hanging = fakeApp()
     closeBeforeQuit(hanging.app, () => new Promise<void>(() => {}), (problem) => problems.push(problem), 10)
     hanging.app.quit()
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await eventually(() => hanging.log.length, (length) => length === 2)
     expect(hanging.log).toEqual(['held', 'quit'])
     expect(problems).toEqual(['closing the service failed: disk gone', 'the service did not close within 0.01 s; quitting anyway'])
   })

@@ -120,7 +120,7 @@ async function failing() {
 async function secondInstance() {
   await import(new URL('out/main/index.js', root).href)
   control.ready()
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await until('the second instance to quit', () => recorded('app.quit'))
 }
 
 /** `digit-lab --cli …` (the arguments are in process.argv): the CLI runs in main and the app exits with its code. */

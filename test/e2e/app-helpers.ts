@@ -158,3 +158,10 @@ export async function runningAnimations(page: Page): Promise<string[]> {
   return page.evaluate(`document.getAnimations().filter((a) => a.playState === 'running')
     .map((a) => a.animationName ?? a.transitionProperty ?? 'an animation')`)
 }
+
+/** Wait until the page's finite animations and transitions (a theme's colours easing in) have ended, then one frame. */
+export async function settledFrame(page: Page): Promise<void> {
+  // A script of text: these tests compile without the DOM's types.
+  await page.evaluate(`Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {})))
+    .then(() => new Promise((frame) => requestAnimationFrame(frame)))`)
+}

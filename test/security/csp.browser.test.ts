@@ -8,6 +8,7 @@ import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { launchChromium, openPage } from '../e2e/browser'
+import { eventually } from '../helpers/eventually'
 import { tempFolder } from '../helpers/temp-folder'
 import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
@@ -89,9 +90,9 @@ describeNeeding(chromiumMissing(), 'the Content-Security-Policy, enforced by Chr
       remote.src = 'http://127.0.0.2:9/evil.js'
       document.body.append(remote)
     }`)
-    await page.waitForTimeout(200)
+    // The three refusals arrive as violation events; wait for them, not for a time.
+    const seen = await eventually(() => violations(page), (events) => events.some((v) => v.blocked.startsWith('http://127.0.0.2')) && events.some((v) => v.directive === 'script-src-attr'))
     expect(await page.evaluate('[window.__inlineRan, window.__handlerRan]')).toEqual([undefined, undefined])
-    const seen = await violations(page)
     expect(seen.map((v) => v.directive)).toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr']))
     expect(seen.some((v) => v.directive === 'script-src-elem' && v.blocked === 'inline')).toBe(true)
     expect(seen.some((v) => v.blocked.startsWith('http://127.0.0.2'))).toBe(true)

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openProject } from '../../src/main/storage/project-state'
+import { eventually } from '../helpers/eventually'
 import { recordFigures } from '../helpers/figures'
 import { tempFolder } from '../helpers/temp-folder'
 
@@ -40,8 +41,8 @@ async function quitDuringTraining(folder: string, moment: Moment, signal: NodeJS
     })
   })
   if (moment === 'writing a save') {
-    const deadline = Date.now() + 10_000
-    while ((await temporaryFiles(folder)).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1))
+    const writing = await eventually(() => temporaryFiles(folder), (files) => files.length > 0)
+    expect(writing.length, 'a save is being written when the signal is sent').toBeGreaterThan(0)
   }
   child.kill(signal)
   await exited

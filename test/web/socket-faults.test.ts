@@ -2,6 +2,7 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../../src/main/web/server'
+import { eventually } from '../helpers/eventually'
 import { recordFigures } from '../helpers/figures'
 import { tempFolder } from '../helpers/temp-folder'
 import { closePayload, decodeServerFrames, encodeFrame, OP, rawConnect, type RawConnection, type RawFrame } from './raw-websocket'
@@ -49,13 +50,9 @@ const FAULTS: readonly Fault[] = [
 
 /** The close status in the server's close frame, once it arrives (null if the connection ends without one). */
 async function serverCloseCode(connection: RawConnection): Promise<number | null> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const close = decodeServerFrames(connection.received()).find((frame) => frame.opcode === OP.close)
-    if (close) return close.payload.length >= 2 ? close.payload.readUInt16BE(0) : null
-    if (connection.socket.destroyed || Date.now() > deadline) return null
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
+  const closeFrame = () => decodeServerFrames(connection.received()).find((frame) => frame.opcode === OP.close)
+  const close = await eventually(closeFrame, (frame) => frame !== undefined || connection.socket.destroyed)
+  return close && close.payload.length >= 2 ? close.payload.readUInt16BE(0) : null
 }
 
 /** Send `fault` on a fresh connection; answers the close status the server sent, or null. */
