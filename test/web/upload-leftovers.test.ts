@@ -1,7 +1,7 @@
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { TOKEN_HEADER } from '../../src/main/web/upload-route'
+import { UPLOAD_TOKEN_HEADER as TOKEN_HEADER } from '../../src/shared/browser-protocol'
 import { tempFolder } from '../helpers/temp-folder'
 import { startServe, stopServe, type ServeProcess } from './serve-process'
 

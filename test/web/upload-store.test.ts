@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { UploadError, UploadStore, uploadPathParts, type UploadKind } from '../../src/main/web/upload-store'
+import { UploadError, UploadStore, uploadPathParts } from '../../src/main/web/upload-store'
+import type { UploadKind } from '../../src/shared/browser-protocol'
 import { tempFolder } from '../helpers/temp-folder'
 
 const LIMITS = { files: 5, fileBytes: 100, totalBytes: 300 }

@@ -33,6 +33,7 @@ import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training
 import type { ModelView, PathPurpose } from '../../shared/inference'
 import type { InterpretationView } from '../../shared/interpretation'
 import { errorMessage } from '../../shared/error-message'
+import type { UploadKind } from '../../shared/browser-protocol'
 
 export interface ServiceOptions {
   readonly version: string
@@ -197,7 +198,7 @@ export class DigitLabService implements ApiHandlers {
    * Why a dataset folder or a project cannot be uploaded now — the message opening it would give while a run (or a
    * learning-rate sweep) goes on — or null; a model may always be.
    */
-  uploadRefusal(kind: 'folder' | 'project' | 'model'): string | null {
+  uploadRefusal(kind: UploadKind): string | null {
     if (!this.run || kind === 'model') return null
     return runInProgress(kind === 'project' ? 'opening a project' : 'opening another dataset')
   }

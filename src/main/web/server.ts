@@ -1,26 +1,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import * as v from 'valibot'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ApiHandlers, AppEvent } from '../../shared/api'
 import { dispatch } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { readStaticFile } from './static-files'
-import { handleUpload, TOKEN_HEADER } from './upload-route'
+import { handleUpload } from './upload-route'
 import { UploadStore } from './upload-store'
 import { errorMessage } from '../../shared/error-message'
-
-/** A request from the browser: call `name` with `args`; the reply carries the same `id`. */
-interface SocketRequest {
-  readonly id: number
-  readonly name: string
-  readonly args: unknown
-}
-
-export type SocketReply =
-  | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly event: AppEvent }
+import { SOCKET_REQUEST, UPLOAD_TOKEN_HEADER, type SocketReply, type SocketRequest } from '../../shared/browser-protocol'
 
 export interface WebServer {
   /** The address to open, with the per-launch token. */
@@ -40,9 +30,8 @@ function sameToken(given: string | string[] | null | undefined, token: string): 
 /** Parse one socket message; anything that is not a well-formed request gets null. */
 function parseRequest(data: unknown): SocketRequest | null {
   try {
-    const value = JSON.parse(String(data)) as Partial<SocketRequest>
-    if (typeof value !== 'object' || value === null || !Number.isSafeInteger(value.id) || typeof value.name !== 'string') return null
-    return { id: value.id!, name: value.name, args: value.args }
+    const request = v.safeParse(SOCKET_REQUEST, JSON.parse(String(data)))
+    return request.success ? request.output : null
   } catch {
     return null
   }
@@ -63,7 +52,7 @@ export async function startWebServer(handlers: ApiHandlers, rendererDir: string,
   const server: Server = createServer((request, response) => {
     const url = URL.canParse(request.url ?? '/', origin) ? new URL(request.url ?? '/', origin) : null
     if (!url) return void response.writeHead(400).end()
-    const authorized = request.headers.origin === origin && sameToken(request.headers[TOKEN_HEADER], token)
+    const authorized = request.headers.origin === origin && sameToken(request.headers[UPLOAD_TOKEN_HEADER], token)
     if (handleUpload(request, response, url, uploads, authorized)) return
     if (request.method !== 'GET') return void response.writeHead(405).end()
     void readStaticFile(rendererDir, request.url ?? '/').then((file) => {

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { UploadError, type UploadKind, type UploadStore } from './upload-store'
+import { UploadError, type UploadStore } from './upload-store'
 import { errorMessage } from '../../shared/error-message'
-
-/** The header that carries the per-launch token on upload requests (never the URL: it would show in logs). */
-export const TOKEN_HEADER = 'x-digit-lab-token'
 
 /** The page's announcement of an upload is a few numbers: anything longer is refused unread. */
 const MAX_PLAN_BYTES = 1024
@@ -31,7 +28,7 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 
 /**
  * Browser mode's uploads over HTTP, for a page that passed `authorized` (our origin and the
- * token): `POST /upload` with `{files, bytes, kind?}` (a `'folder'` unless `'project'` or `'model'`) starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
+ * token): `POST /upload` with an `UploadPlan` (src/shared/browser-protocol.ts) starts one and answers its id; `PUT /upload/<id>?path=<relative path>`
  * streams one file's bytes; `POST /upload/<id>/done` answers the path to import. Errors answer
  * `{error}` with a status. Returns false for a URL that is not an upload's.
  */
@@ -43,9 +40,8 @@ export function handleUpload(request: IncomingMessage, response: ServerResponse,
   void (async () => {
     if (!authorized) throw new UploadError('refused: not a page of this Digit Lab with its token', 403)
     if (route === 'begin') {
-      const plan = (await readPlan(request)) as { files?: unknown; bytes?: unknown; kind?: unknown } | null
-      // The kind is checked by the store: anything but a folder, a project or a model is refused there.
-      return { id: await uploads.begin({ files: Number(plan?.files), bytes: Number(plan?.bytes), kind: plan?.kind as UploadKind | undefined }) }
+      // The plan is checked by the store, against UPLOAD_PLAN (src/shared/browser-protocol.ts).
+      return { id: await uploads.begin(await readPlan(request)) }
     }
     if (route === 'file') {
       const path = url.searchParams.get('path') ?? ''

@@ -7,6 +7,7 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { PROJECT_EXTENSION } from '../../shared/projects'
 import { errorMessage } from '../../shared/error-message'
+import { parseUploadPlan, type UploadKind, type UploadPlan } from '../../shared/browser-protocol'
 
 /** How much one upload may hold. */
 export interface UploadLimits {
@@ -30,25 +31,7 @@ export class UploadError extends Error {
   }
 }
 
-/**
- * What an upload is for: a dataset's folder (or files) to import, one `.digitlab` project file or one
- * `.onnx` model file to open. The store keeps the latest of each, so opening a project or a model
- * leaves the dataset in use.
- */
-export type UploadKind = 'folder' | 'project' | 'model'
-
-const UPLOAD_KINDS: readonly UploadKind[] = ['folder', 'project', 'model']
-
-/** The kinds that are one file at the top of the upload, and that file's extension. */
 const ONE_FILE: Partial<Record<UploadKind, string>> = { project: PROJECT_EXTENSION, model: 'onnx' }
-
-/** What the page says it will send, before it sends anything. */
-export interface UploadPlan {
-  readonly files: number
-  readonly bytes: number
-  /** A folder when not said. */
-  readonly kind?: UploadKind
-}
 
 interface Upload {
   readonly id: string
@@ -143,13 +126,13 @@ export class UploadStore {
   ) {}
 
   /** Start an upload of `plan.files` files, `plan.bytes` bytes in all, replacing the last one of its kind; returns its id. */
-  async begin(plan: UploadPlan): Promise<string> {
+  async begin(announced: UploadPlan | unknown): Promise<string> {
     const { limits } = this
-    const kind = plan.kind ?? 'folder'
-    if (!UPLOAD_KINDS.includes(kind)) throw new UploadError(`an upload is of a folder, a project or a model, not ${JSON.stringify(String(kind)).slice(0, 40)}`)
+    const plan = parseUploadPlan(announced)
+    if ('refused' in plan) throw new UploadError(plan.refused)
+    const { kind } = plan
     const refused = this.refusal(kind)
     if (refused) throw new UploadError(refused, 409)
-    if (!Number.isSafeInteger(plan.files) || !Number.isSafeInteger(plan.bytes) || plan.files < 0 || plan.bytes < 0) throw new UploadError('an upload announces its number of files and bytes')
     const extension = ONE_FILE[kind]
     if (extension && plan.files !== 1) throw new UploadError(`a ${kind} is one .${extension} file, not ${plan.files}`)
     if (plan.files === 0) throw new UploadError('the folder holds no files')

@@ -1,3 +1,4 @@
+import { UPLOAD_TOKEN_HEADER, type UploadKind, type UploadPlan } from '../../../shared/browser-protocol'
 import { errorText } from '../lib/error-text'
 
 /** A file to upload and its path inside the folder (the folder's own name first, as `webkitRelativePath` gives it). */
@@ -6,16 +7,11 @@ export interface FolderFile {
   readonly file: File
 }
 
-/** What an upload is for: Digit Lab keeps the latest of each kind, so a project or a model opened leaves the uploaded dataset alone. */
-export type UploadKind = 'folder' | 'project' | 'model'
-
 /** Files sent side by side: enough to hide each request's round trip, few enough to keep memory small. */
 const PARALLEL = 4
 
-const TOKEN_HEADER = 'x-digit-lab-token'
-
 async function post<T>(url: string, init: RequestInit, token: string): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { ...init.headers, [TOKEN_HEADER]: token }, cache: 'no-store' })
+  const response = await fetch(url, { ...init, headers: { ...init.headers, [UPLOAD_TOKEN_HEADER]: token }, cache: 'no-store' })
   const body = (await response.json().catch(() => ({ error: `the upload failed (HTTP ${response.status})` }))) as T & { error?: string }
   if (!response.ok) throw new Error(body.error ?? `the upload failed (HTTP ${response.status})`)
   return body
@@ -29,7 +25,7 @@ async function post<T>(url: string, init: RequestInit, token: string): Promise<T
 export async function uploadFolder(files: readonly FolderFile[], onProgress: (done: number, total: number) => void, kind: UploadKind = 'folder'): Promise<string> {
   const token = new URLSearchParams(window.location.search).get('token') ?? ''
   const bytes = files.reduce((sum, entry) => sum + entry.file.size, 0)
-  const { id } = await post<{ id: string }>('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes, kind }) }, token)
+  const { id } = await post<{ id: string }>('/upload', { method: 'POST', body: JSON.stringify({ files: files.length, bytes, kind } satisfies UploadPlan) }, token)
   let next = 0
   let done = 0
   onProgress(0, files.length)

@@ -1,6 +1,5 @@
 import { API_CHANNELS, type Api, type AppEvent } from '../../../shared/api'
-
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string } | { event: AppEvent }
+import type { SocketReply, SocketRequest } from '../../../shared/browser-protocol'
 
 /**
  * The api over the browser mode's WebSocket, shaped exactly like the Electron preload's
@@ -17,7 +16,7 @@ export async function connectSocketApi(location: Location): Promise<Api> {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
   const listeners = new Set<(event: AppEvent) => void>()
   socket.addEventListener('message', (message) => {
-    const reply = JSON.parse(String(message.data)) as Reply
+    const reply = JSON.parse(String(message.data)) as SocketReply
     if ('event' in reply) return listeners.forEach((listener) => listener(reply.event))
     const waiting = pending.get(reply.id)
     pending.delete(reply.id)
@@ -32,7 +31,7 @@ export async function connectSocketApi(location: Location): Promise<Api> {
     new Promise((resolve, reject) => {
       const id = nextId++
       pending.set(id, { resolve, reject })
-      socket.send(JSON.stringify({ id, name, args }))
+      socket.send(JSON.stringify({ id, name, args } satisfies SocketRequest))
     })
   const functions = Object.fromEntries(Object.keys(API_CHANNELS).map((name) => [name, (...args: unknown[]) => call(name, args)]))
   return {
