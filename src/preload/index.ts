@@ -3,6 +3,7 @@ import type { Api, AppEvent } from '../shared/api'
 import { API_CHANNELS, EVENT_CHANNEL } from '../shared/channels'
 import { THEME_CHANNEL, type ThemeChoice } from '../shared/menu'
 import { remoteErrorMessage } from '../shared/remote-error'
+import type { DesktopApi } from '../shared/desktop'
 import { errorMessage } from '../shared/error-message'
 
 // Exactly the api of the contract — one function per channel — and the event subscription. A
@@ -31,4 +32,4 @@ contextBridge.exposeInMainWorld('api', api)
 contextBridge.exposeInMainWorld('desktop', {
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   setTheme: (choice: ThemeChoice): void => ipcRenderer.send(THEME_CHANNEL, choice),
-})
+} satisfies DesktopApi)

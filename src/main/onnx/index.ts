@@ -5,7 +5,7 @@ export { OnnxClassifier, MAX_MODEL_FILE_BYTES, type Prediction, type BatchOutput
 export { describeModel, type ModelDescription } from './inspect'
 export { OnnxModelError } from './errors'
 export { checkParity, formatParity, type ParityReport, type ParityOptions } from './parity'
-export { preprocessingFor, PRODUCER, PRODUCER_VERSION, type Preprocessing, type TrainingRecord } from './metadata'
+export { preprocessingFor, type Preprocessing, type TrainingRecord } from './metadata'
 export { registerLayer, type LayerExporter, type ExportContext } from './layers'
 export { INPUT_NAME, LOGITS, PROBABILITIES, IR_VERSION, OPSET_VERSION } from './names'
 export { MAX_DECLARED_BYTES } from './sizes'

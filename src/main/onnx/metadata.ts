@@ -1,11 +1,8 @@
 import type { ModelSpec } from '../../shared/models'
 import type { LossKind } from '../../shared/training'
-import pkg from '../../../package.json'
+import { PRODUCER, PRODUCER_VERSION } from '../producer'
 import type { StringEntry } from './proto'
 
-/** `producer_name` and the `producer` metadata of every file Digit Lab exports. */
-export const PRODUCER = 'digit-lab'
-export const PRODUCER_VERSION: string = pkg.version
 
 /** Version of the metadata convention below; a reader refuses a newer one rather than misread it. */
 export const METADATA_FORMAT = 1

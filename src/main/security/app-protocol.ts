@@ -1,6 +1,6 @@
 import type { CustomScheme } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
-import { readStaticFile } from '../web/static-files'
+import { readStaticFile } from '../renderer-files'
 
 /** The scheme and host the Electron window loads the renderer from: `app://digit-lab/index.html`. */
 export const APP_SCHEME = 'app'

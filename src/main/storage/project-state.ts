@@ -1,6 +1,6 @@
 import type { DigitDataset } from '../engine/data/dataset'
 import type { Learner, LearnerCallback } from '../engine/learner/learner'
-import { PRODUCER, PRODUCER_VERSION } from '../onnx/metadata'
+import { PRODUCER, PRODUCER_VERSION } from '../producer'
 import type { RunRecord } from '../../shared/runs'
 import type { TrainingConfig } from '../../shared/training'
 import { removeStaleTemporaries } from './atomic-write'

@@ -1,3 +1,4 @@
+// The built renderer's files, read for both ways of serving it: app:// in the desktop app (security/) and HTTP (web/).
 import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 
