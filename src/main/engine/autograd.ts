@@ -1,7 +1,7 @@
 import { Tensor } from './tensor'
 import { broadcastShapes, formatShape, sameShape, sumToShape } from './shape'
 
-/** Every differentiable op, named after its ONNX `op_type` so that export is a lookup. */
+/** Every differentiable op, named after its ONNX `op_type` where it has one (export itself goes by module class: `onnx/layers.ts`). */
 export type OpType =
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Neg' | 'Pow' | 'Exp' | 'Log' | 'Abs' | 'Sqrt'
   | 'Sigmoid' | 'Relu' | 'Max' | 'Where' | 'MatMul' | 'Gemm'

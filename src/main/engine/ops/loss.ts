@@ -29,6 +29,7 @@ export function mnistLoss(predictions: Tensor, targets: Tensor): Tensor {
     const share = Math.fround(g.data[0] / n)
     const grad = new Float32Array(n)
     for (let i = 0; i < n; i++) {
+      // NOTE: `share * 0` (not 0) keeps the zero's sign and a NaN as the unfused chain's `where` would: same bits.
       const [direct, negated] = t[i] === 1 ? [share * 0, share] : [share, share * 0]
       grad[i] = Math.fround(direct - negated) * Math.fround(s[i] * (1 - s[i]))
     }
