@@ -1,3 +1,4 @@
+// Over 300 lines: it is the one ApiHandlers implementation (44 thin methods); the work is in the sessions it delegates to.
 import { existsSync } from 'node:fs'
 import { basename, isAbsolute } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
