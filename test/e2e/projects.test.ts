@@ -69,7 +69,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     expect(await epochRows().count()).toBe(1)
 
     await show('4', /export/i)
-    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · not saved yet/)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 1 epoch · not saved yet/)
     const download = page.waitForEvent('download')
     await page.getByTestId('save-project').click()
     saved = join(await tempFolder('e2e-project'), 'digits.digitlab')
@@ -92,7 +92,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     await show('4', /export/i)
     expect(await page.getByLabel('Project file to open').getAttribute('accept')).toBe('.digitlab')
     await page.getByLabel('Project file to open').setInputFiles(saved)
-    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · digits\.digitlab \(uploaded\)$/)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 1 epoch · digits\.digitlab \(uploaded\)$/)
     await shoot('export-project-opened-light')
     await expect.poll(() => page.getByTestId('status-dataset').textContent()).toContain('MNIST 3 vs 7')
     await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('simple_net')
@@ -125,7 +125,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     expect(await page.getByTestId('continue-panel').textContent()).toMatch(/Project: simple_net, 2 epochs trained/)
     // Still named as it was chosen, not by the temporary copy's path.
     await show('4', /export/i)
-    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs · digits\.digitlab \(uploaded\)$/)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 2 epochs · digits\.digitlab \(uploaded\)$/)
   })
 
   it('refuses a damaged or foreign file, chosen or typed, with the storage layer’s message, keeping the project it holds', async () => {
@@ -137,7 +137,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     await page.getByLabel('Project file to open').setInputFiles(damaged)
     // Named as the person chose it, not by the temporary copy's path.
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^damaged\.digitlab is damaged: its checksum does not match its contents/)
-    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs · digits\.digitlab \(uploaded\)$/)
+    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 2 epochs · digits\.digitlab \(uploaded\)$/)
     await shoot('export-project-damaged-light')
 
     const foreign = join(await tempFolder('e2e-foreign'), 'notes.digitlab')
@@ -148,14 +148,14 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     // A file dropped on the Project panel is uploaded and opened the same way.
     await dropFiles(page, '[data-testid=project-panel]', [{ name: 'dropped.digitlab', bytes: 'shopping list: eggs, milk' }])
     await expect.poll(() => page.getByTestId('open-project-error').textContent()).toMatch(/^dropped\.digitlab is not a Digit Lab project/)
-    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 2 epochs/)
+    expect(await page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 2 epochs/)
   })
 
   it('opens a project dropped on the Draw view, as the Project panel would: in the Export view', async () => {
     await show('3', /draw/i)
     await dropFiles(page, '[data-testid=draw-pad]', [{ name: 'digits.digitlab', bytes: await readFile(saved) }])
     await page.locator('nav button[aria-current=page]', { hasText: /export/i }).waitFor()
-    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on mnist-sample, 1 epoch · digits\.digitlab \(uploaded\)$/)
+    await expect.poll(() => page.getByTestId('project-summary').textContent()).toMatch(/simple_net on MNIST 3 vs 7, 1 epoch · digits\.digitlab \(uploaded\)$/)
     expect(await page.getByTestId('open-project-error').count()).toBe(0)
   })
 

@@ -11,6 +11,9 @@ export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: str
   { id: 'mnist', title: 'MNIST 0–9', detail: '10 digits · 70,000 images' },
 ]
 
+/** A dataset's name for people: a built-in sample's title ("MNIST 3 vs 7" for mnist-sample), else the name as it is. */
+export const sampleTitle = (name: string): string => SAMPLES.find((sample) => sample.id === name)?.title ?? name
+
 /** Files of a browser-mode folder upload sent so far (before the import proper). */
 export interface UploadProgress {
   readonly phase: 'upload'
@@ -38,10 +41,10 @@ class DatasetState {
 
   readonly classCount = $derived(this.view?.labelNames.length ?? 0)
   /** The dataset's name for people: a sample's title, or the folder's name. */
-  readonly title = $derived(this.view ? (SAMPLES.find((sample) => sample.id === this.view?.source)?.title ?? this.view.name) : '')
+  readonly title = $derived(this.view ? (SAMPLES.some((sample) => sample.id === this.view?.source) ? sampleTitle(this.view.source) : this.view.name) : '')
 
   openSample(name: SampleDataset): Promise<void> {
-    const title = SAMPLES.find((sample) => sample.id === name)?.title ?? name
+    const title = sampleTitle(name)
     return this.#open(title, () => window.api.openSample(name))
   }
 
