@@ -343,6 +343,19 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await shoot('9-ladder-train-view')
   })
 
+    it('1 · pixels on MNIST 0–9: the baseline’s progress shows while it measures 10,000 images, then the table', async () => {
+    await page.keyboard.press('1')
+    await page.getByRole('button', { name: /MNIST 0–9/ }).click()
+    await expect.poll(() => page.getByTestId('status-dataset').textContent(), { timeout: 60_000 }).toMatch(/^MNIST 0–9/)
+    await page.keyboard.press('5')
+    await panel('pixels')
+    const progress = page.getByTestId('pixels-progress')
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/Measuring the baseline: [\d,]+ of 10,000 validation images by L1/)
+    expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toMatch(/^\d+$/)
+    await shoot('1-pixels-measuring')
+    await page.getByTestId('pixels-baseline').waitFor({ timeout: 120_000 })
+  })
+
     it('raised no console errors and no failed requests', () => {
     expect(problems).toEqual([])
   })

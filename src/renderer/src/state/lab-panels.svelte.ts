@@ -11,6 +11,7 @@ export class PixelsPanel {
 
   show(ref: ImageRef): Promise<unknown> {
     this.choice.ref = ref
+    this.progress = null
     return this.request.run(() => window.api.labPixels(ref))
   }
 
