@@ -23,7 +23,8 @@ const PROBE = `
 const attempt = (run) => { try { run(); return 'ran' } catch (error) { return error.name } }
 const outcomes = [attempt(() => (0, eval)('1 + 1')), attempt(() => new Function('return 1')())]
 setTimeout('window.__timerRan = true', 0)
-setTimeout(() => { window.__probe = [...outcomes, window.__timerRan ? 'timer ran' : 'no timer'] }, 50)
+// Timers of one delay run in order: had the string timer been allowed, it would have run before this one.
+setTimeout(() => { window.__probe = [...outcomes, window.__timerRan ? 'timer ran' : 'no timer'] }, 0)
 `
 
 /** Build the renderer as the app ships it, into a folder of its own (other tests build into out/). */
