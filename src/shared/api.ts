@@ -12,7 +12,7 @@ import {
   type ImageView,
   type ImportProgressEvent,
 } from './datasets'
-import { CorrectionRequestSchema, UndoCorrectionRequestSchema } from './corrections'
+import { CorrectionRequestSchema, CorrectionsRequestSchema, UndoCorrectionRequestSchema } from './corrections'
 import type { InterpretationView, LrFindResult } from './interpretation'
 import {
   DigitImageSchema,
@@ -74,6 +74,7 @@ export const API_ARGS = {
   currentDataset: v.tuple([]),
   correctImage: v.tuple([CorrectionRequestSchema]),
   undoCorrection: v.tuple([UndoCorrectionRequestSchema]),
+  correctImages: v.tuple([CorrectionsRequestSchema]),
   reimportDataset: v.tuple([ImportSettingsSchema]),
   augmentPreview: v.tuple([AugmentPreviewRequestSchema]),
   startTraining: v.tuple([TrainingConfigSchema]),
@@ -109,6 +110,8 @@ export interface ApiReplies extends LabReplies {
   correctImage: DatasetView
   /** The open dataset imported again with one correction taken back. */
   undoCorrection: DatasetView
+  /** The open dataset imported again with several more corrections kept (a health warning's fix). */
+  correctImages: DatasetView
   /** The open dataset imported again with other settings (validation share and seed, polarity, resizing). */
   reimportDataset: DatasetView
   /** Training images spread over the classes, each with a random affine of it (the augmentation training would apply). */

@@ -14,6 +14,7 @@ export const API_CHANNELS = {
   currentDataset: 'dataset:current',
   correctImage: 'dataset:correct-image',
   undoCorrection: 'dataset:undo-correction',
+  correctImages: 'dataset:correct-images',
   reimportDataset: 'dataset:reimport',
   augmentPreview: 'dataset:augment-preview',
   startTraining: 'training:start',

@@ -19,6 +19,8 @@ export type Correction = v.InferOutput<typeof CorrectionSchema>
 
 /** What the renderer asks: correct one image of the open dataset, or take back the correction of one. */
 export const CorrectionRequestSchema = v.object({ correction: CorrectionSchema })
+/** Several corrections at once (a health warning's fix: leave every validation copy out), imported again once. */
+export const CorrectionsRequestSchema = v.object({ corrections: v.pipe(v.array(CorrectionSchema), v.minLength(1), v.maxLength(10000)) })
 export const UndoCorrectionRequestSchema = v.object({ file: FileKeySchema })
 
 /** The corrections of the open dataset, as the Data view lists them. */

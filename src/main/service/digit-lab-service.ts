@@ -139,12 +139,19 @@ export class DigitLabService implements ApiHandlers {
 
   /** Relabel an image of the open dataset or leave it out: kept in its corrections file, then the dataset imported again. */
   async correctImage(...[{ correction }]: ApiArgs<'correctImage'>): Promise<ApiReplies['correctImage']> {
+    return this.correctImages({ corrections: [correction] })
+  }
+
+  /** Several corrections at once, checked all before any is kept, then one import. */
+  async correctImages(...[{ corrections }]: ApiArgs<'correctImages'>): Promise<ApiReplies['correctImages']> {
     const open = this.requireCorrectable()
-    if (!open.holds(correction.file)) throw new Error(`${correction.file} is not an image of ${open.view.name} as it is open now: nothing was corrected`)
-    if (correction.action === 'relabel' && !open.dataset.labelNames.includes(correction.label)) {
-      throw new Error(`${open.view.name} has no class “${correction.label}”: relabel as one of ${open.dataset.labelNames.join(', ')}`)
+    for (const correction of corrections) {
+      if (!open.holds(correction.file)) throw new Error(`${correction.file} is not an image of ${open.view.name} as it is open now: nothing was corrected`)
+      if (correction.action === 'relabel' && !open.dataset.labelNames.includes(correction.label)) {
+        throw new Error(`${open.view.name} has no class “${correction.label}”: relabel as one of ${open.dataset.labelNames.join(', ')}`)
+      }
     }
-    return this.recorrect(open, withCorrection(open.view.corrections!.entries, correction))
+    return this.recorrect(open, corrections.reduce((kept, correction) => withCorrection(kept, correction), [...open.view.corrections!.entries]))
   }
 
   /** Import the open dataset again with other settings: a new opening (positions change), corrections still applied. */

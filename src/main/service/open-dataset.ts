@@ -1,5 +1,6 @@
 import type { DatasetView, ImagePage, ImagePageRequest, ImageView, ImportSettings } from '../../shared/datasets'
 import type { ImportResult } from '../datasets'
+import { datasetHealth } from '../datasets/health'
 import { summarizeDataset } from '../datasets/summary'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
 import { datasetFingerprint } from '../storage/project'
@@ -55,6 +56,8 @@ export class OpenDataset {
       seconds: result.seconds,
       corrections: result.corrections,
       validation: result.plan.validation,
+      // NOTE: the built-ins' near-exact copies are MNIST's own (a handful across train and test): only exact ones are looked for there.
+      health: datasetHealth(this.dataset, result.sources, result.plan.layout !== 'builtin'),
       settings: { validPercent: result.plan.validPercent, seed: result.plan.seed, polarity: settings.polarity ?? 'auto', resize: settings.resize ?? 'letterbox' },
     }
   }

@@ -98,6 +98,11 @@ class DatasetState {
     return this.#recorrect(correction.file, () => window.api.correctImage({ correction }))
   }
 
+  /** Leave these images out (a health warning's fix), kept in the corrections file, undoable one by one. */
+  leaveOut(files: readonly string[]): Promise<void> {
+    return this.#recorrect(files[0] ?? '', () => window.api.correctImages({ corrections: files.map((file) => ({ file, action: 'leave-out' as const })) }))
+  }
+
   /** Take back the correction of one image. */
   undoCorrection(file: string): Promise<void> {
     return this.#recorrect(file, () => window.api.undoCorrection({ file }))

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { loadBuiltinDataset } from '../../src/main/datasets'
+import { tempFolder } from '../helpers/temp-folder'
+import { service } from './service-helpers'
+
+/**
+ * train/ and valid/ folders of MNIST 3s and 7s (30 + 10 each), a class "x" of 3 images, 3 training images
+ * copied into valid/ as they are, and 1 copied at 56×56 (the same image once resized to 28×28).
+ */
+async function plantedDuplicates(): Promise<string> {
+  const root = await tempFolder('health')
+  const sample = loadBuiltinDataset('mnist-sample')
+  const size = 28 * 28
+  const png = (row: number, side = 28) =>
+    sharp(Buffer.from(sample.train.pixels.subarray(row * size, (row + 1) * size)), { raw: { width: 28, height: 28, channels: 1 } }).resize(side, side, { kernel: 'nearest' }).png()
+  const sevens = sample.train.labels.indexOf(1)
+  for (const split of ['train', 'valid']) for (const label of ['3', '7', 'x']) await mkdir(join(root, split, label), { recursive: true })
+  for (let i = 0; i < 40; i++) {
+    const split = i < 30 ? 'train' : 'valid'
+    await png(i).toFile(join(root, split, '3', `${i}.png`))
+    await png(sevens + i).toFile(join(root, split, '7', `${i}.png`))
+  }
+  for (let i = 0; i < 3; i++) await png(100 + i).toFile(join(root, i < 2 ? 'train' : 'valid', 'x', `${i}.png`))
+  for (const i of [0, 1, 2]) await png(i).toFile(join(root, 'valid', '3', `copy-${i}.png`))
+  await png(sevens + 5, 56).toFile(join(root, 'valid', '7', 'big-copy.png'))
+  return root
+}
+
+describe('dataset health on import', () => {
+  it('a folder with planted duplicates across train/valid and a 3-image class gets exactly those warnings; the fix leaves the copies out of validation', async () => {
+    const root = await plantedDuplicates()
+    const { service: app } = service()
+    const view = await app.openFolder(root, {})
+    const summary = view.health.map((w) =>
+      w.kind === 'few-images' ? ['few-images', w.label, w.count, w.images.length]
+        : w.kind === 'duplicates' ? ['duplicates', w.exact, w.pairs.map((p) => [p.train.source, p.valid.source])]
+        : ['imbalance'])
+    expect(summary).toEqual([
+      ['few-images', 'x', 3, 3],
+      ['duplicates', true, [['train/3/0.png', 'valid/3/copy-0.png'], ['train/3/1.png', 'valid/3/copy-1.png'], ['train/3/2.png', 'valid/3/copy-2.png']]],
+      ['duplicates', false, [['train/7/5.png', 'valid/7/big-copy.png']]],
+    ])
+    const copies = view.health.flatMap((w) => (w.kind === 'duplicates' ? w.pairs.map((p) => p.valid.source) : []))
+    const fixed = await app.correctImages({ corrections: copies.map((file) => ({ file, action: 'leave-out' as const })) })
+    expect(fixed.health.map((w) => w.kind)).toEqual(['few-images'])
+    expect(fixed.corrections).toMatchObject({ leftOut: 4 })
+    expect(fixed.images.valid).toBe(view.images.valid - 4)
+    await app.close()
+  }, 60_000)
+
+  it('strong imbalance among classes that are not "few" is a warning of its own; a balanced sample has none', async () => {
+    const { service: app } = service()
+    expect((await app.openSample('mnist-sample')).health).toEqual([])
+    const root = await tempFolder('imbalance')
+    const sample = loadBuiltinDataset('mnist-sample')
+    const size = 28 * 28
+    const sevens = sample.train.labels.indexOf(1)
+    for (const [label, start, n] of [['3', 0, 60], ['7', sevens, 12]] as const) {
+      await mkdir(join(root, label))
+      for (let i = 0; i < n; i++) {
+        await sharp(Buffer.from(sample.train.pixels.subarray((start + i) * size, (start + i + 1) * size)), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(root, label, `${i}.png`))
+      }
+    }
+    expect((await app.openFolder(root, {})).health).toEqual([{ kind: 'imbalance', largest: { label: '3', count: 60 }, smallest: { label: '7', count: 12 } }])
+    await app.close()
+  }, 60_000)
+})
