@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 const E2E = ['test/e2e/*.test.ts']
-/** Left out of the fast suite too: builds of the app, real or stand-in Electron, PyTorch processes, Chromium. */
+/** Left out of the fast suite too (npm test runs them): app builds, Electron, PyTorch processes, Chromium, the heaviest. */
 const SLOW = [
   'test/electron/*.test.ts',
   'test/desktop/*.test.ts',
@@ -9,6 +9,14 @@ const SLOW = [
   'test/build/*.test.ts',
   'test/security/csp.browser.test.ts',
   'test/security/electronegativity.test.ts',
+  // The heaviest files (each minutes of CPU under load): full training runs, thread scaling, child processes, fuzzing.
+  'test/onnx/export-conv.test.ts',
+  'test/cli/threads.test.ts',
+  'test/kernels/sparse.test.ts',
+  'test/engine/chapter.test.ts',
+  'test/service/worker-faults.test.ts',
+  'test/service/quit-during-training.test.ts',
+  'test/security/ipc-fuzz.test.ts',
 ]
 
 // Three projects share this one config: `npm run test:unit` runs `unit`, `npm run test:e2e` runs `e2e`,
