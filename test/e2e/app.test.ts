@@ -211,9 +211,10 @@ describeNeeding(chromiumMissing(), 'Digit Lab in a browser', () => {
     expect(await runningAnimations(page)).toEqual([])
     await page.getByTestId('thumbnail-grid').hover()
     await page.mouse.wheel(0, 2000)
-    // Let it train a few batches with the grid scrolled (the long tasks below are measured meanwhile).
-    const pointsScrolled = Number(await page.getByTestId('loss-chart').getAttribute('data-points'))
-    await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(pointsScrolled + 3)
+    // Let it train on with the grid scrolled until the status bar counts the next batch (long tasks are recorded meanwhile).
+    const batchNow = async (): Promise<number> => Number(/batch (\d+)\//.exec((await page.getByTestId('status-training').textContent()) ?? '')?.[1] ?? 0)
+    const batchScrolled = await batchNow()
+    await expect.poll(batchNow, { timeout: 60_000 }).toBeGreaterThan(batchScrolled)
     await view(1)
     await shoot('train-running-light')
     longTasks['resnet18 training'] = await takeLongTasks(page)
