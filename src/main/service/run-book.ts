@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { RunRecord } from '../../shared/runs'
 import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 import type { OpenDataset } from './open-dataset'
@@ -24,7 +24,6 @@ export interface RunRecorder {
  */
 export class RunBook {
   private readonly runs: RunRecord[] = []
-  private made = 0
 
   constructor(private readonly changed: (runs: readonly RunRecord[]) => void) {}
 
@@ -43,7 +42,7 @@ export class RunBook {
     const epochs = [...(prior?.epochs ?? [])]
     const epochEnds = [...(prior?.epochEnds ?? [])]
     const base = {
-      id: `${SESSION}-${++this.made}`,
+      id: randomUUID(),
       name: `Run ${this.runs.length + 1}`,
       startedAt: new Date().toISOString(),
       dataset: { source: data.reference.source, name: data.view.name, fingerprint: data.fingerprint },
@@ -78,9 +77,6 @@ export class RunBook {
     this.changed([...this.runs])
   }
 }
-
-/** This process's prefix of run ids, so runs of different sessions saved in one project never share one. */
-const SESSION = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
 
 /** Where a new run's weights start, in words for the runs table. */
 function startOf(config: TrainingConfig): string {
