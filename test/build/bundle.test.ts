@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
+// As the app's spawnWorker does: the workers' onnxruntime reads its telemetry switch from this thread's environment.
+import '../../src/main/onnx/telemetry-off'
 import { shareDataset } from '../../src/main/service/shared-dataset'
 import type { FromWorker } from '../../src/main/worker/protocol'
 import { defaultTrainingConfig } from '../../src/shared/training'

@@ -1,15 +1,5 @@
-/**
- * onnxruntime-node, with its telemetry off: every use of onnxruntime in Digit Lab imports it from here.
- *
- * NOTE: onnxruntime-node 1.30 on Linux starts Microsoft's 1DS telemetry when it creates its
- * environment (at the first session): it leaves an empty `mat-debug-<pid>.log` in the temporary
- * folder on every run, and its library carries code to upload events over HTTPS. The library reads
- * `ORT_DISABLE_TELEMETRY` at that moment, so setting it before any session is enough — from the main
- * thread: a worker thread's process.env is its own copy, which the library never reads. The service and
- * the CLI import this module on their main thread before any worker starts (the test run's leftover
- * check, test/helpers/temp-leftovers.ts, fails on any mat-debug-<pid>.log a session left).
- */
-process.env.ORT_DISABLE_TELEMETRY = '1'
+/** onnxruntime-node, with its telemetry off (./telemetry-off): every use of onnxruntime in Digit Lab imports it from here. */
+import './telemetry-off'
 
 import type { InferenceSession } from 'onnxruntime-node'
 

@@ -1,4 +1,6 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads'
+// A worker's native kernels start onnxruntime, which reads its telemetry switch from the main thread's environment.
+import '../onnx/telemetry-off'
 
 /** The workers Digit Lab runs; each is a TypeScript entry here and a built file beside the main bundle. */
 export type WorkerName = 'training-worker'

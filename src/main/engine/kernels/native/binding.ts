@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type { TensorConstructor } from 'onnxruntime-common'
-// Sets ORT_DISABLE_TELEMETRY before onnxruntime creates its environment (see that file).
+// Telemetry off, where this runs on the main thread (a worker relies on worker/spawn.ts; see onnx/telemetry-off.ts).
 import '../../../onnx/runtime'
 import { errorMessage } from '../../../../shared/error-message'
 
