@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { CORRECTIONS_FILE } from '../../src/shared/corrections'
 import { DigitLabService } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { plantedFolder, type PlantedFolder } from '../datasets/planted'
+import { plantedDuplicates, plantedFolder, type PlantedFolder } from '../datasets/planted'
 import { tempFolder } from '../helpers/temp-folder'
 import { buildApp, classCounts } from './app-helpers'
 import { launchChromium, openPage } from './browser'
@@ -143,5 +143,20 @@ describe('corrections in a browser', () => {
     await expect.poll(() => page.getByTestId('augment-strip').locator('canvas').count()).toBe(16)
     await page.getByTestId('augment').scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${ARTIFACTS}/data-settings.png` })
+  })
+
+  it('health: planted copies across train/valid and a 3-image class are shown, and the copies left out in one click', async () => {
+    const before = (await service.currentDataset())?.id
+    await page.getByLabel('Folder path').fill(await plantedDuplicates())
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(async () => (await service.currentDataset())?.id).not.toBe(before)
+    await expect.poll(() => page.getByTestId('health-warning').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))).toEqual(['few-images', 'duplicates', 'duplicates'])
+    await page.getByTestId('health').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `${ARTIFACTS}/health-warnings.png` })
+    await page.getByTestId('health-fix').first().click()
+    await expect.poll(() => page.getByTestId('health-warning').count()).toBe(2)
+    await page.getByTestId('health-fix').first().click()
+    await expect.poll(() => page.getByTestId('health-warning').count()).toBe(1)
+    expect(await summary()).toBe('4 left out')
   })
 })

@@ -4,30 +4,8 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets'
 import { tempFolder } from '../helpers/temp-folder'
+import { plantedDuplicates } from '../datasets/planted'
 import { service } from './service-helpers'
-
-/**
- * train/ and valid/ folders of MNIST 3s and 7s (30 + 10 each), a class "x" of 3 images, 3 training images
- * copied into valid/ as they are, and 1 copied at 56×56 (the same image once resized to 28×28).
- */
-async function plantedDuplicates(): Promise<string> {
-  const root = await tempFolder('health')
-  const sample = loadBuiltinDataset('mnist-sample')
-  const size = 28 * 28
-  const png = (row: number, side = 28) =>
-    sharp(Buffer.from(sample.train.pixels.subarray(row * size, (row + 1) * size)), { raw: { width: 28, height: 28, channels: 1 } }).resize(side, side, { kernel: 'nearest' }).png()
-  const sevens = sample.train.labels.indexOf(1)
-  for (const split of ['train', 'valid']) for (const label of ['3', '7', 'x']) await mkdir(join(root, split, label), { recursive: true })
-  for (let i = 0; i < 40; i++) {
-    const split = i < 30 ? 'train' : 'valid'
-    await png(i).toFile(join(root, split, '3', `${i}.png`))
-    await png(sevens + i).toFile(join(root, split, '7', `${i}.png`))
-  }
-  for (let i = 0; i < 3; i++) await png(100 + i).toFile(join(root, i < 2 ? 'train' : 'valid', 'x', `${i}.png`))
-  for (const i of [0, 1, 2]) await png(i).toFile(join(root, 'valid', '3', `copy-${i}.png`))
-  await png(sevens + 5, 56).toFile(join(root, 'valid', '7', 'big-copy.png'))
-  return root
-}
 
 describe('dataset health on import', () => {
   it('a folder with planted duplicates across train/valid and a 3-image class gets exactly those warnings; the fix leaves the copies out of validation', async () => {
