@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
-import { createLearner } from '../../src/main/engine'
+import { availableParallelism } from 'node:os'
+import { createLearner, fitFromConfig } from '../../src/main/engine'
+import { kernelProvider, setThreads, startingProvider, threadsReady, useProvider } from '../../src/main/engine/kernels'
 import { TrainingRun } from '../../src/main/service/training-run'
 import { defaultTrainingConfig, type TrainingConfig, type TrainingEvent } from '../../src/shared/training'
 import { everyNth } from '../helpers/datasets'
@@ -41,6 +43,19 @@ describe('TrainingRun (real engine in a real worker thread)', () => {
     await here.fit(2)
     expect(a.batchLosses).toEqual(here.recorder.batchLosses)
     expect(b.batchLosses).toEqual(here.recorder.batchLosses)
+  })
+
+  it('trains the CNN on the default kernels to the bits of this thread (the app and the CLI agree)', async () => {
+    const cnn: TrainingConfig = { ...defaultTrainingConfig('cnn', 2), epochs: 1, seed: 3 }
+    const inWorker = await new TrainingRun(small, cnn, () => {}).outcome
+    useProvider(startingProvider())
+    setThreads(Math.min(availableParallelism(), 8))
+    await threadsReady()
+    expect(kernelProvider(), 'the default kernels in CI are the native ones').toBe('native')
+    const here = createLearner(small, cnn)
+    await fitFromConfig(here, cnn)
+    expect(inWorker.status).toBe('completed')
+    expect(inWorker.batchLosses).toEqual(here.recorder.batchLosses)
   })
 
   it('stops within one batch of Stop and keeps the model as it stands; every loss it recorded is streamed', async () => {
