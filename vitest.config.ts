@@ -17,6 +17,9 @@ const SLOW = [
   'test/service/worker-faults.test.ts',
   'test/service/quit-during-training.test.ts',
   'test/security/ipc-fuzz.test.ts',
+  'test/service/lab/ladder.test.ts',
+  'test/service/lab/learned.test.ts',
+  'test/cli/own-digits.test.ts',
 ]
 
 // Three projects share this one config: `npm run test:unit` runs `unit`, `npm run test:e2e` runs `e2e`,
