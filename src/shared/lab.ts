@@ -91,7 +91,7 @@ export type LabTrainRequest = v.InferOutput<typeof LabTrainRequestSchema>
 
 /**
  * What the Lab tells the renderer unasked: the ladder as its runs progress, and how far the pixel-similarity
- * baseline (panel 1) has measured the validation images (`done` of `total`: every image by L1, then by RMSE).
+ * baseline (panel 1) has measured the validation images (`done` of `total` images, each by L1 and RMSE at once).
  */
 export type LabEvent =
   | { readonly kind: 'ladder'; readonly ladder: LadderView }

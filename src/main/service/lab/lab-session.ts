@@ -13,12 +13,12 @@ import { nudgeWeight } from './nudge'
 import { ModelStepper } from './stepper'
 import { splitOf } from './images'
 import { sgdByHand } from './sgd'
-import { baselineAccuracy, distancesToMeans, nearest } from './pixels'
+import { baselineAccuracies, distancesToMeans, nearest } from './pixels'
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 export interface LabSessionOptions extends LadderOptions {
-  /** How far the baseline has measured: `done` of `total` validation images, by each distance in turn. */
+  /** How far the baseline has measured: `done` of `total` validation images, by both distances at once. */
   readonly baselineProgress: (done: number, total: number) => void
 }
 
@@ -148,14 +148,11 @@ export class LabSession {
     return result
   }
 
-  /** The baseline by both distances, computed once per dataset. */
+  /** The baseline by both distances, computed once per dataset in one pass over the validation images. */
   private baseline(): Promise<BaselineAccuracy[]> {
-    const total = 2 * this.dataset.valid.count
+    const total = this.dataset.valid.count
     const report = throttle<number>((done) => this.options.baselineProgress(done, total), 8, (done) => done === total)
-    this.#baseline ??= (async () => [
-      await baselineAccuracy(this.dataset, this.means, 'l1', report),
-      await baselineAccuracy(this.dataset, this.means, 'rmse', (done) => report(this.dataset.valid.count + done)),
-    ])()
+    this.#baseline ??= baselineAccuracies(this.dataset, this.means, report)
     return this.#baseline
   }
 }

@@ -9,7 +9,7 @@ import { checkMemoryBudget } from '../memory-budget'
 import { throttle } from '../throttle'
 import { TrainingRun } from '../training-run'
 import { LAB_SEED, type LabModels } from './lab-models'
-import { baselineAccuracy } from './pixels'
+import { baselineAccuracies } from './pixels'
 
 export interface LadderOptions {
   /** Tell the renderer how the ladder stands. */
@@ -162,7 +162,7 @@ export class LadderRunner {
   async #pixel(): Promise<void> {
     const started = performance.now()
     const { train, labelNames, height, width } = this.dataset
-    const baseline = await baselineAccuracy(this.dataset, classMeans(train, labelNames.length, height * width), 'l1')
+    const [baseline] = await baselineAccuracies(this.dataset, classMeans(train, labelNames.length, height * width))
     this.#set('pixel', { ...this.#rows.get('pixel')!, status: 'done', accuracy: baseline.accuracy, seconds: (performance.now() - started) / 1000, progress: null })
   }
 
