@@ -13,6 +13,7 @@ import {
   type ImportProgressEvent,
 } from './datasets'
 import { CorrectionRequestSchema, CorrectionsRequestSchema, UndoCorrectionRequestSchema } from './corrections'
+import { CollectionRequestSchema, SaveDrawingRequestSchema, UndoDrawingRequestSchema, type CollectionView, type SavedDrawing, type UndoneDrawing } from './collect'
 import type { InterpretationView, LrFindResult } from './interpretation'
 import {
   DigitImageSchema,
@@ -93,6 +94,11 @@ export const API_ARGS = {
   continueTraining: v.tuple([ContinueTrainingRequestSchema]),
   exportPytorch: v.tuple([ExportPytorchRequestSchema]),
   runs: v.tuple([]),
+  saveDrawing: v.tuple([SaveDrawingRequestSchema]),
+  collection: v.tuple([CollectionRequestSchema]),
+  undoDrawing: v.tuple([UndoDrawingRequestSchema]),
+  openCollection: v.tuple([CollectionRequestSchema]),
+  showCollection: v.tuple([CollectionRequestSchema]),
   ...LAB_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
@@ -141,6 +147,16 @@ export interface ApiReplies extends LabReplies {
   exportPytorch: PytorchExportReply
   /** Every run kept to compare (this session's, and those projects opened brought), oldest first. */
   runs: readonly RunRecord[]
+  /** A drawing kept as a grayscale PNG in `<folder>/<label>/` (see `collect.ts`): its file, and the counts after it. */
+  saveDrawing: SavedDrawing
+  /** Where drawings of a target go (personal dataset or the open folder), the images per class there, or why not there. */
+  collection: CollectionView
+  /** The last drawing this session saved (or the one named) deleted: only files Digit Lab just wrote. */
+  undoDrawing: UndoneDrawing
+  /** The collection's folder opened as the dataset, like any folder (corrections and health included). */
+  openCollection: DatasetView
+  /** The collection's folder shown in the system's file manager: null, or why it cannot be (a browser cannot). */
+  showCollection: string | null
 }
 
 /** The arguments of an api function, as its schema outputs them. */

@@ -33,6 +33,11 @@ export const API_CHANNELS = {
   continueTraining: 'project:continue-training',
   exportPytorch: 'project:export-pytorch',
   runs: 'training:runs',
+  saveDrawing: 'collect:save-drawing',
+  collection: 'collect:view',
+  undoDrawing: 'collect:undo',
+  openCollection: 'collect:open',
+  showCollection: 'collect:show',
   ...LAB_CHANNELS,
 } as const
 

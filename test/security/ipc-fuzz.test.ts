@@ -50,6 +50,12 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   labTrain: [{ models: ['pixel', 'linear'], epochs: 'one' }],
   labStopTraining: [],
   labLadder: [],
+  // The fuzz's service has no data folder and a built-in open: every collect target is refused, nothing is written.
+  saveDrawing: [{ pixels: Buffer.alloc(64, 255).toString('base64'), width: 8, height: 8, label: '3', target: 'personal' }],
+  collection: [{ target: 'open' }],
+  undoDrawing: [{ target: 'personal' }],
+  openCollection: [{ target: 'personal' }],
+  showCollection: [{ target: 'open' }],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Menu, nativeTheme, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, Menu, nativeTheme, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
 import type { MenuCommand, ThemeChoice } from '../../shared/menu'
 import { pickPathWithDialog } from '../dialogs'
@@ -35,6 +35,8 @@ export async function startDesktop(): Promise<void> {
     pickPath: (purpose) => pickPathWithDialog(main.current, purpose),
     writeOnlyPickedPaths: true,
     dataFolder: defaultDataFolder(),
+    // Only the collection's folder, which main itself resolved (the page names a target, never a path).
+    showFolder: (path) => shell.openPath(path),
   })
   closeBeforeQuit(app, () => service.close(), (problem) => console.error(`Digit Lab: ${problem}`))
   serveApi(service, contents, rendererOrigin)

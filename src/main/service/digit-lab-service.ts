@@ -1,4 +1,4 @@
-// Over 300 lines: it is the one ApiHandlers implementation (44 thin methods); the work is in the sessions it delegates to.
+// Over 300 lines: it is the one ApiHandlers implementation (49 thin methods); the work is in the sessions it delegates to.
 import { existsSync } from 'node:fs'
 import { basename, isAbsolute } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
@@ -25,6 +25,7 @@ import type { TrainViewRun } from './lab/ladder'
 import { LabSession } from './lab/lab-session'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
+import { DrawingCollection } from './drawing-collection'
 import { throttle } from './throttle'
 import { ModelSession } from './model-session'
 import { imagelessDataset, ProjectSession } from './project-session'
@@ -55,6 +56,8 @@ export interface ServiceOptions {
   readonly dataFolder?: string
   /** True for a folder that is a copy the browser uploaded (its corrections are kept in the data folder). */
   readonly isUploadedCopy?: (folder: string) => boolean
+  /** Show a folder in the system's file manager (Electron's shell): '' when shown, else why not. Browser mode has none. */
+  readonly showFolder?: (path: string) => Promise<string>
 }
 
 
@@ -102,8 +105,41 @@ export class DigitLabService implements ApiHandlers {
   /** Every run kept to compare, saved with the project of their data. */
   private readonly runBook = new RunBook((runs) => this.options.emit({ kind: 'runs', runs }))
 
+  /** Drawings kept as data, in the personal dataset or the open folder. */
+  private readonly drawings: DrawingCollection
+
   constructor(private readonly options: ServiceOptions) {
     this.spare = new SpareWorker(options.workerLimits ?? TRAINING_WORKER_LIMITS)
+    const openFolder = () => (this.open ? { name: this.open.view.name, source: this.open.view.source, layout: this.open.view.layout, root: this.open.root } : null)
+    this.drawings = new DrawingCollection(openFolder, { dataFolder: options.dataFolder, isUploadedCopy: options.isUploadedCopy })
+  }
+
+  /** Keep a drawing as a PNG in `<label>/` of the personal dataset or the open folder. */
+  async saveDrawing(...[request]: ApiArgs<'saveDrawing'>): Promise<ApiReplies['saveDrawing']> {
+    return this.drawings.save(request)
+  }
+
+  async collection(...[{ target }]: ApiArgs<'collection'>): Promise<ApiReplies['collection']> {
+    return this.drawings.view(target)
+  }
+
+  async undoDrawing(...[{ target, file }]: ApiArgs<'undoDrawing'>): Promise<ApiReplies['undoDrawing']> {
+    return this.drawings.undo(target, file)
+  }
+
+  /** The collection's folder opened as the dataset (the open folder again with its settings, so new drawings come in). */
+  async openCollection(...[{ target }]: ApiArgs<'openCollection'>): Promise<ApiReplies['openCollection']> {
+    const place = await this.drawings.place(target)
+    if (place.folder === null) throw new Error(place.problem ?? 'there is no folder to open')
+    return this.openSource(place.folder, target === 'open' && this.open ? this.open.settings : {})
+  }
+
+  async showCollection(...[{ target }]: ApiArgs<'showCollection'>): Promise<ApiReplies['showCollection']> {
+    const { folder, problem } = await this.drawings.place(target)
+    if (!folder) return problem
+    if (!this.options.showFolder) return `a browser cannot open folders on this computer: the drawings are in ${folder}`
+    if (!existsSync(folder)) return `${folder} does not exist yet: it is made when the first drawing is saved`
+    return (await this.options.showFolder(folder)) || null
   }
 
   async runs(): Promise<ApiReplies['runs']> {

@@ -19,6 +19,8 @@ const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.by
 export class OpenDataset {
   readonly dataset: DigitDataset
   readonly view: DatasetView
+  /** The folder its layout was found in (the source, or inside a wrapper folder); a built-in's name. */
+  readonly root: string
   private readonly sources: ImportResult['sources']
   private readonly rowsByClass = new Map<string, Int32Array>()
   private hash: string | null = null
@@ -30,6 +32,7 @@ export class OpenDataset {
    */
   constructor(result: ImportResult, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
     this.dataset = shareDataset(result.dataset)
+    this.root = result.plan.root
     this.sources = result.sources
     const summary = summarizeDataset(this.dataset, 0)
     const id = ++opened
