@@ -1,8 +1,9 @@
-// `npm run bench [-- --only gemm,… --json --kernels native|wasm --vs-torch [--torch-isa avx2,sse41] --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
+// `npm run bench [-- --only gemm,… --json --kernels native|wasm --step graph|ops --vs-torch [--torch-isa avx2,sse41] --rounds N]`: measures the engine's workloads, optionally beside PyTorch.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { KERNELS_ENV, parseProvider, startingProvider } from '../src/main/engine/kernels'
+import { STEP_ENV, describeStepMode, parseStepMode, startingStepMode } from '../src/main/engine/traced/mode'
 import { bestOfRounds, compare, comparisonTable, machine, resultsTable, type Comparison } from './report'
 import { runTorch, TORCH_ISAS, torchUnavailable } from './torch'
 import type { Result, Workload } from './workload'
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     /** Whose kernels ours runs (native, wasm, reference); the engine's default when absent. */
     kernels: { type: 'string' },
+    /** How ours runs a training step (graph, ops); the engine's default when absent. */
+    step: { type: 'string' },
     /** Internal: run one workload in this process and print its results as JSON lines. */
     child: { type: 'string' },
     /** Internal, with --child: which round it is. */
@@ -76,6 +79,9 @@ function roundsOf(workload: Workload): number {
 /** The provider ours runs on; children read it from the environment, as the app's worker does. */
 const provider = values.kernels ? parseProvider(values.kernels, '--kernels') : startingProvider()
 process.env[KERNELS_ENV] = provider
+/** The step mode ours asks for; each training line says which step actually ran. */
+const step = values.step ? parseStepMode(values.step, '--step') : startingStepMode()
+process.env[STEP_ENV] = step
 
 async function main(): Promise<void> {
   if (values.child) return emit(await select(values.child)[0].run(Number(values.round)))
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
   const missing = values['vs-torch'] ? torchUnavailable() : null
   if (missing) say(`PyTorch comparison skipped: ${missing}`)
   const withTorch = values['vs-torch'] && !missing
-  say(`${machine()}\nour kernels: ${provider}${provider === 'native' ? ' (onnxruntime MLAS for large products, WebAssembly SIMD for the rest)' : ''}\n`)
+  say(`${machine()}\nour kernels: ${provider}${provider === 'native' ? ' (onnxruntime MLAS for large products, WebAssembly SIMD for the rest)' : ''}\nour step: ${provider === 'native' ? describeStepMode(step) : 'ops (the graph step needs the native kernels)'}\n`)
   const ours: Result[] = []
   const torch: Result[] = []
   for (const workload of selected) {

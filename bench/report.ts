@@ -74,7 +74,7 @@ export function resultsTable(results: readonly Result[]): string {
   return table(
     ['workload', 'case', 'what', 'engine', 'threads', 'best ms', 'median ms', 'CPU ms', 'GFLOPS', 'images/s', 'accuracy', 'peak RSS MB'],
     results.map((r) => [
-      r.workload, r.case, r.label ?? '', r.isa ? `${r.engine} (${r.isa})` : r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds), ms(r.cpuSeconds),
+      r.workload, r.case, r.label ?? '', r.isa ? `${r.engine} (${r.isa})` : r.step ? `${r.engine}, ${r.step} step` : r.engine, String(r.threads), ms(r.seconds), ms(r.medianSeconds), ms(r.cpuSeconds),
       fixed(r.gflops, 1), fixed(r.imagesPerSecond, 0), fixed(r.accuracy, 4), r.peakRssMb === undefined ? '' : String(r.peakRssMb),
     ]),
   )

@@ -52,12 +52,13 @@ function dataset(name: BuiltinDatasetName): DigitDataset {
   return loaded
 }
 
-/** Trains a fresh learner as `fitFromConfig` does; returns the last epoch's validation metric. */
-async function fit(config: TrainingConfig, data: DigitDataset): Promise<number> {
+/** Trains a fresh learner as `fitFromConfig` does; returns the last epoch's validation metric and how its steps ran. */
+async function fit(config: TrainingConfig, data: DigitDataset): Promise<{ accuracy: number; step: string }> {
   const learner = createLearner(data, config)
   await fitFromConfig(learner, config)
   const last = learner.recorder.epochs.at(-1)
-  return last ? Object.values(last.metrics)[0] : Number.NaN
+  const step = learner.lastStep === 'ops' && learner.tracedProblem ? `ops (${learner.tracedProblem})` : (learner.lastStep ?? 'none')
+  return { accuracy: last ? Object.values(last.metrics)[0] : Number.NaN, step }
 }
 
 /** Every `step`-th image of a split, `count` of them at most (every class is in it). */
@@ -90,11 +91,11 @@ export async function runTraining(cases: readonly TrainingCase[]): Promise<Resul
       await fit({ ...c.config, epochs: Math.min(1, c.config.epochs) }, sample)
     }
     const [started, cpu] = [performance.now(), process.cpuUsage()]
-    const accuracy = await fit(c.config, data)
+    const { accuracy, step } = await fit(c.config, data)
     const seconds = (performance.now() - started) / 1000
     const { user, system } = process.cpuUsage(cpu)
     results.push({
-      workload: c.workload, case: c.case, label: c.label, engine: 'ours', threads: c.threads, seconds, cpuSeconds: (user + system) / 1e6,
+      workload: c.workload, case: c.case, label: c.label, engine: 'ours', threads: c.threads, step, seconds, cpuSeconds: (user + system) / 1e6,
       imagesPerSecond: (c.config.epochs * data.train.count) / seconds, accuracy, peakRssMb: peakRssMb(),
     })
   }

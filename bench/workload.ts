@@ -10,6 +10,8 @@ export interface Result {
   readonly threads: number
   /** Ours only: whose kernels ran (native: onnxruntime's MLAS; wasm: our WebAssembly SIMD). */
   readonly kernels?: string
+  /** Ours, training only: how the steps ran (graph: one traced onnxruntime graph; ops: op by op, and why). */
+  readonly step?: string
   /** PyTorch only: the instruction set it was held to (`--torch-isa`); absent, the best the CPU has. */
   readonly isa?: string
   /** Best wall-clock seconds of one run (the least disturbed by other processes). */

@@ -55,6 +55,8 @@ export interface EngineStatus {
   readonly selfCheck: { readonly expression: string; readonly gradient: number; readonly expected: number }
   /** Whose kernels a run computes with by default, in words (e.g. "native (onnxruntime MLAS, AVX-512)"). */
   readonly kernels: string
+  /** How a training step runs by default, in words: one traced onnxruntime graph, or op by op. */
+  readonly step: string
 }
 
 /** Outcome of a start request: the run's id, which its events carry. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { KERNEL_PROVIDERS, MAX_THREADS, startingProvider, type KernelProvider } from '../engine/kernels'
+import { STEP_MODES, startingStepMode, type StepMode } from '../engine/traced/mode'
 import { defaultMemoryBudget } from '../service/memory-budget'
 import { MODEL_KINDS, defaultModelSpec, type ModelKind, type ModelSpec } from '../../shared/models'
 import type { LossKind, OptimizerKind, ScheduleKind, TrainingConfig } from '../../shared/training'
@@ -17,7 +18,7 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist|FO
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
                        [--augment] [--clip N] [--lr-find] [--interpret]
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
-                       [--kernels native|wasm|reference]
+                       [--kernels native|wasm|reference] [--step graph|ops]
                        [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
 Your own data (--data FOLDER, no --model or --model cnn) trains as the app does: the CNN fine-tuned from the
@@ -25,7 +26,9 @@ MNIST CNN starting point, its length planned from the number of images; --from c
 built-in dataset too). Any option given on top (--epochs, --lr, --bs, …) replaces the plan's.
 --threads: how many cores to compute on (default: all, up to ${MAX_THREADS}).
 --kernels: native (onnxruntime's MLAS, the default where it loads), wasm (the bits of earlier releases, the same
-  for any thread count) or reference. Same seed, kernels, thread count and CPU: the same bits.
+  for any thread count) or reference. Same seed, kernels, step, thread count and CPU: the same bits.
+--step: graph (the default: with native kernels, each training step of a CNN, ResNet or MLP runs as one traced
+  onnxruntime graph; other models take the per-op step) or ops (our autograd op by op).
 --memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
 /** What `train` was asked to do. */
@@ -54,6 +57,8 @@ export interface TrainRequest {
   readonly threads: number
   /** Whose kernels compute: onnxruntime's MLAS, our WebAssembly, or the TypeScript reference. */
   readonly kernels: KernelProvider
+  /** How a training step runs: one traced onnxruntime graph (native kernels only), or op by op. */
+  readonly step: StepMode
   /** The most memory, in bytes, a run may plan to use; larger runs are refused before they start. */
   readonly memoryBudget: number
 }
@@ -102,6 +107,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
         kernels: { type: 'string' },
+        step: { type: 'string' },
         'memory-limit': { type: 'string' },
       },
     }))
@@ -147,6 +153,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     json: values.json!,
     threads: numberOption('threads', values.threads, u, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) ?? defaultThreads(),
     kernels: choiceOption('kernels', values.kernels, KERNEL_PROVIDERS, u) ?? startingProvider(),
+    step: choiceOption('step', values.step, STEP_MODES, u) ?? startingStepMode(),
     memoryBudget: memoryLimitMb === undefined ? defaultMemoryBudget() : memoryLimitMb * 2 ** 20,
   }
 }

@@ -6,6 +6,7 @@ import type { DatasetReference } from '../storage/project-manifest'
 import { openProject, resumeLearner, saveProject } from '../storage/project-state'
 import type { DigitDataset } from '../engine/data/dataset'
 import { setThreads, useProvider, type KernelProvider } from '../engine/kernels'
+import { setStepMode, stepModeInUse, type StepMode } from '../engine/traced/mode'
 import { createLearner, fitFromConfig } from '../engine/learner/recipe'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { checkMemoryBudget } from '../service/memory-budget'
@@ -38,6 +39,8 @@ export interface TrainSummary {
   readonly seed: number
   /** Whose kernels computed, on how many threads: with the seed and the CPU, what fixes the bits. */
   readonly kernels: KernelProvider
+  /** How the training steps ran: one traced onnxruntime graph each, or op by op. */
+  readonly step: StepMode
   readonly threads: number
   /** With `--export`: the file written and its parity with the engine. */
   readonly export?: ExportResult
@@ -78,6 +81,7 @@ function summarize(request: TrainRequest, config: TrainingConfig, dataset: Digit
     perClassAccuracy: Object.fromEntries(dataset.labelNames.map((name, c) => [name, perClass[c]])),
     seed: config.seed,
     kernels: request.kernels,
+    step: learner.lastStep ?? stepModeInUse(),
     threads: request.threads,
   }
 }
@@ -109,6 +113,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   const request = parseTrainArgs(argv)
   setThreads(request.threads)
   useProvider(request.kernels)
+  setStepMode(request.step)
   const chosen = Object.keys(request.overrides).filter((key) => key !== 'epochs')
   if (request.resume && chosen.length > 0) {
     throw new UsageError(`--resume continues the project with its own settings; drop ${chosen.map((key) => `the ${key} option`).join(', ')} (only --epochs applies)`, TRAIN_USAGE)
@@ -186,7 +191,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
   if (request.json) print(JSON.stringify(result))
   else {
     const perClass = Object.entries(summary.perClassAccuracy).map(([name, acc]) => `${name}: ${acc.toFixed(4)}`).join(', ')
-    print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}, ${summary.kernels} kernels on ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` +
+    print(`${summary.model} on ${summary.data}: accuracy ${summary.accuracy.toFixed(4)} (${perClass}) after ${summary.epochs} epochs in ${summary.seconds.toFixed(2)} s, seed ${summary.seed}, ${summary.kernels} kernels, ${summary.step} step on ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` +
       (request.save ? `; saved ${request.save}` : '') + (request.project ? `; project saved to ${request.project}` : ''))
     if (result.before) print(`before training ${result.before.accuracy.toFixed(4)}, after ${summary.accuracy.toFixed(4)} on the same ${dataset.valid.count} validation images`)
     for (const warning of warnings) print(`warning: ${warning.message}`)

@@ -91,6 +91,11 @@ export function hasGradientHome(leaf: Tensor): boolean {
   return gradientHomes.has(leaf)
 }
 
+/** The array `leaf`'s gradient is written into (see `keepGradientsIn`), if it has one. */
+export function gradientHome(leaf: Tensor): Float32Array | undefined {
+  return gradientHomes.get(leaf)
+}
+
 /** A leaf's first gradient of a pass: written into its home if it has one, else a copy. */
 function firstGradient(leaf: Tensor, grad: Tensor): Tensor {
   const home = gradientHomes.get(leaf)

@@ -6,12 +6,14 @@ export type Attribute =
   | { readonly kind: 'float'; readonly value: number }
   | { readonly kind: 'ints'; readonly value: readonly number[] }
   | { readonly kind: 'floats'; readonly value: readonly number[] }
+  | { readonly kind: 'string'; readonly value: string }
 
 export const attr = {
   int: (value: number): Attribute => ({ kind: 'int', value }),
   float: (value: number): Attribute => ({ kind: 'float', value }),
   ints: (value: readonly number[]): Attribute => ({ kind: 'ints', value }),
   floats: (value: readonly number[]): Attribute => ({ kind: 'floats', value }),
+  string: (value: string): Attribute => ({ kind: 'string', value }),
 }
 
 function attributeProto(name: string, attribute: Attribute): AttributeProto {
@@ -24,6 +26,8 @@ function attributeProto(name: string, attribute: Attribute): AttributeProto {
       return { name, type: AttributeType.INTS, ints: [...attribute.value] }
     case 'floats':
       return { name, type: AttributeType.FLOATS, floats: [...attribute.value] }
+    case 'string':
+      return { name, type: AttributeType.STRING, s: new TextEncoder().encode(attribute.value) }
   }
 }
 
@@ -84,15 +88,20 @@ export class GraphBuilder {
 
   /** Add a node with one output (named after `hint`, or its op type) and return that output's name. */
   node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attribute>> = {}, hint = opType): string {
-    const output = this.unique(hint)
+    return this.nodeOutputs(opType, inputs, attributes, [hint])[0]
+  }
+
+  /** Add a node with one output per hint (MaxPool's values and indices) and return their names. */
+  nodeOutputs(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attribute>>, hints: readonly string[]): string[] {
+    const outputs = hints.map((hint) => this.unique(hint))
     this.nodes.push({
-      name: this.unique(`${hint}_node`),
+      name: this.unique(`${hints[0]}_node`),
       opType,
       input: [...inputs],
-      output: [output],
+      output: outputs,
       attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)),
     })
-    return output
+    return outputs
   }
 
   /** Give the value a node produced a new name (e.g. the last layer's output becomes `logits`). */

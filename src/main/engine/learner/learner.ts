@@ -6,6 +6,9 @@ import type { Optimizer, OptimizerFactory } from '../optim/optimizer'
 import { clipGradNorm } from '../optim/clip'
 import { SGD } from '../optim/sgd'
 import type { Tensor } from '../tensor'
+import { crossEntropy, mnistLoss } from '../ops/loss'
+import { stepModeInUse, type StepMode } from '../traced/mode'
+import { TracedStep } from '../traced/step'
 import { Checkpoints } from './checkpoints'
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find'
 import type { Metric } from './metrics'
@@ -99,6 +102,9 @@ export class Learner {
   /** The callbacks of the `fit` call running now: its own ones first, then the learner's. */
   private active: readonly LearnerCallback[]
   private readonly lastGood = new WeightSnapshot()
+  private traced: TracedStep | null = null
+  /** How the latest training step ran: one traced onnxruntime graph, or op by op (null before the first step). */
+  lastStep: StepMode | null = null
 
   constructor(readonly dls: DataLoaders, readonly model: Module, options: LearnerOptions) {
     this.lossFunc = options.lossFunc
@@ -165,10 +171,15 @@ export class Learner {
    * gradient or an updated weight is not finite. `at` names the batch in that error.
    */
   trainStep(x: Tensor, y: Tensor, at: { readonly epoch: number; readonly batch: number }): number {
-    const loss = this.lossFunc(this.model.forward(x), y)
-    const value = loss.item()
-    if (!Number.isFinite(value)) throw new TrainingDivergedError('loss', at.epoch, at.batch, this.opt.lr)
-    loss.backward()
+    const traced = this.tracedStep(x, y)
+    this.lastStep = traced === null ? 'ops' : 'graph'
+    const loss = traced === null ? this.lossFunc(this.model.forward(x), y) : null
+    const value = loss ? loss.item() : traced!
+    if (!Number.isFinite(value)) {
+      this.opt.zeroGrad()
+      throw new TrainingDivergedError('loss', at.epoch, at.batch, this.opt.lr)
+    }
+    loss?.backward()
     if (!allFinite(this.opt.params.map((param) => param.grad?.data))) {
       this.opt.zeroGrad()
       throw new TrainingDivergedError('gradient', at.epoch, at.batch, this.opt.lr)
@@ -182,6 +193,20 @@ export class Learner {
       throw new TrainingDivergedError('updated weight', at.epoch, at.batch, this.opt.lr)
     }
     return value
+  }
+
+  /** Forward, loss and backward as one traced graph, when the step mode, the model and the loss allow: the loss, else null. */
+  private tracedStep(x: Tensor, y: Tensor): number | null {
+    if (stepModeInUse() !== 'graph') return null
+    const loss = this.lossFunc === crossEntropy ? 'cross-entropy' : this.lossFunc === mnistLoss ? 'mnist' : null
+    if (loss === null) return null
+    this.traced ??= new TracedStep(this.model, loss)
+    return this.traced.run(x, y)
+  }
+
+  /** Why the traced step cannot hold this learner's model, or null when it can (or was not tried). */
+  get tracedProblem(): string | null {
+    return this.traced?.problem ?? null
   }
 
   /** One pass over the training data; null when stopped part-way. Returns the size-weighted mean loss. */
