@@ -1,6 +1,7 @@
 import { PixelSimilarity } from '../engine/models/pixel-similarity'
 import { Flatten, Linear, ReLU, Sequential, Sigmoid } from '../engine/nn/layers'
 import type { Module } from '../engine/nn/module'
+import { ModuleRegistry, type ModuleClass } from '../engine/nn/registry'
 import type { Tensor } from '../engine/tensor'
 import { attr, type GraphBuilder } from './graph'
 
@@ -17,21 +18,16 @@ export interface ExportContext {
 export type LayerExporter<M extends Module> = (module: M, input: string, context: ExportContext, path: string) => string
 
 // NOTE: keyed by class; a lookup walks the prototype chain, so a subclass exports like its parent unless registered.
-type ModuleClass<M extends Module> = abstract new (...args: any[]) => M
-const registry = new Map<ModuleClass<Module>, LayerExporter<Module>>()
+const registry = new ModuleRegistry<LayerExporter<Module>>()
 
 /** Teach the exporter a module type. Adding a layer to Digit Lab's engine means adding one of these. */
 export function registerLayer<M extends Module>(type: ModuleClass<M>, exporter: LayerExporter<M>): void {
-  registry.set(type, exporter as LayerExporter<Module>)
+  registry.register(type, exporter as LayerExporter<Module>)
 }
 
 /** The exporter for a module's class (or its nearest registered ancestor), or null. */
 export function exporterFor(module: Module): LayerExporter<Module> | null {
-  for (let proto = Object.getPrototypeOf(module); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const exporter = registry.get(proto.constructor)
-    if (exporter) return exporter
-  }
-  return null
+  return registry.nearest(module)
 }
 
 /** The state-dict path of a child: `prefix.name`, or `name` at the top. */

@@ -2,6 +2,7 @@ import { attr } from '../../onnx/graph'
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv'
 import { Flatten, Linear, ReLU, Sequential } from '../nn/layers'
 import type { Module } from '../nn/module'
+import { ModuleRegistry, type ModuleClass } from '../nn/registry'
 import { Dropout } from '../nn/normalization'
 import { BasicBlock, ResNet } from '../nn/resnet'
 import type { Tensor } from '../tensor'
@@ -25,18 +26,17 @@ export interface TraceContext {
 /** Emits the forward nodes of `module` on `input` and registers their backward; returns the output. */
 export type ModuleTracer<M extends Module> = (module: M, input: Value, context: TraceContext, path: string) => Value
 
-type ModuleClass<M extends Module> = abstract new (...args: any[]) => M
-const registry = new Map<ModuleClass<Module>, ModuleTracer<Module>>()
+const registry = new ModuleRegistry<ModuleTracer<Module>>()
 
 /** Teach the traced step a module type (forward and backward as ONNX nodes). */
 export function registerTracer<M extends Module>(type: ModuleClass<M>, tracer: ModuleTracer<M>): void {
-  registry.set(type, tracer as ModuleTracer<Module>)
+  registry.register(type, tracer as ModuleTracer<Module>)
 }
 
 // NOTE: exact class only, not the nearest ancestor: a subclass may compute something else, so it is refused.
 /** The tracer of a module's own class, or null. */
 export function tracerFor(module: Module): ModuleTracer<Module> | null {
-  return registry.get(module.constructor as ModuleClass<Module>) ?? null
+  return registry.exact(module)
 }
 
 export const childPath = (prefix: string, name: string): string => (prefix ? `${prefix}.${name}` : name)
