@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
-import { DigitLabService } from '../../src/main/service/digit-lab-service'
+import { DigitLabService, type ServiceOptions } from '../../src/main/service/digit-lab-service'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { launchChromium, openPage } from './browser'
 import { tempFolder } from '../helpers/temp-folder'
@@ -112,11 +112,11 @@ export interface RunningApp {
   close(): Promise<void>
 }
 
-/** Build the renderer, serve it with a fresh service, and open it in Chromium at 1280×800 once the engine is ready. */
-export async function startApp(): Promise<RunningApp> {
+/** Build the renderer, serve it with a fresh service (given these options, e.g. a data folder), and open it in Chromium at 1280×800 once the engine is ready. */
+export async function startApp(options: Partial<ServiceOptions> = {}): Promise<RunningApp> {
   const rendererDir = await buildApp()
   let broadcast: WebServer['broadcast'] = () => {}
-  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event) }), rendererDir)
+  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event), ...options }), rendererDir)
   broadcast = server.broadcast
   const browser = await launchChromium()
   const { page, problems } = await openPage(browser, server.url)

@@ -1,3 +1,4 @@
+import type { CollectTarget } from '../../../shared/collect'
 import type { Correction } from '../../../shared/corrections'
 import type { DatasetView, ImportProgressEvent, ImportSettings, SampleDataset } from '../../../shared/datasets'
 import { uploadFolder, type FolderFile } from '../api/folder-upload'
@@ -74,6 +75,11 @@ class DatasetState {
       })
       return window.api.openFolder(path, {})
     })
+  }
+
+  /** Open the folder drawings were collected in (Draw's Collect), imported like any folder. */
+  openCollection(target: CollectTarget, name: string): Promise<void> {
+    return this.#open(name, () => window.api.openCollection({ target }))
   }
 
   /** Choose a folder in the native dialog (the desktop app's) and open it. */

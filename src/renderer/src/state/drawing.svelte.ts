@@ -10,8 +10,10 @@ class Drawing {
   /** True while a stroke is being drawn. */
   drawing = $state(false)
 
+  /** The pad at its own resolution (PAD_SIDE²), ink 255 on 0: what Collect saves. */
+  readonly raster = $derived(rasterize(this.strokes))
   /** The digit as the model sees it: ink box into 20×20, centre of mass at the centre of 28×28. */
-  readonly input = $derived(centreDigit(rasterize(this.strokes), PAD_SIDE, PAD_SIDE))
+  readonly input = $derived(centreDigit(this.raster, PAD_SIDE, PAD_SIDE))
   readonly empty = $derived(this.strokes.length === 0)
 
   begin(point: StrokePoint): void {
