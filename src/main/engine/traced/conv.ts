@@ -45,18 +45,23 @@ export function traceConv(context: TraceContext, module: Conv2d, x: Value, path:
   return y
 }
 
+// NOTE: measured (CPU, one thread, the CNN's 16→32 layer): this Conv took 2.3 ms; im2col by strided Slices of the
+// padded xᵀ and one Gemm over batch and plane took 0.85 ms for the Gemm but 1.6 ms more for the Slices, Pad and Concat.
 function weightGradient(t: Tracer, x: Value, g: Value, w: Value, geo: ReturnType<typeof geometry>): Value {
   const [n, cIn] = x.shape
   const cOut = g.shape[1]
-  const xT = t.op('Transpose', [x], [cIn, n, geo.h, geo.w], SWAP_01, 'x_t')
-  const gT = t.op('Transpose', [g], [cOut, n, geo.oh, geo.ow], SWAP_01, 'dy_t')
-  const [rh, rw] = [geo.h + 2 * geo.ph - geo.sh * (geo.oh - 1), geo.w + 2 * geo.pw - geo.sw * (geo.ow - 1)]
-  const attributes = { dilations: attr.ints([geo.sh, geo.sw]), pads: attr.ints([geo.ph, geo.pw, geo.ph, geo.pw]) }
-  let r = t.op('Conv', [xT, gT], [cIn, cOut, rh, rw], attributes, 'conv_dw_t')
-  if (rh !== geo.kh || rw !== geo.kw) {
-    // the window's last rows and columns that only the padding past the input's end reached: not part of W
-    r = t.op('Slice', [r, t.ints([0, 0]), t.ints([geo.kh, geo.kw]), t.ints([2, 3])], [cIn, cOut, geo.kh, geo.kw], {}, 'conv_dw_slice')
+  // The rows and columns past the kernel that a symmetric pad would add to the result: padding less at the end
+  // (and dropping input rows no window reached) makes the result exactly kh×kw, with no wasted products.
+  const [endH, endW] = [geo.ph - (geo.h + 2 * geo.ph - geo.sh * (geo.oh - 1) - geo.kh), geo.pw - (geo.w + 2 * geo.pw - geo.sw * (geo.ow - 1) - geo.kw)]
+  const [usedH, usedW] = [geo.h + Math.min(0, endH), geo.w + Math.min(0, endW)]
+  let input = x
+  if (usedH < geo.h || usedW < geo.w) {
+    input = t.op('Slice', [x, t.ints([0, 0]), t.ints([usedH, usedW]), t.ints([2, 3])], [n, cIn, usedH, usedW], {}, 'conv_dw_rows')
   }
+  const xT = t.op('Transpose', [input], [cIn, n, usedH, usedW], SWAP_01, 'x_t')
+  const gT = t.op('Transpose', [g], [cOut, n, geo.oh, geo.ow], SWAP_01, 'dy_t')
+  const attributes = { dilations: attr.ints([geo.sh, geo.sw]), pads: attr.ints([geo.ph, geo.pw, Math.max(0, endH), Math.max(0, endW)]) }
+  const r = t.op('Conv', [xT, gT], [cIn, cOut, geo.kh, geo.kw], attributes, 'conv_dw_t')
   return t.op('Transpose', [r], w.shape, SWAP_01, 'conv_dw')
 }
 
