@@ -28,6 +28,14 @@ describe('digit-lab train: the going-deeper flags', () => {
     expect(summary.epochs).toBe(0)
   })
 
+  it('--print-model prints the module tree, with the conv → batch norm → ReLU stages fused', async () => {
+    const { stream, lines } = capture()
+    await runTrain(['--model', 'cnn', '--channels', '4', '--from', 'scratch', '--epochs', '0', '--print-model'], stream)
+    const tree = lines.join('\n')
+    expect(tree).toContain('Sequential(\n  (0): ConvBatchNorm2d(\n    (0): Conv2d(1, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)')
+    expect(tree).toContain('  (1): Identity()')
+  })
+
   it('--interpret prints the confusion matrix and the most-confused pairs as JSON', async () => {
     const { stream, lines } = capture()
     await runTrain(['--model', 'linear', '--epochs', '1', '--interpret', '--json'], stream)

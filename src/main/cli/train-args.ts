@@ -16,7 +16,7 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist|FO
                        [--optimizer sgd|adam] [--momentum M] [--wd W] [--no-shuffle]
                        [--hidden 100,50] [--distance l1|rmse] [--init randn|pytorch]
                        [--channels 16,32,64,128] [--one-cycle | --schedule constant|one-cycle]
-                       [--augment] [--clip N] [--lr-find] [--interpret]
+                       [--augment] [--clip N] [--lr-find] [--interpret] [--print-model]
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
                        [--kernels native|wasm|reference] [--step graph|ops]
                        [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
@@ -29,6 +29,7 @@ built-in dataset too). Any option given on top (--epochs, --lr, --bs, …) repla
   for any thread count) or reference. Same seed, kernels, step, thread count and CPU: the same bits.
 --step: graph (the default: with native kernels, each training step of a CNN, ResNet or MLP runs as one traced
   onnxruntime graph; other models take the per-op step) or ops (our autograd op by op).
+--print-model: print the model's layers first, as PyTorch prints a module (fused conv + batch norm shown).
 --memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
 /** What `train` was asked to do. */
@@ -45,6 +46,8 @@ export interface TrainRequest {
   readonly lrFind: boolean
   /** After training, print the confusion matrix, most-confused pairs and top losses. */
   readonly interpret: boolean
+  /** Print the model's module tree (with what the fusion pass fused) before training. */
+  readonly printModel: boolean
   readonly save?: string
   /** Save the run as a project (weights, optimizer, history, shuffle state) to continue later. */
   readonly project?: string
@@ -100,6 +103,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         clip: { type: 'string' },
         'lr-find': { type: 'boolean', default: false },
         interpret: { type: 'boolean', default: false },
+        'print-model': { type: 'boolean', default: false },
         save: { type: 'string' },
         project: { type: 'string' },
         resume: { type: 'string' },
@@ -146,6 +150,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     },
     lrFind: values['lr-find']!,
     interpret: values.interpret!,
+    printModel: values['print-model']!,
     save: values.save === undefined ? undefined : userPath(values.save),
     project: values.project === undefined ? undefined : userPath(values.project),
     resume: values.resume === undefined ? undefined : userPath(values.resume),

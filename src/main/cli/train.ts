@@ -147,6 +147,7 @@ export async function runTrain(argv: readonly string[], out: NodeJS.WritableStre
     print(planned.plan.summary)
     for (const warning of planned.plan.warnings) print(`note: ${warning.message}`)
   }
+  if (request.printModel && !request.json) print(String(learner.model))
   const before = planned && planned.plan.start.kind !== 'scratch' ? learner.validate() : null
   if (before && !request.json && planned?.plan.start.kind !== 'scratch') {
     print(`before training, ${(planned!.plan.start as { name: string }).name} scores ${Object.values(before.metrics)[0].toFixed(4)} on these ${dataset.valid.count} validation images`)

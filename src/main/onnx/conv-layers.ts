@@ -1,4 +1,6 @@
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d } from '../engine/nn/conv'
+import { ConvBatchNorm2d } from '../engine/nn/fuse'
+import { Identity } from '../engine/nn/layers'
 import { BatchNorm2d, Dropout } from '../engine/nn/normalization'
 import { BasicBlock, ResNet } from '../engine/nn/resnet'
 import type { Pair } from '../engine/ops/conv'
@@ -48,20 +50,27 @@ registerLayer(AdaptiveAvgPool2d, (_module, input, { graph }, path) => graph.node
 // Dropout is the identity at inference: no node.
 registerLayer(Dropout, (_module, input) => input)
 
+// A fused module exports as its parts, one layer each, named as the plain model's.
+registerLayer(ConvBatchNorm2d, (module, input, context, path) =>
+  module.partPaths(path).reduce((value, [partPath, part]) => context.exportModule(part, value, partPath), input),
+)
+
+// What a fusion leaves where its other parts stood: no node.
+registerLayer(Identity, (_module, input) => input)
+
 registerLayer(BasicBlock, (module, input, context, path) => {
-  const { graph } = context
   const at = (name: string): string => childPath(path, name)
-  const first = graph.node('Relu', [context.exportModule(module.bn1, context.exportModule(module.conv1, input, at('conv1')), at('bn1'))], {}, at('relu1'))
-  const out = context.exportModule(module.bn2, context.exportModule(module.conv2, first, at('conv2')), at('bn2'))
+  const run = (name: 'conv1' | 'bn1' | 'relu' | 'conv2' | 'bn2', value: string): string => context.exportModule(module[name], value, at(name))
+  const out = run('bn2', run('conv2', run('relu', run('bn1', run('conv1', input)))))
   const identity = module.downsample ? context.exportModule(module.downsample, input, at('downsample')) : input
-  return graph.node('Relu', [graph.node('Add', [out, identity], {}, at('residual'))], {}, at('relu2'))
+  return context.graph.node('Relu', [context.graph.node('Add', [out, identity], {}, at('residual'))], {}, at('relu2'))
 })
 
 registerLayer(ResNet, (module, input, context, path) => {
   const at = (name: string): string => childPath(path, name)
-  const run = (name: 'conv1' | 'bn1' | 'maxpool' | 'layer1' | 'layer2' | 'layer3' | 'layer4' | 'avgpool' | 'flatten' | 'fc', value: string): string =>
+  const run = (name: 'conv1' | 'bn1' | 'relu' | 'maxpool' | 'layer1' | 'layer2' | 'layer3' | 'layer4' | 'avgpool' | 'flatten' | 'fc', value: string): string =>
     context.exportModule(module[name], value, at(name))
-  const stem = run('maxpool', context.graph.node('Relu', [run('bn1', run('conv1', input))], {}, at('relu')))
+  const stem = run('maxpool', run('relu', run('bn1', run('conv1', input))))
   const features = run('layer4', run('layer3', run('layer2', run('layer1', stem))))
   return run('fc', run('flatten', run('avgpool', features)))
 })

@@ -1,4 +1,5 @@
 import { AdaptiveAvgPool2d, Conv2d, MaxPool2d } from '../engine/nn/conv'
+import { plainChildren } from '../engine/nn/fuse'
 import { Flatten, Linear, ReLU, Sequential } from '../engine/nn/layers'
 import type { Module } from '../engine/nn/module'
 import { BatchNorm2d } from '../engine/nn/normalization'
@@ -45,10 +46,12 @@ const DESCRIPTIONS: Record<ModelSpec['kind'], string> = {
 export function modelCode(model: Module, spec: ModelSpec, inChannels: number, outputs: number): string {
   if (model instanceof ResNet) return RESNET_PY.replaceAll('{{IN_CHANNELS}}', String(inChannels)).replaceAll('{{OUTPUTS}}', String(outputs))
   if (!(model instanceof Sequential)) throw new Error(`a ${model.constructor.name} model has no PyTorch export yet`)
-  const code = model.layers.map((layer) => `        ${torchLayer(layer)},`)
+  // A fused conv → batch norm (→ ReLU) is written as its layers: PyTorch trains them one by one.
+  const children = plainChildren(model)
+  const code = children.map(([, layer]) => `        ${torchLayer(layer)},`)
   const width = Math.max(...code.map((line) => line.length)) + 2
   // Each layer's index is its name in the state dict (`1.weight`), so it is shown beside it.
-  const layers = code.map((line, i) => `${line.padEnd(width)}# ${i}`).join('\n')
+  const layers = code.map((line, i) => `${line.padEnd(width)}# ${children[i][0]}`).join('\n')
   const head = [
     'def build_model():',
     `    """${DESCRIPTIONS[spec.kind]}.`,

@@ -1,5 +1,6 @@
 import type { FineTune } from '../../../shared/training'
 import { Conv2d } from '../nn/conv'
+import { plainChildren } from '../nn/fuse'
 import { Sequential } from '../nn/layers'
 import type { Module } from '../nn/module'
 import { BatchNorm2d } from '../nn/normalization'
@@ -16,8 +17,8 @@ export function parameterGroups(model: Module, headPrefix: string): Tensor[][] {
   const head = named.filter(([name]) => name.startsWith(headPrefix)).map(([, t]) => t)
   const body: Tensor[][] = []
   if (model instanceof Sequential) {
-    model.layers.forEach((layer, i) => {
-      if (`${i}.` === headPrefix) return
+    plainChildren(model).forEach(([name, layer]) => {
+      if (`${name}.` === headPrefix) return
       const params = layer.parameters()
       if (params.length === 0) return
       if (layer instanceof Conv2d || body.length === 0) body.push([])

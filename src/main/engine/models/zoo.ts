@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../../../shared/models'
 import type { DigitDataset } from '../data/dataset'
+import { fuseConvBatchNorm } from '../nn/fuse'
 import { Flatten, Linear, ReLU, Sequential } from '../nn/layers'
 import type { Module } from '../nn/module'
 import { resnet18 } from '../nn/resnet'
@@ -9,9 +10,14 @@ import { PixelSimilarity } from './pixel-similarity'
 
 /**
  * Build the model a spec names, for `outputs` logits (1 for the chapter's sigmoid models,
- * one per class otherwise). Every model takes (n, 1, h, w) images in 0..1.
+ * one per class otherwise), its conv → batch norm (→ ReLU) chains fused. Every model takes (n, 1, h, w) images in 0..1.
  */
 export function createModel(spec: ModelSpec, dataset: DigitDataset, outputs: number, random: Random): Module {
+  return fuseConvBatchNorm(plainModel(spec, dataset, outputs, random))
+}
+
+/** The model a spec names as a plain module tree, before any fusion. */
+function plainModel(spec: ModelSpec, dataset: DigitDataset, outputs: number, random: Random): Module {
   const inputs = dataset.height * dataset.width
   switch (spec.kind) {
     case 'pixel':

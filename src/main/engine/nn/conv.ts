@@ -1,5 +1,7 @@
 import { rand, randn } from '../creation'
 import { conv2d, type Pair } from '../ops/conv'
+import { convBatchNorm } from '../ops/conv-batch-norm'
+import type { BatchNormOptions, BatchNormParameters } from '../ops/normalization'
 import { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from '../ops/pool'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
@@ -18,6 +20,19 @@ export interface Conv2dOptions {
   readonly init?: ConvInit
   readonly random?: Random
 }
+
+/** A batch norm (and its ReLU) that a fusion runs in the same op as the conv before it: see nn/fuse.ts. */
+export interface ConvEpilogue {
+  readonly norm: BatchNormParameters
+  readonly options: BatchNormOptions
+}
+
+/** `(1, 16)` for a pair, `1` for one number: how PyTorch prints a size. */
+const pairText = (value: Pair): string => (typeof value === 'number' ? `(${value}, ${value})` : `(${value.join(', ')})`)
+
+/** A pool's window as PyTorch prints it. */
+const windowText = ({ kernelSize, stride = kernelSize, padding = 0 }: Pool2dOptions): string =>
+  `kernel_size=${pairText(kernelSize)}, stride=${pairText(stride)}, padding=${pairText(padding)}`
 
 /** A 2-D convolution layer over NCHW input, weight (out, in, kh, kw), as `nn.Conv2d` (groups 1). */
 export class Conv2d extends Module {
@@ -45,8 +60,16 @@ export class Conv2d extends Module {
     this.padding = options.padding ?? 0
   }
 
-  forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding })
+  /** The convolution; with `then`, the batch norm (and ReLU) a fusion put after it, in the same op with the same bits. */
+  forward(x: Tensor, then?: ConvEpilogue): Tensor {
+    const options = { stride: this.stride, padding: this.padding }
+    if (!then) return conv2d(x, this.weight, this.bias, options)
+    return convBatchNorm(x, { weight: this.weight, bias: this.bias, options }, then.norm, then.options)
+  }
+
+  override extraRepr(): string {
+    const window = windowText({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding })
+    return `${this.inChannels}, ${this.outChannels}, ${window}${this.bias ? '' : ', bias=False'}`
   }
 }
 
@@ -59,6 +82,10 @@ export class MaxPool2d extends Module {
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.options)
   }
+
+  override extraRepr(): string {
+    return windowText(this.options)
+  }
 }
 
 /** Mean over sliding windows, as `nn.AvgPool2d` (padding counted in the divisor). */
@@ -70,6 +97,10 @@ export class AvgPool2d extends Module {
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.options)
   }
+
+  override extraRepr(): string {
+    return windowText(this.options)
+  }
 }
 
 /** `nn.AdaptiveAvgPool2d(1)`: each channel's mean, (N, C, H, W) → (N, C, 1, 1). Only output size 1 is supported. */
@@ -80,5 +111,9 @@ export class AdaptiveAvgPool2d extends Module {
 
   forward(x: Tensor): Tensor {
     return globalAvgPool2d(x)
+  }
+
+  override extraRepr(): string {
+    return `output_size=${this.outputSize}`
   }
 }

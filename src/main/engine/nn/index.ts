@@ -1,5 +1,6 @@
 export { Module } from './module'
-export { Linear, ReLU, Sigmoid, Flatten, Sequential, initParams, type LinearInit } from './layers'
-export { Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type ConvInit, type Conv2dOptions } from './conv'
+export { Linear, ReLU, Sigmoid, Flatten, Identity, Sequential, initParams, type LinearInit } from './layers'
+export { Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type ConvEpilogue, type ConvInit, type Conv2dOptions } from './conv'
 export { BatchNorm2d, Dropout } from './normalization'
+export { ConvBatchNorm2d, fuseConvBatchNorm, plainChildren, type DeclaresConvChains } from './fuse'
 export { BasicBlock, ResNet, resnet18, type ResNetOptions } from './resnet'

@@ -4,8 +4,6 @@ import { flatten } from '../ops/shape'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
 import { Module } from './module'
-import { Conv2d } from './conv'
-import { BatchNorm2d } from './normalization'
 
 /** The chapter's `init_params`: normal values with the given standard deviation, requiring grad. */
 export function initParams(shape: readonly number[], std = 1, random: Random = defaultRandom()): Tensor {
@@ -40,6 +38,17 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias)
   }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`
+  }
+}
+
+/** x, unchanged: what a fusion leaves where the parts it took in stood (as PyTorch's `fuse_modules` does). */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x
+  }
 }
 
 /** max(x, 0) */
@@ -65,7 +74,8 @@ export class Flatten extends Module {
 
 /** Layers applied one after another; children are named by position ("0", "1", …) as in PyTorch. */
 export class Sequential extends Module {
-  readonly layers: readonly Module[]
+  /** The layers in order; a fusion pass (nn/fuse.ts) may put a fused module and Identities in place of some. */
+  readonly layers: Module[]
 
   constructor(...layers: Module[]) {
     super()
@@ -77,23 +87,6 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = x
-    for (let i = 0; i < this.layers.length; i++) {
-      const layer = this.layers[i]
-      const [next, afterNext] = [this.layers[i + 1], this.layers[i + 2]]
-      // A conv, the batch norm after it and a ReLU after that run as one op, and so do a batch norm and its ReLU
-      // (the same bits, fewer passes and fewer tensors).
-      if (layer instanceof Conv2d && next instanceof BatchNorm2d) {
-        const relu = afterNext instanceof ReLU
-        out = next.forwardAfterConv(layer, out, relu)
-        i += relu ? 2 : 1
-      } else if (layer instanceof BatchNorm2d && next instanceof ReLU) {
-        out = layer.forwardRelu(out)
-        i++
-      } else {
-        out = layer.forward(out)
-      }
-    }
-    return out
+    return this.layers.reduce((out, layer) => layer.forward(out), x)
   }
 }

@@ -16,6 +16,26 @@ export abstract class Module {
     return Object.entries(this).filter((entry): entry is [string, Module] => entry[1] instanceof Module)
   }
 
+  /**
+   * True for a fused module (nn/fuse.ts): its parts keep the names they had in its parent, so a fused model's
+   * parameters, state dict and exports are named as the plain model's.
+   */
+  get keepsPartNames(): boolean {
+    return false
+  }
+
+  /** What PyTorch's `extra_repr` says: the settings shown in the printout, `Conv2d(1, 16, kernel_size=(3, 3), …)`. */
+  extraRepr(): string {
+    return ''
+  }
+
+  /** The module tree as PyTorch prints it, one child a line with its name, fused modules included. */
+  toString(): string {
+    const children = this.namedChildren().map(([name, child]) => `  (${name}): ${child.toString().replaceAll('\n', '\n  ')}`)
+    const head = `${this.constructor.name}(${this.extraRepr()}`
+    return children.length === 0 ? `${head})` : `${head}\n${children.join('\n')}\n)`
+  }
+
   /** Every parameter of this module and its children, named by path (`0.weight`). */
   namedParameters(): [string, Tensor][] {
     return this.namedTensors().filter(([, t]) => t.requiresGrad)
@@ -65,7 +85,7 @@ export abstract class Module {
   private namedTensors(): [string, Tensor][] {
     const own = Object.entries(this).filter((entry): entry is [string, Tensor] => entry[1] instanceof TensorClass)
     const nested = this.namedChildren().flatMap(([prefix, child]) =>
-      child.namedTensors().map(([name, t]): [string, Tensor] => [`${prefix}.${name}`, t]),
+      child.keepsPartNames ? child.namedTensors() : child.namedTensors().map(([name, t]): [string, Tensor] => [`${prefix}.${name}`, t]),
     )
     return [...own, ...nested]
   }

@@ -1,10 +1,8 @@
 import { ones, zeros } from '../creation'
-import { convBatchNorm } from '../ops/conv-batch-norm'
 import { dropout } from '../ops/dropout'
-import { batchNorm } from '../ops/normalization'
+import { batchNorm, type BatchNormOptions } from '../ops/normalization'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
-import type { Conv2d } from './conv'
 import { Module } from './module'
 
 /**
@@ -49,22 +47,16 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, this.passOptions())
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, this.passOptions(false))
   }
 
-  /** `forward(x).relu()` in one pass, with the same bits: a ReLU follows most batch norms. */
-  forwardRelu(x: Tensor): Tensor {
-    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { ...this.passOptions(), relu: true })
+  /** What a pass of this batch norm does now (batch or running statistics), followed by a ReLU when `relu`. */
+  passOptions(relu: boolean): BatchNormOptions {
+    return { training: this.training, momentum: this.momentum, eps: this.eps, relu }
   }
 
-  /** `forward(conv.forward(x))` (then `.relu()` when `relu`) as one op, with the same bits: see ops/conv-batch-norm.ts. */
-  forwardAfterConv(conv: Conv2d, x: Tensor, relu: boolean): Tensor {
-    const convParameters = { weight: conv.weight, bias: conv.bias, options: { stride: conv.stride, padding: conv.padding } }
-    return convBatchNorm(x, convParameters, this, { ...this.passOptions(), relu })
-  }
-
-  private passOptions(): { training: boolean; momentum: number; eps: number } {
-    return { training: this.training, momentum: this.momentum, eps: this.eps }
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}${this.statsFrozen ? ', stats frozen' : ''}`
   }
 }
 
@@ -79,5 +71,9 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.random, this.training)
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`
   }
 }

@@ -2,7 +2,8 @@ import { addRelu } from '../ops/elementwise'
 import { defaultRandom, type Random } from '../random'
 import type { Tensor } from '../tensor'
 import { AdaptiveAvgPool2d, Conv2d, MaxPool2d } from './conv'
-import { Flatten, Linear, Sequential } from './layers'
+import type { ConvBatchNorm2d, DeclaresConvChains } from './fuse'
+import { Flatten, type Identity, Linear, ReLU, Sequential } from './layers'
 import { Module } from './module'
 import { BatchNorm2d } from './normalization'
 
@@ -12,13 +13,15 @@ function conv(inChannels: number, outChannels: number, kernelSize: number, strid
 
 /**
  * torchvision's residual BasicBlock: conv3×3 (stride) → BN → ReLU → conv3×3 → BN, plus the input
- * — through a 1×1 conv (stride) and BN when the shape changes — then ReLU.
+ * — through a 1×1 conv (stride) and BN when the shape changes — then ReLU. The fusion pass (nn/fuse.ts) may put
+ * a ConvBatchNorm2d in conv1 and conv2, and Identity in the fields it took in.
  */
-export class BasicBlock extends Module {
-  readonly conv1: Conv2d
-  readonly bn1: BatchNorm2d
-  readonly conv2: Conv2d
-  readonly bn2: BatchNorm2d
+export class BasicBlock extends Module implements DeclaresConvChains {
+  conv1: Conv2d | ConvBatchNorm2d
+  bn1: BatchNorm2d | Identity
+  relu: ReLU | Identity = new ReLU()
+  conv2: Conv2d | ConvBatchNorm2d
+  bn2: BatchNorm2d | Identity
   readonly downsample: Sequential | null
 
   constructor(inChannels: number, channels: number, stride = 1, random: Random = defaultRandom()) {
@@ -32,8 +35,12 @@ export class BasicBlock extends Module {
       : null
   }
 
+  convChains(): readonly (readonly string[])[] {
+    return [['conv1', 'bn1', 'relu'], ['conv2', 'bn2']]
+  }
+
   forward(x: Tensor): Tensor {
-    const out = this.bn2.forwardAfterConv(this.conv2, this.bn1.forwardAfterConv(this.conv1, x, true), false)
+    const out = this.bn2.forward(this.conv2.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x)))))
     const identity = this.downsample ? this.downsample.forward(x) : x
     return addRelu(out, identity)
   }
@@ -52,9 +59,10 @@ export interface ResNetOptions {
  * → global average pool → fully connected. A 28×28 digit is 14×14 after the stem, 7×7 after the
  * pool, and 7-4-2-1 through the stages.
  */
-export class ResNet extends Module {
-  readonly conv1: Conv2d
-  readonly bn1: BatchNorm2d
+export class ResNet extends Module implements DeclaresConvChains {
+  conv1: Conv2d | ConvBatchNorm2d
+  bn1: BatchNorm2d | Identity
+  relu: ReLU | Identity = new ReLU()
   readonly maxpool: MaxPool2d
   readonly layer1: Sequential
   readonly layer2: Sequential
@@ -79,8 +87,12 @@ export class ResNet extends Module {
     this.fc = new Linear(512, options.numClasses, { random })
   }
 
+  convChains(): readonly (readonly string[])[] {
+    return [['conv1', 'bn1', 'relu']]
+  }
+
   forward(x: Tensor): Tensor {
-    const stem = this.maxpool.forward(this.bn1.forwardAfterConv(this.conv1, x, true))
+    const stem = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))))
     const features = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(stem))))
     return this.fc.forward(this.flatten.forward(this.avgpool.forward(features)))
   }

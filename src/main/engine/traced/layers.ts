@@ -1,6 +1,7 @@
 import { attr } from '../../onnx/graph'
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv'
-import { Flatten, Linear, ReLU, Sequential } from '../nn/layers'
+import { ConvBatchNorm2d } from '../nn/fuse'
+import { Flatten, Identity, Linear, ReLU, Sequential } from '../nn/layers'
 import type { Module } from '../nn/module'
 import { ModuleRegistry, type ModuleClass } from '../nn/registry'
 import { Dropout } from '../nn/normalization'
@@ -124,17 +125,24 @@ registerTracer(MaxPool2d, (module, x, { tracer }) => traceMaxPool(tracer, module
 registerTracer(AvgPool2d, (module, x, { tracer }) => traceAvgPool(tracer, module.options, x))
 registerTracer(BatchNorm2d, (module, x, context, path) => traceBatchNorm(context, module, x, path))
 
+// A fused module traces as its parts, named as the plain model's.
+registerTracer(ConvBatchNorm2d, (module, x, context, path) =>
+  module.partPaths(path).reduce((value, [partPath, part]) => context.module(part, value, partPath), x),
+)
+
+// What a fusion leaves where its other parts stood.
+registerTracer(Identity, (_module, x) => x)
+
 registerTracer(BasicBlock, (module, x, context, path) => {
-  const at = (name: string): string => childPath(path, name)
-  const first = traceRelu(context.tracer, context.module(module.bn1, context.module(module.conv1, x, at('conv1')), at('bn1')))
-  const out = context.module(module.bn2, context.module(module.conv2, first, at('conv2')), at('bn2'))
-  const identity = module.downsample ? context.module(module.downsample, x, at('downsample')) : x
+  const run = (name: 'conv1' | 'bn1' | 'relu' | 'conv2' | 'bn2', value: Value): Value => context.module(module[name], value, childPath(path, name))
+  const out = run('bn2', run('conv2', run('relu', run('bn1', run('conv1', x)))))
+  const identity = module.downsample ? context.module(module.downsample, x, childPath(path, 'downsample')) : x
   return traceRelu(context.tracer, traceAdd(context.tracer, out, identity))
 })
 
 registerTracer(ResNet, (module, x, context, path) => {
-  const run = (name: 'conv1' | 'bn1' | 'maxpool' | 'layer1' | 'layer2' | 'layer3' | 'layer4' | 'avgpool' | 'flatten' | 'fc', value: Value): Value =>
+  const run = (name: 'conv1' | 'bn1' | 'relu' | 'maxpool' | 'layer1' | 'layer2' | 'layer3' | 'layer4' | 'avgpool' | 'flatten' | 'fc', value: Value): Value =>
     context.module(module[name], value, childPath(path, name))
-  const stem = run('maxpool', traceRelu(context.tracer, run('bn1', run('conv1', x))))
+  const stem = run('maxpool', run('relu', run('bn1', run('conv1', x))))
   return run('fc', run('flatten', run('avgpool', run('layer4', run('layer3', run('layer2', run('layer1', stem)))))))
 })
