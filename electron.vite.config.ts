@@ -22,10 +22,10 @@ export default defineConfig({
     plugins: [copyStartingPoints()],
     build: {
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts'), 'training-worker': resolve('src/main/worker/training-worker.ts') },
+        input: { index: resolve('src/main/index.ts'), 'training-worker': resolve('src/main/worker/training-worker.ts'), 'lab-worker': resolve('src/main/worker/lab-worker.ts') },
         external: ['sharp', 'onnxruntime-node'],
-        // NOTE: every chunk beside index.js, so `./training-worker.js` next to any of them is the worker (spawn.ts);
-        // the chunks the worker shares with main are `engine-*.js`, which the package unpacks with the worker.
+        // NOTE: every chunk beside index.js, so `./training-worker.js` (or `./lab-worker.js`) next to any of them is the worker
+        // (spawn.ts); the chunks the workers share with main are `engine-*.js`, which the package unpacks with the workers.
         output: { chunkFileNames: (chunk) => (chunk.isDynamicEntry ? '[name]-[hash].js' : 'engine-[hash].js') },
       },
     },

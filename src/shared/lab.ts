@@ -114,6 +114,9 @@ export const LAB_ARGS = {
   labBroadcast: v.tuple([v.object({ label: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)) })]),
 } as const satisfies Record<LabApiName, v.GenericSchema<unknown[]>>
 
+/** The arguments of a Lab api function, as its schema above checks them. */
+export type LabArgs<K extends LabApiName> = v.InferOutput<(typeof LAB_ARGS)[K]>
+
 /** What each Lab api function answers. */
 export interface LabReplies {
   labPixels: PixelsReply

@@ -64,6 +64,11 @@ export function desktopChecks(runs, contract) {
   check('Export asks where with the native save dialog', r[first(r, 'dialog.showSaveDialog')]?.options.title === 'Export model' && r[first(r, 'pickPath')]?.reply === '/nowhere/model.onnx')
   check('a second launch brings the window forward', before(r, 'window.restore', 'window.focus') && first(r, 'app.on', (e) => e.event === 'second-instance') >= 0)
 
+  // The Lab's panels and the opened dataset's summary and health compute in the Lab's worker, from the built file.
+  check('the Lab’s worker starts from the built out/main/lab-worker.js', every(r, 'worker.start').some((worker) => worker.file === 'lab-worker.js'), JSON.stringify(every(r, 'worker.start')))
+  check('opening a sample gives its summary and health (worked out in the Lab’s worker)', r[first(r, 'dataset.opened')]?.health === true && r[first(r, 'dataset.opened')]?.classes === 2, JSON.stringify(r[first(r, 'dataset.opened')]))
+  check('a Lab panel answers through IPC from that worker (labBroadcast)', r[first(r, 'lab.reply')]?.steps === 4, JSON.stringify(r[first(r, 'lab.reply')]))
+
   // Quitting with a run in progress: held back until the service closed its worker, then quit once.
   const quitAt = first(r, 'quit')
   const started = every(r, 'worker.start')

@@ -2,7 +2,8 @@
 // layout inside the AppImage and the .deb) around a stand-in Electron distribution — a small file carrying
 // Electron's fuse wire, so the fuses are really flipped and read back — and the result is judged: what the asar
 // and its unpacked folder hold, no development tools, only this platform's onnxruntime binaries, every package
-// the main bundle imports present, the training worker trained from the unpacked layout, and the sizes.
+// the main bundle imports present, the training worker trained and the Lab's worker asked from the unpacked layout,
+// and the sizes.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
@@ -44,6 +45,32 @@ function trainIn(workerFile, shared, config) {
     worker.on('message', (message) => message.type !== 'event' && message.type !== 'ready' && resolve(message))
     worker.on('error', reject)
     worker.postMessage({ type: 'start', dataset: shared, config })
+  }).finally(() => worker.terminate())
+}
+
+/**
+ * The Lab's worker loaded from `workerFile`, asked as the app asks it (worker/calls.ts): a session on the shared
+ * dataset, a panel's reply, then the ladder's linear model trained one epoch — in a training worker the Lab's worker
+ * starts itself, beside it. Resolves to { threadId, steps, ladder }.
+ */
+function labIn(workerFile, shared) {
+  process.env.ORT_DISABLE_TELEMETRY = '1'
+  const worker = new Worker(workerFile)
+  const replies = new Map()
+  let ladder = null
+  return new Promise((resolve, reject) => {
+    worker.on('message', (message) => {
+      if (message.type === 'error') reject(new Error(`call ${message.id}: ${message.message}`))
+      else if (message.type === 'reply') replies.set(message.id, message)
+      else if (message.type === 'lab-event' && message.event.kind === 'ladder') ladder = message.event.ladder
+      const linear = ladder?.rows.find((row) => row.kind === 'linear')
+      if (replies.has(2) && replies.has(3) && ladder && !ladder.running) resolve({ threadId: replies.get(2).threadId, steps: replies.get(2).value.distance.length, linear: linear.status })
+    })
+    worker.on('error', reject)
+    const call = (id, name, ...args) => worker.postMessage({ type: 'call', id, name, args })
+    call(1, 'open', shared, { train: [], valid: [] }, { memoryBudget: 2 ** 31, workerLimits: {} })
+    call(2, 'labBroadcast', { label: 0 })
+    call(3, 'labTrain', { models: ['linear'], epochs: 'one' })
   }).finally(() => worker.terminate())
 }
 
@@ -99,6 +126,10 @@ export async function packageChecks(root, trainingInput) {
     const { shared, config } = await trainingInput()
     const result = await trainIn(workerFile, shared, config).catch((error) => ({ type: 'error', message: String(error.message) }))
     check('the worker, loaded from the unpacked layout, trains an epoch', result.type === 'result' && result.status === 'completed' && result.epochsDone === 1, JSON.stringify(result).slice(0, 300))
+    const labFile = join(unpacked, 'out/main/lab-worker.js')
+    check('the Lab’s worker is unpacked beside it', statSync(labFile, { throwIfNoEntry: false })?.isFile())
+    const lab = await labIn(labFile, shared).catch((error) => ({ error: String(error.message) }))
+    check('the Lab’s worker, loaded from the unpacked layout, answers a panel in its own thread and trains the ladder’s linear model there', lab.steps === 4 && lab.threadId > 0 && lab.linear === 'done', JSON.stringify(lab).slice(0, 300))
 
     const sizes = { asar: sizeOf(archive), unpacked: sizeOf(unpacked), standInElectron: sizeOf(electronDist) }
     sizes.app = sizes.asar + sizes.unpacked

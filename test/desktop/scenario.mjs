@@ -20,7 +20,7 @@ workerThreads.Worker = class RecordedWorker extends NodeWorker {
   constructor(...args) {
     super(...args)
     const id = ++workers
-    record('worker.start', { id })
+    record('worker.start', { id, file: String(args[0]).split('/').pop() })
     this.once('exit', () => record('worker.exit', { id }))
   }
 }
@@ -89,7 +89,10 @@ async function normal() {
   window.minimized = true
   control.appEvents.emit('second-instance', {}, ['digit-lab'], '/')
   // A run in progress when the window closes: quitting must wait for the service to stop its worker.
-  await api.openSample('mnist-sample')
+  const opened = await api.openSample('mnist-sample')
+  record('dataset.opened', { health: Array.isArray(opened.health), classes: opened.classes.length })
+  // The Lab computes in its own worker, loaded from the built out/main/lab-worker.js.
+  record('lab.reply', await api.labBroadcast({ label: 0 }).then((reply) => ({ steps: reply.distance.length }), (error) => ({ error: String(error.message) })))
   const { runId } = await api.startTraining(JSON.parse(configJson))
   await until('a training event', () => events.some((event) => event.kind === 'training'))
   record('training.started', { runId })

@@ -22,13 +22,14 @@ import { engineStatus } from './engine-status'
 import { augmentPreview } from './augment-preview'
 import { RunBook } from './run-book'
 import type { TrainViewRun } from './lab/ladder'
-import { LabSession } from './lab/lab-session'
+import { LabProxy } from './lab-proxy'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
 import { OpenDataset } from './open-dataset'
 import { DrawingCollection } from './drawing-collection'
 import { throttle } from './throttle'
 import { ModelSession } from './model-session'
 import { imagelessDataset, ProjectSession } from './project-session'
+import { shareDataset } from './shared-dataset'
 import { TrainedModel } from './trained-model'
 import { SpareWorker } from './spare-worker'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
@@ -84,8 +85,8 @@ function accuracyOf(view: InterpretationView | null): number | null {
  */
 export class DigitLabService implements ApiHandlers {
   private open: OpenDataset | null = null
-  /** The Lab's panels on the open dataset. */
-  private lab: LabSession | null = null
+  /** The Lab's panels on the open dataset, computed in the Lab's worker; its dataset's summary and health too. */
+  private readonly lab: LabProxy
   private run: TrainingRun | null = null
   private runCount = 0
   private lastOutcome: RunOutcome | null = null
@@ -112,6 +113,12 @@ export class DigitLabService implements ApiHandlers {
     this.spare = new SpareWorker(options.workerLimits ?? TRAINING_WORKER_LIMITS)
     const openFolder = () => (this.open ? { name: this.open.view.name, source: this.open.view.source, layout: this.open.view.layout, root: this.open.root } : null)
     this.drawings = new DrawingCollection(openFolder, { dataFolder: options.dataFolder, isUploadedCopy: options.isUploadedCopy })
+    this.lab = new LabProxy({
+      emit: (event) => this.options.emit({ kind: 'lab', event }),
+      memoryBudget: options.memoryBudget ?? defaultMemoryBudget(),
+      workerLimits: options.workerLimits ?? TRAINING_WORKER_LIMITS,
+      limits: TRAINING_WORKER_LIMITS,
+    })
   }
 
   /** Keep a drawing as a PNG in `<label>/` of the personal dataset or the open folder. */
@@ -316,62 +323,67 @@ export class DigitLabService implements ApiHandlers {
     return { dir: result.dir, images: result.images, referenceImages: result.referenceImages, parity: { images, maxLogitDelta, tolerance } }
   }
 
-  async labPixels(...[image]: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {
-    return this.requireLab().pixels(image)
+  async labPixels(...args: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {
+    return this.requireLab().call('labPixels', ...args)
   }
 
-  async labBroadcast(...[request]: ApiArgs<'labBroadcast'>): Promise<ApiReplies['labBroadcast']> {
-    return this.requireLab().broadcast(request.label)
+  async labBroadcast(...args: ApiArgs<'labBroadcast'>): Promise<ApiReplies['labBroadcast']> {
+    return this.requireLab().call('labBroadcast', ...args)
   }
 
-  async labSgd(...[request]: ApiArgs<'labSgd'>): Promise<ApiReplies['labSgd']> {
-    return this.requireLab().sgd(request)
+  async labSgd(...args: ApiArgs<'labSgd'>): Promise<ApiReplies['labSgd']> {
+    return this.requireLab().call('labSgd', ...args)
   }
 
-  async labDerivative(...[request]: ApiArgs<'labDerivative'>): Promise<ApiReplies['labDerivative']> {
-    return this.requireLab().derivative(request)
+  async labDerivative(...args: ApiArgs<'labDerivative'>): Promise<ApiReplies['labDerivative']> {
+    return this.requireLab().call('labDerivative', ...args)
   }
 
-  async labGraph(...[request]: ApiArgs<'labGraph'>): Promise<ApiReplies['labGraph']> {
-    return this.requireLab().graph(request)
+  async labGraph(...args: ApiArgs<'labGraph'>): Promise<ApiReplies['labGraph']> {
+    return this.requireLab().call('labGraph', ...args)
   }
 
-  async labStep(...[request]: ApiArgs<'labStep'>): Promise<ApiReplies['labStep']> {
-    return this.requireLab().step(request)
+  async labStep(...args: ApiArgs<'labStep'>): Promise<ApiReplies['labStep']> {
+    return this.requireLab().call('labStep', ...args)
   }
 
-  async labResetModel(...[request]: ApiArgs<'labResetModel'>): Promise<ApiReplies['labResetModel']> {
-    return this.requireLab().resetModel(request.model)
+  async labResetModel(...args: ApiArgs<'labResetModel'>): Promise<ApiReplies['labResetModel']> {
+    return this.requireLab().call('labResetModel', ...args)
   }
 
-  async labNudge(...[request]: ApiArgs<'labNudge'>): Promise<ApiReplies['labNudge']> {
-    return this.requireLab().nudge(request)
+  async labNudge(...args: ApiArgs<'labNudge'>): Promise<ApiReplies['labNudge']> {
+    return this.requireLab().call('labNudge', ...args)
   }
 
-  async labWeights(...[request]: ApiArgs<'labWeights'>): Promise<ApiReplies['labWeights']> {
-    return this.requireLab().weights(request.model)
+  async labWeights(...args: ApiArgs<'labWeights'>): Promise<ApiReplies['labWeights']> {
+    return this.requireLab().call('labWeights', ...args)
   }
 
-  async labSaliency(...[request]: ApiArgs<'labSaliency'>): Promise<ApiReplies['labSaliency']> {
-    return this.requireLab().saliency(request)
+  async labSaliency(...args: ApiArgs<'labSaliency'>): Promise<ApiReplies['labSaliency']> {
+    return this.requireLab().call('labSaliency', ...args)
   }
 
-  async labTrain(...[request]: ApiArgs<'labTrain'>): Promise<ApiReplies['labTrain']> {
-    return this.requireLab().ladder.start(request)
+  async labTrain(...args: ApiArgs<'labTrain'>): Promise<ApiReplies['labTrain']> {
+    return this.requireLab().call('labTrain', ...args)
   }
 
   async labStopTraining(): Promise<ApiReplies['labStopTraining']> {
-    return this.requireLab().ladder.stop()
+    return this.requireLab().call('labStopTraining')
   }
 
   async labLadder(): Promise<ApiReplies['labLadder']> {
-    return this.requireLab().ladder.view
+    return this.requireLab().call('labLadder')
+  }
+
+  /** The thread that computed the Lab's last reply: the Lab's worker's, never main's (the tests check it). */
+  get labThreadId(): number | null {
+    return this.lab.lastThreadId
   }
 
   /** Release everything for quitting: a run in progress and the Lab's ended, their workers gone (the spare too), onnxruntime's sessions released. */
   async close(): Promise<void> {
     this.spare.close()
-    await Promise.all([this.run?.close(), this.lab?.close(), this.model.close()])
+    await Promise.all([this.run?.close(), this.lab.close(), this.model.close()])
   }
 
   /** Resolves once the next run's worker is warm (its engine loaded, its kernels compiled), as while a person picks settings. */
@@ -397,9 +409,12 @@ export class DigitLabService implements ApiHandlers {
   private async importSource(source: string, settings: ApiArgs<'openFolder'>[1], lineage?: number): Promise<OpenDataset> {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
     const corrections = { dataFolder: this.options.dataFolder, isCopy: this.options.isUploadedCopy }
-    const result = await importDataset(source, { ...settings, onProgress, corrections })
+    const imported = await importDataset(source, { ...settings, onProgress, corrections })
+    const result = { ...imported, dataset: shareDataset(imported.dataset) }
     const split = isBuiltinDataset(source) ? null : { seed: settings.seed ?? DEFAULT_SEED, validPercent: settings.validPercent ?? DEFAULT_VALID_PERCENT }
-    return new OpenDataset(result, { source: result.plan.source, split }, settings, lineage)
+    // NOTE: the built-ins' near-exact copies are MNIST's own (a handful across train and test): only exact ones are looked for there.
+    const description = await this.lab.describe(result.dataset, result.sources, result.plan.layout !== 'builtin')
+    return new OpenDataset(result, description, { source: result.plan.source, split }, settings, lineage)
   }
 
   /** The open dataset, when its corrections can be changed now (no run, and a place to keep them). */
@@ -445,13 +460,7 @@ export class DigitLabService implements ApiHandlers {
   private useDataset(open: OpenDataset): void {
     if (this.lastInterpretation && this.lastInterpretation.open.view.lineage !== open.view.lineage) this.lastInterpretation = null
     this.open = open
-    void this.lab?.close()
-    this.lab = new LabSession(this.open, {
-      emit: (ladder) => this.options.emit({ kind: 'lab', event: { kind: 'ladder', ladder } }),
-      baselineProgress: (done, total) => this.options.emit({ kind: 'lab', event: { kind: 'baseline', done, total } }),
-      memoryBudget: this.options.memoryBudget ?? defaultMemoryBudget(),
-      workerLimits: this.options.workerLimits ?? TRAINING_WORKER_LIMITS,
-    })
+    this.lab.open(open.dataset, open.images.sources)
     this.projects.refresh()
     this.spare.warm()
   }
@@ -484,7 +493,7 @@ export class DigitLabService implements ApiHandlers {
     this.run = run
     const started = performance.now()
     const outcome = run.outcome.then((result) => {
-      if (task === 'train' && this.open === open) this.lab?.ladder.adoptRun(trainViewRun(config, result, (performance.now() - started) / 1000))
+      if (task === 'train' && this.open === open) this.lab.adoptRun(trainViewRun(config, result, (performance.now() - started) / 1000))
       if (task === 'train') {
         this.lastOutcome = result
         this.lastInterpretation = { open, view: run.interpretation }
@@ -526,8 +535,8 @@ export class DigitLabService implements ApiHandlers {
     return this.open
   }
 
-  private requireLab(): LabSession {
-    if (!this.lab) throw new Error('no dataset is open: open a sample or a folder first')
+  private requireLab(): LabProxy {
+    this.requireDataset()
     return this.lab
   }
 }

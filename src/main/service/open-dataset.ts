@@ -1,28 +1,45 @@
 import type { DatasetView, ImagePage, ImagePageRequest, ImageView, ImportSettings } from '../../shared/datasets'
+import type { HealthWarning } from '../../shared/health'
 import type { ImportResult } from '../datasets'
 import { datasetHealth } from '../datasets/health'
-import { summarizeDataset } from '../datasets/summary'
-import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
+import { summarizeDataset, type DatasetSummary } from '../datasets/summary'
+import type { DigitDataset } from '../engine/data/dataset'
 import { datasetFingerprint } from '../storage/project'
 import type { DatasetReference } from '../storage/project-manifest'
-import { shareDataset } from './shared-dataset'
+import { DatasetImages } from './dataset-images'
 
 /** The number of the last dataset opened in this process: every OpenDataset gets the next. */
 let opened = 0
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
+/** What the Data view shows of a dataset that takes long to compute on MNIST (a third and most of a second): worked out off main. */
+export interface DatasetDescription {
+  /** Each class's counts, mean image and pixel statistics (no samples). */
+  readonly summary: DatasetSummary
+  readonly health: HealthWarning[]
+}
+
 /**
- * The dataset the app has open: its pixels in shared memory (ready for any training worker), the
- * view the Data panel shows, pages of images for the thumbnail grid, and how a project names it.
+ * A dataset's summary and health; near-exact copies are looked for with `nearSearch` (the built-ins' near-exact
+ * copies are MNIST's own, a handful across train and test: only exact ones are looked for there).
+ */
+export function describeDataset(dataset: DigitDataset, sources: ImportResult['sources'], nearSearch: boolean): DatasetDescription {
+  return { summary: summarizeDataset(dataset, 0), health: datasetHealth(dataset, sources, nearSearch) }
+}
+
+/**
+ * The dataset the app has open: its pixels in shared memory (ready for any worker: `result.dataset` is shared
+ * already), the view the Data panel shows, pages of images for the thumbnail grid, and how a project names it.
  */
 export class OpenDataset {
   readonly dataset: DigitDataset
   readonly view: DatasetView
   /** The folder its layout was found in (the source, or inside a wrapper folder); a built-in's name. */
   readonly root: string
+  /** Its images by page or position, with the file each came from. */
+  readonly images: DatasetImages
   private readonly sources: ImportResult['sources']
-  private readonly rowsByClass = new Map<string, Int32Array>()
   private hash: string | null = null
 
   /**
@@ -30,11 +47,11 @@ export class OpenDataset {
    * `settings`: how it was imported (a correction imports it again alike); `lineage`: the id of the
    * dataset this one re-imports with other corrections (its own id when it is a fresh opening).
    */
-  constructor(result: ImportResult, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
-    this.dataset = shareDataset(result.dataset)
+  constructor(result: ImportResult, { summary, health }: DatasetDescription, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
+    this.dataset = result.dataset
     this.root = result.plan.root
     this.sources = result.sources
-    const summary = summarizeDataset(this.dataset, 0)
+    this.images = new DatasetImages(this.dataset, this.sources)
     const id = ++opened
     this.view = {
       id,
@@ -59,8 +76,7 @@ export class OpenDataset {
       seconds: result.seconds,
       corrections: result.corrections,
       validation: result.plan.validation,
-      // NOTE: the built-ins' near-exact copies are MNIST's own (a handful across train and test): only exact ones are looked for there.
-      health: datasetHealth(this.dataset, result.sources, result.plan.layout !== 'builtin'),
+      health,
       settings: { validPercent: result.plan.validPercent, seed: result.plan.seed, polarity: settings.polarity ?? 'auto', resize: settings.resize ?? 'letterbox' },
     }
   }
@@ -78,16 +94,7 @@ export class OpenDataset {
 
   /** A page of images of one split (of one class, if given), in dataset order. */
   page(request: ImagePageRequest): ImagePage {
-    const split = this.dataset[request.split]
-    if (request.label !== undefined && request.label >= this.dataset.labelNames.length) {
-      throw new Error(`label ${request.label} does not exist: this dataset has ${this.dataset.labelNames.length} classes`)
-    }
-    const rows = request.label === undefined ? null : this.classRows(request.split, split, request.label)
-    const total = rows ? rows.length : split.count
-    const end = Math.min(total, request.offset + request.limit)
-    const images: ImageView[] = []
-    for (let k = request.offset; k < end; k++) images.push(this.imageView(request.split, split, rows ? rows[k] : k))
-    return { total, images }
+    return this.images.page(request)
   }
 
   /**
@@ -99,28 +106,6 @@ export class OpenDataset {
     const split = this.dataset[name]
     const bad = indices.find((index) => index >= split.count)
     if (bad !== undefined) throw new Error(`image ${bad} does not exist: the ${name} split has ${split.count} images`)
-    return indices.map((index) => this.imageView(name, split, index))
-  }
-
-  private imageView(name: 'train' | 'valid', split: ImageSplit, index: number): ImageView {
-    const size = this.dataset.height * this.dataset.width
-    return {
-      index,
-      label: split.labels[index],
-      source: this.sources[name][index] ?? `${name}[${index}]`,
-      pixels: base64(split.pixels.subarray(index * size, (index + 1) * size)),
-    }
-  }
-
-  private classRows(name: string, split: ImageSplit, label: number): Int32Array {
-    const key = `${name}:${label}`
-    let rows = this.rowsByClass.get(key)
-    if (!rows) {
-      const found: number[] = []
-      for (let i = 0; i < split.count; i++) if (split.labels[i] === label) found.push(i)
-      rows = Int32Array.from(found)
-      this.rowsByClass.set(key, rows)
-    }
-    return rows
+    return indices.map((index) => this.images.at(name, index))
   }
 }

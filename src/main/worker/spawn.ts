@@ -3,7 +3,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads'
 import '../onnx/telemetry-off'
 
 /** The workers Digit Lab runs; each is a TypeScript entry here and a built file beside the main bundle. */
-export type WorkerName = 'training-worker'
+export type WorkerName = 'training-worker' | 'lab-worker'
 
 /**
  * Where a built worker file runs from: in a packaged app the main bundle sits inside `app.asar`, but the

@@ -1,7 +1,7 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
 import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, NudgeRequest, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
-import type { OpenDataset } from '../open-dataset'
+import type { DatasetImages } from '../dataset-images'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
 import { predictionGraph } from './graph'
@@ -23,8 +23,8 @@ export interface LabSessionOptions extends LadderOptions {
 }
 
 /**
- * The Lab on the open dataset: each panel's computation, done by the engine in main on the
- * dataset's own images. The panels that look inside a model (5, 7, 8) see a trained one: the Train view's
+ * The Lab on the open dataset: each panel's computation, done by the engine in the Lab's worker thread
+ * (worker/lab-worker.ts) on the dataset's own images. The panels that look inside a model (5, 7, 8) see a trained one: the Train view's
  * run on this dataset, the ladder's, or else the chapter's recipe run for them first. One session per open dataset; what it caches (the class means, the
  * baseline) belongs to that dataset.
  */
@@ -40,7 +40,7 @@ export class LabSession {
   /** The model ladder (panel 9), and the training of the Lab's models. */
   readonly ladder: LadderRunner
 
-  constructor(private readonly open: OpenDataset, private readonly options: LabSessionOptions) {
+  constructor(private readonly open: DatasetImages, private readonly options: LabSessionOptions) {
     this.models = new LabModels(open.dataset)
     this.ladder = new LadderRunner(open.dataset, this.models, options)
   }
