@@ -16,6 +16,10 @@ import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
 
+// NOTE: the Lab computes in its own worker thread, so a reply takes its time while this thread (the server's too) runs on:
+// a poll waits for the computed value as long as a loaded machine needs, never judging speed.
+const REPLY = { timeout: 30_000 }
+
 /** The Lab in Chromium against browser mode: each panel's numbers, recomputed here by the engine. */
 describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
   let server: WebServer
@@ -72,7 +76,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     const index = page.getByTestId('image-index')
     await index.fill('3')
     await index.press('Enter')
-    await expect.poll(() => page.locator('.caption strong').first().textContent()).toBe('valid[3]')
+    await expect.poll(() => page.locator('.caption strong').first().textContent(), REPLY).toBe('valid[3]')
     const means = classMeans(data.train, 2, 784)
     const x = imagesTensor(data.valid, [3], [784])
     const l1 = noGrad(() => x.sub(means).abs().mean(-1))
@@ -109,7 +113,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await distance.waitFor()
     expect(await distance.getByTestId('output-shape').allTextContents()).toEqual(['(28, 28)', '(1010, 28, 28)', '(1010, 28, 28)', '(1010,)'])
     await page.getByTestId('lab-broadcast').getByRole('combobox').selectOption('1')
-    await expect.poll(() => distance.getByTestId('output-shape').nth(3).textContent()).toBe('(1028,)')
+    await expect.poll(() => distance.getByTestId('output-shape').nth(3).textContent(), REPLY).toBe('(1028,)')
     expect(await page.getByTestId('trace-verdict').getByTestId('output-shape').nth(1).textContent()).toBe('(1028, 2, 28, 28)')
     // the engine here: each 7 nearer mean7 than mean3, by the chapter's mnist_distance
     const means = classMeans(data.train, 2, 784)
@@ -125,7 +129,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await panel('sgd')
     await page.getByTestId('sgd-table').waitFor()
     await page.getByTestId('sgd-step').click()
-    await expect.poll(() => page.getByTestId('lab-sgd').getByText('1 steps').count()).toBe(1)
+    await expect.poll(() => page.getByTestId('lab-sgd').getByText('1 steps').count(), REPLY).toBe(1)
     const lr = Number(await page.getByTestId('sgd-lr').textContent())
     expect(lr).toBe(1e-5)
     const rows = page.getByTestId('sgd-table').locator('tbody tr')
@@ -140,10 +144,10 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     grad.forEach((g, k) => expect(Math.abs(g - params.grad!.data[k])).toBeLessThan(1e-6 * Math.max(1, Math.abs(g))))
 
     await page.getByRole('button', { name: 'Run 10' }).click()
-    await expect.poll(() => page.getByTestId('lab-sgd').getByText('11 steps').count()).toBe(1)
+    await expect.poll(() => page.getByTestId('lab-sgd').getByText('11 steps').count(), REPLY).toBe(1)
     await shoot('3-sgd')
     await page.getByRole('slider', { name: /Learning rate/ }).fill('-3.5')
-    await expect.poll(() => page.getByTestId('sgd-lr').textContent()).toBe('3.2e-4')
+    await expect.poll(() => page.getByTestId('sgd-lr').textContent(), REPLY).toBe('3.2e-4')
     await page.getByRole('button', { name: 'Run 10' }).click()
     await page.getByText('the learning rate is too large').waitFor()
     await shoot('3-sgd-diverged')
@@ -162,7 +166,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await page.mouse.down()
     await page.mouse.move(at(-1.5), box.y + 200, { steps: 8 })
     await page.mouse.up()
-    await expect.poll(async () => Math.abs((await exact(grad)) + 3)).toBeLessThan(0.05)
+    await expect.poll(async () => Math.abs((await exact(grad)) + 3), REPLY).toBeLessThan(0.05)
     const x = Number(await page.getByRole('slider', { name: 'x' }).inputValue())
     const xt = new Tensor(Float32Array.of(x), []).requiresGrad_()
     xt.pow(2).backward()
@@ -170,7 +174,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     expect(await page.getByTestId('vector-grad').textContent()).toBe('[6, 8, 20]')
     await shoot('4-derivative')
     await page.getByRole('button', { name: 'sigmoid' }).click()
-    await expect.poll(async () => Math.abs((await exact(grad)) - Math.exp(-x) / (1 + Math.exp(-x)) ** 2)).toBeLessThan(1e-6)
+    await expect.poll(async () => Math.abs((await exact(grad)) - Math.exp(-x) / (1 + Math.exp(-x)) ** 2), REPLY).toBeLessThan(1e-6)
   })
 
   it('8 · the autograd graph: the linear model’s ops from its GradNodes, ∂loss/∂z as the engine gives it, Check gradients', async () => {
@@ -180,7 +184,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     const index = page.getByTestId('lab-graph').getByTestId('image-index')
     await index.fill('1500')
     await index.press('Enter')
-    await expect.poll(() => page.getByTestId('lab-graph').locator('.facts strong').first().textContent()).toBe('valid[1500]')
+    await expect.poll(() => page.getByTestId('lab-graph').locator('.facts strong').first().textContent(), REPLY).toBe('valid[1500]')
     const ops = await nodes.locator('tr.op').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))
     expect(ops).toEqual(['Reshape', 'Gemm', 'Sigmoid', 'Neg', 'Add', 'Where', 'ReduceMean'])
     // It opens on a trained model, and says so: the chapter's linear model, trained by the Lab first (not the seed's).
@@ -224,7 +228,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     expect(await exact(page.getByTestId('step-loss'))).toBe(learner.trainStep(x, y, { epoch: 0, batch: 0 }))
     expect(await exact(page.getByTestId('step-accuracy'))).toBe(learner.validate().metrics.batch_accuracy)
     await page.getByRole('button', { name: 'Step 10' }).click()
-    await expect.poll(() => page.getByTestId('step-status').textContent()).toContain('11 steps by hand')
+    await expect.poll(() => page.getByTestId('step-status').textContent(), REPLY).toContain('11 steps by hand')
     await shoot('6-step')
   })
 
@@ -239,7 +243,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await index.fill('7')
     await index.press('Enter')
     const rows = page.getByTestId('saliency-check').locator('tbody tr')
-    await expect.poll(() => learned.locator('.saliency strong').first().textContent()).toBe(data.labelNames[data.valid.labels[7]])
+    await expect.poll(() => learned.locator('.saliency strong').first().textContent(), REPLY).toBe(data.labelNames[data.valid.labels[7]])
     // the engine here: simple_net from seed 42 trained by the chapter's recipe, its predicted score with one pixel moved ±h
     const model = await chapterTrained(data, 'simple_net')
     const x = imagesTensor(data.valid, [7], [1, 28, 28])
@@ -280,7 +284,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     expect(Number((await page.getByTestId('flat-share').textContent())!.replace('%', ''))).toBeGreaterThan(80)
     expect(await page.getByTestId('lab-nudge').textContent()).toMatch(/in 60 small steps, the loss changed at every one;\s+the accuracy stayed exactly the same at \d+%/)
     await page.getByRole('slider', { name: 'Nudge' }).fill('0.5')
-    await expect.poll(async () => Math.abs((await exact(page.getByTestId('nudge-delta'))) - 0.5)).toBeLessThan(1e-9)
+    await expect.poll(async () => Math.abs((await exact(page.getByTestId('nudge-delta'))) - 0.5), REPLY).toBeLessThan(1e-9)
     const delta = await exact(page.getByTestId('nudge-delta'))
     const index = Number((await page.getByTestId('nudge-weight').textContent())!.match(/\[(\d+)\]/)![1])
     // the engine here: the same recipe trains the same weights; set the one weight and validate
@@ -308,7 +312,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await page.getByTestId('ladder-run').click()
     const row = (kind: string) => table.locator(`tr[data-kind=${kind}]`)
     // simple_net is done already (Learned trained it): first its row is queued for this run, then done again.
-    await expect.poll(() => row('simple_net').getAttribute('data-status')).toMatch(/queued|training/)
+    await expect.poll(() => row('simple_net').getAttribute('data-status'), REPLY).toMatch(/queued|training/)
     await expect.poll(() => row('simple_net').getAttribute('data-status'), { timeout: 60_000 }).toBe('done')
     await shoot('9-ladder-running')
     await page.getByTestId('ladder-stop').click()
@@ -337,7 +341,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await page.keyboard.press('5')
     await panel('ladder')
     const cnn = page.getByTestId('ladder-table').locator('tr[data-kind=cnn]')
-    await expect.poll(() => cnn.getAttribute('data-status')).toBe('done')
+    await expect.poll(() => cnn.getAttribute('data-status'), REPLY).toBe('done')
     await cnn.getByTestId('from-train-view').waitFor()
     expect(await exact(cnn.getByTestId('accuracy'))).toBeGreaterThan(0.9)
     await shoot('9-ladder-train-view')
