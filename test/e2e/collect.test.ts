@@ -6,7 +6,7 @@ import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PERSONAL_DATASET } from '../../src/shared/collect'
 import { tempFolder } from '../helpers/temp-folder'
-import { classCounts, painted, showView, startApp, type RunningApp } from './app-helpers'
+import { classCounts, painted, settledFrame, showView, startApp, type RunningApp } from './app-helpers'
 
 const ARTIFACTS = 'test-artifacts'
 const DIGITS = ['1', '4', '7']
@@ -42,11 +42,13 @@ describe('collecting drawings in a browser', () => {
   const progress = () => page.getByTestId('collect-progress').textContent()
   let drawn = 0
   /** Draw the digit asked for and save it; returns that digit. */
-  const drawAsked = async () => {
+  /** Draw the digit asked for and keep it: by its button, or by Enter. */
+  const drawAsked = async (by: 'click' | 'Enter' = 'click') => {
     const digit = await asked()
     const before = await progress()
     await drawDigit(page, digit, drawn++)
-    await page.getByTestId('collect-save').click()
+    if (by === 'click') await page.getByTestId('collect-save').click()
+    else await page.keyboard.press('Enter')
     await expect.poll(progress).not.toBe(before)
     return digit
   }
@@ -65,6 +67,12 @@ describe('collecting drawings in a browser', () => {
 
   it(`asks for ${DIGITS.join(', ')} in turn, ${PER_DIGIT} of each, takes one back, and keeps them as PNG files`, async () => {
     await showView(page, 'draw')
+    await expect.poll(() => page.getByTestId('collect-folder').textContent()).toBe(personal)
+    // No folder is open: the open-folder target says so, and saves nothing there.
+    await page.getByRole('button', { name: 'Open folder', exact: true }).click()
+    await page.getByText(/^no dataset is open: open a folder of class folders first, or collect into your personal dataset/).waitFor()
+    expect(await page.getByRole('button', { name: 'Start collecting' }).isDisabled()).toBe(true)
+    await page.getByRole('button', { name: 'My handwriting', exact: true }).click()
     await expect.poll(() => page.getByTestId('collect-folder').textContent()).toBe(personal)
     const digits = page.getByRole('group', { name: 'Digits to ask for' })
     for (const digit of ['0', '2', '3', '5', '6', '8', '9']) await digits.getByRole('button', { name: digit, exact: true }).click()
@@ -88,7 +96,7 @@ describe('collecting drawings in a browser', () => {
       await page.setViewportSize({ width, height })
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme })
-        await painted(page)
+        await settledFrame(page)
         await page.screenshot({ path: `${ARTIFACTS}/collect-${scheme}-${width}x${height}.png` })
       }
     }
@@ -98,7 +106,9 @@ describe('collecting drawings in a browser', () => {
     drawn++
     await expect.poll(progress).toBe(`4 of ${DIGITS.length * PER_DIGIT} drawings`)
 
-    while (!(await page.getByTestId('collect-summary').isVisible())) await drawAsked()
+    // The rest by keyboard: Enter keeps the drawing (the focus is on no button once the pad was drawn on).
+    await page.evaluate('document.activeElement?.blur()')
+    while (!(await page.getByTestId('collect-summary').isVisible())) await drawAsked('Enter')
     expect(await page.getByTestId('collect-summary').textContent()).toContain(`Done: ${DIGITS.length * PER_DIGIT} drawings, ${PER_DIGIT} of each of ${DIGITS.join(', ')}`)
     expect(await page.getByTestId('collect-counts').textContent()).toMatch(new RegExp(DIGITS.map((d) => `${d}\\s*×${PER_DIGIT}`).join('\\s*')))
     await page.screenshot({ path: `${ARTIFACTS}/collect-summary-light.png` })

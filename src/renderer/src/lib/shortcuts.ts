@@ -15,6 +15,8 @@ export const SHORTCUTS = {
   undo: { key: 'z', mod: true, label: 'Z' },
   clear: { key: 'Delete', label: 'Delete' },
   save: { key: 's', mod: true, label: 'S' },
+  /** Draw, in Collect mode: keep the drawing as the digit asked for. */
+  keep: { key: 'Enter', label: 'Enter' },
 } as const satisfies Record<string, Shortcut>
 
 /** A shortcut as people read it: "Ctrl+Enter", "⌘Enter". */

@@ -69,6 +69,11 @@ class Collecting {
     })
   }
 
+  /** Collect mode's Enter: keep the drawing as the digit asked for. */
+  keep(): void {
+    if (this.mode && this.asked) void this.save(this.asked)
+  }
+
   /** Delete the last drawing saved (this round's in Collect mode): only files Digit Lab just wrote. */
   async undo(): Promise<void> {
     const file = this.mode ? this.round.at(-1)?.file : undefined
