@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { allocateKernelArray, convKernelsWasm, giveBackArray, lendArray, MAX_LENT_BYTES, referenceKernels, scratchArray, type ConvGeometry } from '../../src/main/engine/kernels'
+import { allocateKernelArray, convKernelsWasm, giveBackArray, lendArray, MAX_LENT_BYTES, referenceKernels, ScratchSlot, type ConvGeometry } from '../../src/main/engine/kernels'
 import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
 import { randn } from '../../src/main/engine/creation'
 import { conv2d, convGeometry } from '../../src/main/engine/ops/conv'
@@ -148,16 +148,26 @@ onWasm('the conv passes on helper threads', () => {
   })
 })
 
-describe('scratch arrays', () => {
-  it('hand back the same memory for a slot, grown when a longer one is asked for', () => {
-    const first = scratchArray('test slot', 10)
-    first[3] = 7
-    expect(scratchArray('test slot', 5)[3]).toBe(7)
-    expect(scratchArray('other test slot', 10)[3]).not.toBe(7)
-    const grown = scratchArray('test slot', 1000)
-    expect(grown).toHaveLength(1000)
-    grown[999] = 1
-    expect(scratchArray('test slot', 1000)[999]).toBe(1)
+describe('scratch slots', () => {
+  const slot = new ScratchSlot('test slot')
+  const other = new ScratchSlot('other test slot')
+
+  it('hand back the same memory call after call, grown when a longer array is asked for', () => {
+    slot.use(10, (first) => { first[3] = 7 })
+    expect(slot.use(5, (again) => again[3])).toBe(7)
+    expect(other.use(10, (array) => array[3])).not.toBe(7)
+    slot.use(1000, (grown) => {
+      expect(grown).toHaveLength(1000)
+      grown[999] = 1
+    })
+    expect(slot.use(1000, (again) => again[999])).toBe(1)
+  })
+
+  it('refuse a second user while one holds the array, and take it again once released (or thrown out of)', () => {
+    expect(() => slot.use(4, () => slot.hold(4))).toThrow(/scratch array "test slot" is in use/)
+    expect(() => slot.use(4, () => { throw new Error('a kernel failed') })).toThrow('a kernel failed')
+    expect(slot.use(4, (array) => array.length)).toBe(4)
+    expect(() => new ScratchSlot('test slot')).toThrow(/exists already/)
   })
 })
 

@@ -7,7 +7,7 @@ import { allFiniteReference, type AllFinite } from './finite'
 import { nativeBindingProblem, ONNXRUNTIME_VERSION } from './native/binding'
 import { cpuVectorExtension } from './native/cpu'
 import { createNativeGemm, routedGemm } from './native/gemm'
-import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, scratchArrays, setGemmThreads } from './wasm'
+import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, setGemmThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -158,14 +158,6 @@ export function threadsReady(): Promise<void> {
 }
 
 /**
- * The array of `slot`, `length` long, reused call after call for an op's intermediates (not zeroed; in the
- * kernels' memory where WebAssembly runs, so they use it in place). Any later call may overwrite it.
- */
-export function scratchArray(slot: string, length: number): Float32Array {
-  return scratchArrays.get(slot, length)
-}
-
-/**
  * An array of `length` (not zeroed) that an op keeps from one call to a later one, e.g. from its forward pass to
  * its backward; `giveBackArray` returns it for reuse, or it returns by itself once `owner` is garbage collected.
  * Null once MAX_LENT_BYTES are on loan: the op then computes again what it would have kept.
@@ -179,6 +171,7 @@ export function giveBackArray(array: Float32Array): void {
   lentArrays.giveBack(array)
 }
 
+export { ScratchSlot } from './scratch-slot'
 export { cpuVectorExtension }
 export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUnitWasm, indexNonzerosWasm }
 /** The most threads `setThreads` takes. */

@@ -1,5 +1,5 @@
 import { isGradEnabled, record } from '../autograd'
-import { giveBackArray, kernels, lendArray, scratchArray, type ConvGeometry } from '../kernels'
+import { ScratchSlot, giveBackArray, kernels, lendArray, type ConvGeometry } from '../kernels'
 import { validRange } from '../kernels/conv'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
@@ -99,10 +99,24 @@ export interface ConvPass {
   backward(dy: Float32Array): [dx: Tensor | null, dWeight: Tensor | null, dBias: Tensor | null]
 }
 
+/** The conv's scratch arrays, shared by every conv call (none outlives one), each held by one user at a time. */
+const SCRATCH = {
+  /** im2col(x) in the forward pass; Wᵀ·dY before col2im in the backward pass, after the weight gradient read im2col(x). */
+  columns: new ScratchSlot('conv columns'),
+  /** W·cols, (outC, N·positions), before its axes are swapped into the output. */
+  product: new ScratchSlot('conv product'),
+  /** dY as (outC, N·positions). */
+  outputGradient: new ScratchSlot('conv gradient'),
+  /** dWᵀ, when it fills the GEMM's tiles better than dW. */
+  weightGradientT: new ScratchSlot('conv weight gradient'),
+  /** col2im's sum, before it is copied out of the kernels' memory. */
+  inputGradient: new ScratchSlot('conv input gradient'),
+}
+
 // y = W ⋆ x + b as one GEMM: Y(oc, n·p) = W(oc, c·kh·kw) · cols(c·kh·kw, n·p), cols = im2col(x)
 // d: dW = dY · colsᵀ,  db = Σ_{n,p} dY,  dx = col2im(Wᵀ · dY)
 // NOTE: the columns, the product and the reordered gradient live in the kernels' memory, where the GEMM reads and
-// writes them in place: scratch arrays reused by every conv, and the columns lent from the forward pass to the
+// writes them in place: scratch slots reused by every conv, and the columns lent from the forward pass to the
 // backward's weight gradient (given back there, so the next step reuses them: no allocation per call).
 /** The forward pass of `conv2d` into an output array from `allocate`, and its backward pass for later. */
 export function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, allocate: (length: number) => Float32Array): ConvPass {
@@ -119,59 +133,62 @@ export function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, options
   const out = allocate(outC * columns)
   // The columns are kept for the weight gradient when there will be one (else a graph-less call would hold them).
   let kept: Float32Array | null = weight.requiresGrad && isGradEnabled() ? lendArray(depth * columns, out) : null
-  /** The columns of x: those kept, or unfolded again (a second backward, or a weight that asks for a gradient late). */
-  const unfold = (): Float32Array => {
-    if (kept) return kept
-    const again = scratchArray('conv columns', depth * columns)
-    kernels.im2col(x.data, g, again)
-    return again
+  /** `fn` on the columns of x: those kept, or unfolded again (a second backward, or a weight that asks for a gradient late). */
+  const withColumns = <T>(fn: (cols: Float32Array) => T): T => {
+    if (kept) return fn(kept)
+    return SCRATCH.columns.use(depth * columns, (cols) => {
+      kernels.im2col(x.data, g, cols)
+      return fn(cols)
+    })
   }
-  const forwardInto = (into: Float32Array, cols: Float32Array): void => {
-    const product = scratchArray('conv product', outC * columns)
+  const forwardInto = (into: Float32Array, cols: Float32Array): void => SCRATCH.product.use(outC * columns, (product) => {
     kernels.gemm({ a: w, b: cols, c: product, m: outC, n: columns, k: depth, transA: false, transB: false, accumulate: false })
     kernels.swapAxes(product, outC, g.batch, positions, into, bias?.data ?? null)
-  }
-  const cols = kept ?? scratchArray('conv columns', depth * columns)
-  kernels.im2col(x.data, g, cols)
-  forwardInto(out, cols)
-  const backward = (grad: Float32Array): [Tensor | null, Tensor | null, Tensor | null] => {
-    const dy = scratchArray('conv gradient', grad.length)
-    kernels.swapAxes(grad, g.batch, outC, positions, dy, null)
-    let dWeight: Tensor | null = null
-    if (weight.requiresGrad) {
-      const dw = new Float32Array(outC * depth)
+  })
+  if (kept) kernels.im2col(x.data, g, kept)
+  withColumns((cols) => forwardInto(out, cols))
+  const weightGradient = (dy: Float32Array): Tensor => {
+    const dw = new Float32Array(outC * depth)
+    withColumns((cols) => {
       if (raggedness(depth) > raggedness(outC)) {
         // dWᵀ = cols · dYᵀ, then transposed: the same sums, with the tiles' 8 columns along outC, which fills them
-        const dwT = scratchArray('conv weight gradient', depth * outC)
-        kernels.gemm({ a: unfold(), b: dy, c: dwT, m: depth, n: outC, k: columns, transA: false, transB: true, accumulate: false })
-        kernels.swapAxes(dwT, depth, outC, 1, dw, null)
+        SCRATCH.weightGradientT.use(depth * outC, (dwT) => {
+          kernels.gemm({ a: cols, b: dy, c: dwT, m: depth, n: outC, k: columns, transA: false, transB: true, accumulate: false })
+          kernels.swapAxes(dwT, depth, outC, 1, dw, null)
+        })
       } else {
-        kernels.gemm({ a: dy, b: unfold(), c: dw, m: outC, n: depth, k: columns, transA: false, transB: true, accumulate: false })
+        kernels.gemm({ a: dy, b: cols, c: dw, m: outC, n: depth, k: columns, transA: false, transB: true, accumulate: false })
       }
-      const dFull = cropped ? new Float32Array(weight.size) : dw
-      if (cropped) moveWindow(dFull, dw, weight.shape, g, rowLo, colLo, false)
-      dWeight = new Tensor(dFull, weight.shape)
-    }
+    })
+    const dFull = cropped ? new Float32Array(weight.size) : dw
+    if (cropped) moveWindow(dFull, dw, weight.shape, g, rowLo, colLo, false)
+    return new Tensor(dFull, weight.shape)
+  }
+  const inputGradient = (dy: Float32Array): Tensor => SCRATCH.columns.use(depth * columns, (dcols) => {
+    kernels.gemm({ a: w, b: dy, c: dcols, m: depth, n: columns, k: outC, transA: true, transB: false, accumulate: false })
+    return SCRATCH.inputGradient.use(x.size, (dxData) => {
+      kernels.col2im(dcols, g, dxData.fill(0))
+      // NOTE: a copy by `set`, not `slice`: V8 copies out of a shared buffer at half speed through `slice`.
+      const dx = new Tensor(new Float32Array(x.size), x.shape)
+      dx.data.set(dxData)
+      return dx
+    })
+  })
+  const backward = (grad: Float32Array): [Tensor | null, Tensor | null, Tensor | null] => SCRATCH.outputGradient.use(grad.length, (dy) => {
+    kernels.swapAxes(grad, g.batch, outC, positions, dy, null)
+    // The weight gradient first: unfolded again, the columns take the slot the input gradient then reuses.
+    const dWeight = weight.requiresGrad ? weightGradient(dy) : null
     let dBias: Tensor | null = null
     if (bias?.requiresGrad) {
       dBias = new Tensor(new Float32Array(outC), bias.shape)
       kernels.sumRows(dy, outC, columns, dBias.data)
     }
-    let dx: Tensor | null = null
-    if (x.requiresGrad) {
-      const dcols = scratchArray('conv columns', depth * columns)
-      kernels.gemm({ a: w, b: dy, c: dcols, m: depth, n: columns, k: outC, transA: true, transB: false, accumulate: false })
-      const dxData = scratchArray('conv input gradient', x.size).fill(0)
-      kernels.col2im(dcols, g, dxData)
-      // NOTE: a copy by `set`, not `slice`: V8 copies out of a shared buffer at half speed through `slice`.
-      dx = new Tensor(new Float32Array(x.size), x.shape)
-      dx.data.set(dxData)
-    }
+    const dx = x.requiresGrad ? inputGradient(dy) : null
     if (kept) giveBackArray(kept)
     kept = null
     return [dx, dWeight, dBias]
-  }
-  return { out, shape: [g.batch, outC, g.outH, g.outW], forwardInto: (into) => forwardInto(into, unfold()), backward }
+  })
+  return { out, shape: [g.batch, outC, g.outH, g.outW], forwardInto: (into) => withColumns((cols) => forwardInto(into, cols)), backward }
 }
 
 /** 2-D cross-correlation over NCHW input (ONNX `Conv`, groups 1, dilation 1), as `F.conv2d`. */
