@@ -19,7 +19,7 @@ export function runMenuCommand(command: MenuCommand): void {
       break
     case 'open-model':
       shell.view = 'draw'
-      void model.open('')
+      void model.file.open('')
       break
     case 'export-model':
       shell.view = 'export'
@@ -31,7 +31,7 @@ export function runMenuCommand(command: MenuCommand): void {
       break
     case 'open-project':
       shell.view = 'export'
-      void project.open('')
+      void project.file.open('')
       break
     case 'about':
       shell.aboutOpen = true

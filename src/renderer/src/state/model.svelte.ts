@@ -1,13 +1,9 @@
 import type { Classification, ExportReply, ModelView } from '../../../shared/inference'
-import { uploadAndOpen } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { encodeBase64 } from '../lib/pixels'
 import { hasDialogs } from '../lib/platform'
 import { errorText } from '../lib/error-text'
-
-
-/** What opening a model is busy with: opening an uploaded file follows its upload. */
-type ModelWork = 'opening' | 'uploading' | 'opening-upload'
+import { FileOpener } from './file-opener.svelte'
 
 /**
  * The model Draw classifies with and Export writes, as main holds it: the one the last run left,
@@ -15,57 +11,25 @@ type ModelWork = 'opening' | 'uploading' | 'opening-upload'
  */
 class ModelState {
   view = $state.raw<ModelView | null>(null)
-  busy = $state<ModelWork | null>(null)
-  openError = $state<string | null>(null)
+  /** Opening an .onnx file, and its refusal. */
+  readonly file = new FileOpener({
+    dialog: 'open-onnx',
+    upload: 'model',
+    ask: 'Choose an .onnx model file, or type or paste its path first.',
+    openAt: async (path) => void (this.view = await window.api.openModel(path)),
+  })
 
   /** Ask main which model it holds (once, at startup; later changes come as events). */
   async load(): Promise<void> {
     try {
       this.view = await window.api.currentModel()
     } catch (error) {
-      this.openError = errorText(error)
+      this.file.error = errorText(error)
     }
   }
 
   receive(view: ModelView | null): void {
     this.view = view
-  }
-
-  /** Open an .onnx file: from a native dialog in the desktop app, else the path given. */
-  async open(typedPath: string): Promise<void> {
-    if (this.busy) return
-    const path = hasDialogs() ? await window.api.pickPath('open-onnx') : typedPath.trim()
-    if (!path) {
-      if (!hasDialogs()) this.openError = 'Choose an .onnx model file, or type or paste its path first.'
-      return
-    }
-    await this.#work('opening', () => this.#openAt(path))
-  }
-
-  /**
-   * Open an .onnx file chosen in a file input or dropped: where the desktop app knows its path, from
-   * there; a browser uploads it first (streamed, beside any uploaded dataset or project) and opens the copy.
-   */
-  async openFile(file: File): Promise<void> {
-    if (this.busy) return
-    if (window.desktop) return this.#work('opening', () => this.#openAt(window.desktop!.pathForFile(file)))
-    await this.#work('uploading', () => uploadAndOpen(file, 'model', (path) => this.#openAt(path), () => (this.busy = 'opening-upload')).then(() => undefined))
-  }
-
-  async #openAt(path: string): Promise<void> {
-    this.view = await window.api.openModel(path)
-  }
-
-  async #work(what: ModelWork, work: () => Promise<void>): Promise<void> {
-    this.busy = what
-    this.openError = null
-    try {
-      await work()
-    } catch (error) {
-      this.openError = errorText(error)
-    } finally {
-      this.busy = null
-    }
   }
 }
 

@@ -22,10 +22,10 @@ function openRouted(route: DropRoute | null, openData: () => void): string | nul
   if (route.to !== 'model' && (training.active || lrFinder.active)) return runInProgress(route.to === 'project' ? 'opening a project' : 'opening another dataset')
   if (route.to === 'project') {
     shell.view = 'export'
-    void project.openFile(route.file)
+    void project.file.openFile(route.file)
   } else if (route.to === 'model') {
     shell.view = 'draw'
-    void model.openFile(route.file)
+    void model.file.openFile(route.file)
   } else {
     shell.view = 'data'
     openData()

@@ -1,5 +1,4 @@
 import type { ProjectHistoryView, ProjectView, SaveProjectReply } from '../../../shared/projects'
-import { uploadAndOpen } from '../api/folder-upload'
 import { download } from '../lib/download'
 import { count, counted } from '../lib/format'
 import { hasDialogs } from '../lib/platform'
@@ -8,6 +7,7 @@ import { model } from './model.svelte'
 import { trainForm } from './train-form.svelte'
 import { training } from './training.svelte'
 import { errorText, withoutUploadFolders } from '../lib/error-text'
+import { FileOpener } from './file-opener.svelte'
 
 /** A project as the page shows it: its problem naming an uploaded folder as it was uploaded, not by the server's temporary path. */
 const shown = (view: ProjectView | null): ProjectView | null => (view?.problem ? { ...view, problem: withoutUploadFolders(view.problem) } : view)
@@ -35,9 +35,6 @@ function showProject(view: ProjectView, history: ProjectHistoryView): void {
   trainForm.adopt(view.config, view.epochsDone, file ? `project ${file}` : 'the last run')
 }
 
-/** What the project is busy with: opening an uploaded file follows its upload. */
-type ProjectWork = 'saving' | 'opening' | 'uploading' | 'opening-upload'
-
 /** A project file a browser uploaded: its path on this machine, and the name the person chose it by. */
 interface UploadedProject {
   readonly path: string
@@ -62,8 +59,17 @@ function rememberedUpload(): UploadedProject | null {
  */
 class ProjectState {
   view = $state.raw<ProjectView | null>(null)
-  busy = $state<ProjectWork | null>(null)
-  error = $state<string | null>(null)
+  /** Opening and saving a project file, and the refusal. */
+  readonly file = new FileOpener<'saving'>({
+    dialog: 'open-project',
+    upload: 'project',
+    ask: 'Choose a .digitlab project file, or type or paste its path first.',
+    openAt: (path) => this.#openAt(path),
+    uploaded: (path, file) => {
+      this.uploaded = { path, name: file.name }
+      sessionStorage.setItem(UPLOADED_KEY, JSON.stringify(this.uploaded))
+    },
+  })
   /** The last project file uploaded from this tab, so it is named as the person knows it, not by its temporary path. */
   uploaded = $state.raw<UploadedProject | null>(rememberedUpload())
   /** The last save, for as long as the project saved is the one held. */
@@ -88,7 +94,7 @@ class ProjectState {
       this.view = shown(held?.project ?? null)
       if (held && training.phase === 'idle' && training.epochs.length === 0) showProject(held.project, held.history)
     } catch (error) {
-      this.error = errorText(error)
+      this.file.error = errorText(error)
     }
   }
 
@@ -102,41 +108,16 @@ class ProjectState {
 
   /** Desktop: ask where, write there. Browser: the bytes come back and download. */
   async save(): Promise<void> {
-    if (this.busy || !this.view) return
+    if (this.file.busy || !this.view) return
     let path: string | undefined
     if (hasDialogs()) {
       path = (await window.api.pickPath('save-project')) ?? undefined
       if (!path) return
     }
-    await this.#work('saving', async () => {
+    await this.file.work('saving', async () => {
       const reply = await window.api.saveProject({ path })
       if (reply.base64) download(reply.base64, reply.fileName)
       this.saved = reply
-    })
-  }
-
-  /** Open a project file: from a native dialog in the desktop app, else the path typed. */
-  async open(typedPath: string): Promise<void> {
-    if (this.busy) return
-    const path = hasDialogs() ? await window.api.pickPath('open-project') : typedPath.trim()
-    if (!path) {
-      if (!hasDialogs()) this.error = 'Choose a .digitlab project file, or type or paste its path first.'
-      return
-    }
-    await this.#work('opening', () => this.#openAt(path))
-  }
-
-  /**
-   * Open a project file chosen in a file input or dropped: where the desktop app knows its path,
-   * from there; a browser uploads it first (streamed, beside any uploaded dataset) and opens the copy.
-   */
-  async openFile(file: File): Promise<void> {
-    if (this.busy) return
-    if (window.desktop) return this.#work('opening', () => this.#openAt(window.desktop!.pathForFile(file)))
-    await this.#work('uploading', async () => {
-      const path = await uploadAndOpen(file, 'project', (at) => this.#openAt(at), () => (this.busy = 'opening-upload'))
-      this.uploaded = { path, name: file.name }
-      sessionStorage.setItem(UPLOADED_KEY, JSON.stringify(this.uploaded))
     })
   }
 
@@ -157,18 +138,6 @@ class ProjectState {
   /** Train `moreEpochs` more epochs of the project, its curves going on. */
   continueTraining(): void {
     if (this.continueBlocker === null && this.view) void training.continueRun(this.moreEpochs, this.view.config)
-  }
-
-  async #work(what: ProjectWork, work: () => Promise<void>): Promise<void> {
-    this.busy = what
-    this.error = null
-    try {
-      await work()
-    } catch (error) {
-      this.error = errorText(error)
-    } finally {
-      this.busy = null
-    }
   }
 }
 
