@@ -89,7 +89,7 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     const summary = page.getByTestId('import-summary')
     await summary.waitFor({ timeout: 30_000 })
     await page.unroute('**/upload/*/done')
-    expect(await summary.textContent()).toMatch(/^\s*Opened\s+digit-lab-e2e-folder-\w+:\s+20 images, 2 classes,\s+2 skipped\s*,\s+in \d+(\.\d)? s\.\s*$/)
+    expect(await summary.textContent()).toMatch(/^\s*Opened\s+digit-lab-e2e-folder-\w+:\s+20 images, 2 classes,\s+2 skipped\s*,\s+in (\d+(\.\d)? s|\d+ ms)\.\s*$/)
     const seconds = Number(/in (\d+(?:\.\d)?) s/.exec((await summary.textContent())!)![1])
     expect(seconds, 'the upload is counted').toBeGreaterThanOrEqual(1.5)
 
@@ -134,8 +134,18 @@ describeNeeding(chromiumMissing(), 'the first five minutes', () => {
     expect(await page.getByTestId('previous-dataset').count()).toBe(0)
     const times = await page.getByTestId('epoch-table').locator('tbody tr td:last-child').allTextContents()
     expect(times).toHaveLength(3)
-    for (const time of times) expect(time).toMatch(/^(\d+\.\d s|\d+ s|\d+:\d\d)$/)
+    for (const time of times) expect(time).toMatch(/^(\d+(\.\d)? ms|\d+\.\d s|\d+ s|\d+:\d\d)$/)
     expect(times).not.toContain('0:00')
+    // Losses in 4 significant digits, accuracy in percent; the full values stay in data-value (and the tooltip).
+    const cells = page.getByTestId('epoch-table').locator('tbody tr').first().locator('td')
+    for (const k of [1, 2]) {
+      const value = Number(await cells.nth(k).getAttribute('data-value'))
+      expect(value).toBeGreaterThan(0)
+      expect(await cells.nth(k).textContent()).toBe(value.toPrecision(4))
+      expect(await cells.nth(k).getAttribute('title')).toBe(String(value))
+    }
+    const accuracy = Number(await cells.nth(3).getAttribute('data-value'))
+    expect(await cells.nth(3).textContent()).toBe(`${(accuracy * 100).toFixed(1)}%`)
     expect(await page.getByTestId('run-accuracy').textContent()).toMatch(/^\d{2}\.\d%$/)
     await showView(page, 'export')
     expect(await page.getByTestId('model-badge').textContent()).toMatch(/accuracy \d{2}\.\d% ·/)

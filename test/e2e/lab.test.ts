@@ -43,7 +43,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
   const panel = (id: string) => page.locator(`.tabs button[data-panel=${id}]`).click()
   /** The full-precision value a cell carries (its text is rounded for reading). */
   const exact = async (cell: ReturnType<Page['locator']>): Promise<number> => Number(await cell.getAttribute('data-value'))
-  const number = async (testId: string, within = page.locator('body')): Promise<number> => Number(await within.getByTestId(testId).first().textContent())
+  const number = async (testId: string, within = page.locator('body')): Promise<number> => exact(within.getByTestId(testId).first())
 
   beforeAll(async () => {
     const [rendererDir, imported] = await Promise.all([buildApp(), importDataset('mnist-sample', {})])
@@ -91,6 +91,10 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     const average = (perClass[0] + perClass[1]) / 2
     expect(await number('baseline-l1-average')).toBeCloseTo(average, 4)
     expect(average).toBeCloseTo(0.9511, 4)
+    // Numbers as a person reads them: accuracies in percent, distances in 4 digits, time in ms or s.
+    expect(await page.getByTestId('baseline-l1-average').textContent()).toBe(`${(average * 100).toFixed(1)}%`)
+    expect(await rows.first().getByTestId('l1').textContent()).toBe(l1.data[0].toPrecision(4))
+    expect(await page.getByTestId('lab-pixels').textContent()).toMatch(/Computed in (\d+(\.\d)? ms|\d+(\.\d)? s) by the engine/)
     // The baseline table fits its column at 1280×800: nothing runs past the panel's edge.
     const edge = (box: { x: number; width: number } | null): number => box!.x + box!.width
     expect(edge(await page.getByTestId('pixels-baseline').boundingBox())).toBeLessThanOrEqual(edge(await page.getByTestId('lab-pixels').boundingBox()))
@@ -122,6 +126,8 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     const [d3, d7] = [0, 1].map((label) => noGrad(() => x.sub(means.index(label)).abs().mean(-1)))
     const right = sevens.filter((_, k) => d7.data[k] < d3.data[k]).length / sevens.length
     expect(await number('broadcast-accuracy')).toBeCloseTo(right, 4)
+    expect(await page.getByTestId('broadcast-accuracy').textContent()).toBe(`${(right * 100).toFixed(1)}%`)
+    expect(await page.getByTestId('lab-broadcast').textContent()).toMatch(/Traced in (\d+(\.\d)? ms|\d+(\.\d)? s)\./)
     await shoot('2-broadcast')
   })
 
@@ -270,7 +276,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
 
     await learned.getByRole('button', { name: 'linear', exact: true }).click()
     await learned.getByRole('button', { name: /Train linear/ }).click()
-    await expect.poll(() => page.getByTestId('learned-status').textContent(), { timeout: 60_000 }).toMatch(/trained 20 epochs in the ladder \(accuracy 0\.9\d+\)/)
+    await expect.poll(() => page.getByTestId('learned-status').textContent(), { timeout: 60_000 }).toMatch(/trained 20 epochs in the ladder \(accuracy 9\d\.\d\d%\)/)
     expect(await page.getByTestId('weight-images').locator('canvas').count()).toBe(1)
     await shoot('7-learned-linear')
   })
@@ -322,6 +328,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     const predicted = noGrad(() => new PixelSimilarity(classMeans(data.train, 2, 784), 'l1').forward(imagesTensor(data.valid, Array.from({ length: data.valid.count }, (_, i) => i), [784])).argmax(-1))
     const right = Array.from(predicted.data).filter((p, i) => p === data.valid.labels[i]).length / data.valid.count
     expect(await exact(row('pixel').getByTestId('accuracy'))).toBeCloseTo(right, 12)
+    expect(await row('pixel').getByTestId('accuracy').textContent()).toBe(`${(right * 100).toFixed(2)}%`)
     for (const kind of ['linear', 'simple_net'] as const) {
       const config = { ...defaultTrainingConfig(kind, 2), seed: 42, epochs: 1 }
       const learner = createLearner(data, config)

@@ -27,7 +27,7 @@ describe('Lab panel 9: the model ladder', () => {
     expect(ladders.some((l) => l.rows[1].status === 'training')).toBe(true)
     const weights = await service.labWeights({ model: 'linear' })
     expect(weights.model.trained).toBe(true)
-    expect(weights.model.history).toMatch(/^trained 1 epoch in the ladder \(accuracy 0\.\d{4}\)$/)
+    expect(weights.model.history).toMatch(/^trained 1 epoch in the ladder \(accuracy \d{1,3}\.\d\d%\)$/)
     expect(weights.images[0].values).toEqual(Array.from(learner.model.namedParameters()[0][1].data))
     await service.close()
   })
@@ -49,7 +49,7 @@ describe('Lab panel 9: the model ladder', () => {
     const linear = { ...defaultTrainingConfig('linear', 2), epochs: 2, seed: 3 }
     await finished(linear)
     const weights = await service.labWeights({ model: 'linear' })
-    expect(weights.model.history).toMatch(/^your run in the Train view: 2 epochs \(accuracy 0\.\d{4}\)$/)
+    expect(weights.model.history).toMatch(/^your run in the Train view: 2 epochs \(accuracy \d{1,3}\.\d\d%\)$/)
     expect(weights.images[0].values).toEqual(Array.from(service.lastRunOutcome!.state!['1.weight']))
     await service.close()
   })

@@ -5,6 +5,7 @@ import { validateConfig } from '../../engine/learner/recipe'
 import { classMeans } from '../../engine/models/pixel-similarity'
 import { LADDER_KINDS, type LabModelKind, type LabTrainRequest, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
 import { defaultTrainingConfig, type TrainingConfig, type TrainingEvent } from '../../../shared/training'
+import { formatPercent } from '../../../shared/number-format'
 import { checkMemoryBudget } from '../memory-budget'
 import { throttle } from '../throttle'
 import { TrainingRun } from '../training-run'
@@ -99,7 +100,7 @@ export class LadderRunner {
     const parameters = estimateTrainingMemory(this.dataset, run.config).gradients / 4
     this.#set(rung, { ...emptyRow(rung), status, recipe: recipeOf(run.config), parameters, seconds: run.seconds, accuracy: run.accuracy, epochs: run.config.epochs, epochsDone: run.epochsDone, message: 'your run in the Train view', from: 'train-view' })
     if ((rung === 'linear' || rung === 'simple_net') && run.state && run.epochsDone > 0) {
-      const how = `your run in the Train view: ${run.epochsDone} ${run.epochsDone === 1 ? 'epoch' : 'epochs'}${run.accuracy === null ? '' : ` (accuracy ${run.accuracy.toFixed(4)})`}`
+      const how = `your run in the Train view: ${run.epochsDone} ${run.epochsDone === 1 ? 'epoch' : 'epochs'}${run.accuracy === null ? '' : ` (accuracy ${formatPercent(run.accuracy, 2)})`}`
       // A model of another shape (other hidden sizes) stays the Lab's own.
       try {
         this.models.adopt(rung, run.state, how)
@@ -184,7 +185,7 @@ export class LadderRunner {
     const status = outcome.status === 'completed' ? 'done' : outcome.status === 'crashed' ? 'failed' : outcome.status
     this.#set(kind, { ...this.#rows.get(kind)!, status, seconds, accuracy, epochsDone: outcome.epochsDone, progress: null, message: outcome.status === 'completed' ? '' : outcome.message })
     if ((kind === 'linear' || kind === 'simple_net') && outcome.state && outcome.epochsDone > 0) {
-      const how = `trained ${outcome.epochsDone} ${outcome.epochsDone === 1 ? 'epoch' : 'epochs'} in the ladder${accuracy === null ? '' : ` (accuracy ${accuracy.toFixed(4)})`}`
+      const how = `trained ${outcome.epochsDone} ${outcome.epochsDone === 1 ? 'epoch' : 'epochs'} in the ladder${accuracy === null ? '' : ` (accuracy ${formatPercent(accuracy, 2)})`}`
       this.models.adopt(kind, outcome.state, how)
     }
   }

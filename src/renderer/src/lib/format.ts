@@ -1,3 +1,7 @@
+import { formatPercent, significant } from '../../../shared/number-format'
+
+export { formatPercent, significant }
+
 /** Seconds as m:ss (or h:mm:ss), for ETAs and epoch times. */
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–'
@@ -20,9 +24,9 @@ export function counted(n: number, noun: string): string {
   return `${count(n)} ${noun}${n === 1 ? '' : 's'}`
 }
 
-/** A loss or metric as fastai prints it: six decimals. */
-export function metric(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(6) : String(value)
+/** A metric by its name: a share (accuracy, error rate) as a percentage, anything else (a loss) to 4 significant digits. */
+export function formatMetric(name: string, value: number): string {
+  return /accuracy|error_rate/.test(name) ? formatPercent(value) : significant(value)
 }
 
 /** A learning rate, short: 0.1, 1e-3. */
@@ -30,16 +34,27 @@ export function rate(value: number): string {
   return value >= 0.001 ? String(Number(value.toPrecision(3))) : value.toExponential(1)
 }
 
-/** A share (0..1) as a person reads it: 0.875 → "87.5%" (`digits` after the point: 2 where runs are compared closely). */
-export function formatPercent(fraction: number | null, digits = 1): string {
-  if (fraction === null || !Number.isFinite(fraction)) return '–'
-  return new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fraction)
-}
-
-/** A time as a person reads it: 0.4 s, 4.9 s, 12 s, then m:ss (1:05) from a minute on. */
+/** A time as a person reads it: 20 ms, 0.4 s, 4.9 s, 12 s, then m:ss (1:05) from a minute on. */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–'
+  if (seconds < 0.0995) return formatMilliseconds(seconds * 1000)
   if (seconds < 9.95) return `${seconds.toFixed(1)} s`
   if (seconds < 59.5) return `${Math.round(seconds)} s`
   return duration(seconds)
+}
+
+/** A duration measured in milliseconds: "12 ms" under a second, then as `formatSeconds` ("1.8 s"). */
+export function formatMilliseconds(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–'
+  if (ms < 9.95) return `${ms.toFixed(1)} ms`
+  return ms < 999.5 ? `${Math.round(ms)} ms` : formatSeconds(ms / 1000)
+}
+
+/** A size in bytes: "3.1 MB", "820 KB", "1.2 GB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB'] as const
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) [value, unit] = [value / 1024, unit + 1]
+  return unit === 0 ? `${count(value)} bytes` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
 }

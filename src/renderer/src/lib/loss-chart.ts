@@ -1,3 +1,4 @@
+import { significant } from './format'
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js'
 import type { CanvasColours } from '../state/theme.svelte'
 import type { LossSeries } from '../state/loss-series.svelte'
@@ -71,7 +72,7 @@ export class LossChart {
         },
         plugins: {
           legend: { position: 'top', align: 'end', labels: { boxWidth: 12, boxHeight: 2, color: colours.text, filter: (item, data) => !data.datasets[item.datasetIndex ?? 0].hidden } },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.parsed.y?.toFixed(4)}` } },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${significant(item.parsed.y ?? Number.NaN)}` } },
         },
       },
     })

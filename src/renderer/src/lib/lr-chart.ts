@@ -1,3 +1,4 @@
+import { rate, significant } from './format'
 import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js'
 import type { CanvasColours } from '../state/theme.svelte'
 
@@ -78,8 +79,8 @@ export class LrChart {
           legend: { display: false },
           tooltip: {
             callbacks: {
-              title: (items) => `lr ${Number(items[0]?.parsed.x?.toPrecision(3))}`,
-              label: (item) => `${(item.raw as Point & { label?: string }).label ?? item.dataset.label}: loss ${item.parsed.y?.toFixed(4)}`,
+              title: (items) => `lr ${rate(items[0]?.parsed.x ?? Number.NaN)}`,
+              label: (item) => `${(item.raw as Point & { label?: string }).label ?? item.dataset.label}: loss ${significant(item.parsed.y ?? Number.NaN)}`,
             },
           },
         },
