@@ -92,6 +92,22 @@ describeProvider('native')('the traced training step', () => {
     compare(model, rand([9, 1, 4, 5], random, -1, 1), targets, 'mnist')
   })
 
+  it("gives the model's eval-mode output as its forward pass alone (validation), running statistics untouched", () => {
+    const random = new Random(7)
+    const model = simpleCnn([4, 8], 1, 10, random)
+    const x = rand([5, 1, 13, 13], random)
+    model.train()
+    const step = new TracedStep(model, 'cross-entropy')
+    step.run(x, classes(5, 10, random))
+    for (const p of model.parameters()) p.grad = null
+    model.eval()
+    const statistics = model.namedBuffers().map(([, b]) => b.data.slice())
+    const traced = step.forward(x)!
+    expectClose(traced.data, model.forward(x).data, 'eval output')
+    model.namedBuffers().forEach(([name, b], i) => expect(b.data, name).toEqual(statistics[i]))
+    step.dispose()
+  })
+
   it('leaves a model it cannot hold to the per-op step, saying why', () => {
     const random = new Random(6)
     const model = new Sequential(new Flatten(), new Linear(4, 3, { random }), new Dropout(0.5, random), new Linear(3, 2, { random }))

@@ -204,6 +204,11 @@ export class Learner {
     return this.traced.run(x, y)
   }
 
+  /** The model's output through the traced graph, in the graph step mode once a traced step has run; else null. */
+  private tracedForward(x: Tensor): Tensor | null {
+    return stepModeInUse() === 'graph' && this.lastStep === 'graph' && this.traced ? this.traced.forward(x) : null
+  }
+
   /** Why the traced step cannot hold this learner's model, or null when it can (or was not tried). */
   get tracedProblem(): string | null {
     return this.traced?.problem ?? null
@@ -244,7 +249,7 @@ export class Learner {
       let seen = 0
       const sums = this.metrics.map(() => 0)
       for (const { x, y } of loader.batches({ reuseInputs: true })) {
-        const predictions = this.model.forward(x)
+        const predictions = this.tracedForward(x) ?? this.model.forward(x)
         const n = x.shape[0]
         loss += this.lossFunc(predictions, y).item() * n
         this.metrics.forEach((metric, i) => (sums[i] += metric.compute(predictions, y) * n))

@@ -34,7 +34,8 @@ export function traceBatchNorm(context: TraceContext, module: BatchNorm2d, x: Va
   const training = module.training
   let mean = runningMean
   let variance = runningVar
-  let centred: Value
+  // x − μ: computed forward in training (the variance needs it); in eval only a backward pass reads it
+  let centred: Value | null = null
   if (training) {
     const mean4 = t.op('ReduceMean', [x], perChannel, { axes: attr.ints(PLANES), ...keep(true) }, `${path}.mean`)
     centred = t.op('Sub', [x, mean4], x.shape, {}, `${path}.centred`)
@@ -47,8 +48,6 @@ export function traceBatchNorm(context: TraceContext, module: BatchNorm2d, x: Va
     }
     context.update(module.runningMean, blend(runningMean, mean, 1))
     context.update(module.runningVar, blend(runningVar, variance, unbiased))
-  } else {
-    centred = t.op('Sub', [x, column(runningMean)], x.shape, {}, `${path}.centred`)
   }
   const y = t.op('BatchNormalization', [x, gamma, beta, mean, variance], x.shape, { epsilon: attr.float(module.eps) }, `${path}.BatchNorm`)
   t.onBackward(() => {
@@ -57,7 +56,8 @@ export function traceBatchNorm(context: TraceContext, module: BatchNorm2d, x: Va
     const invStd = t.op('Reciprocal', [t.op('Sqrt', [t.op('Add', [variance, t.constant([module.eps], [], 'eps')], [c])], [c])], [c])
     // with d = x − μ and x̂ = d/σ: dβ = Σ dy, dγ = Σ dy·x̂ = Σ(dy·d)/σ
     const sumG = flat(channelSum(t, g, 'bn_dbeta'))
-    const sumGd = flat(channelSum(t, t.op('Mul', [g, centred], x.shape), 'bn_sum_g_d'))
+    const d = centred ?? t.op('Sub', [x, column(runningMean)], x.shape, {}, `${path}.centred`)
+    const sumGd = flat(channelSum(t, t.op('Mul', [g, d], x.shape), 'bn_sum_g_d'))
     t.addGrad(beta, sumG)
     t.addGrad(gamma, t.op('Mul', [sumGd, invStd], [c], {}, 'bn_dgamma'))
     if (!t.needsGrad(x)) return
@@ -72,7 +72,7 @@ export function traceBatchNorm(context: TraceContext, module: BatchNorm2d, x: Va
     const k0 = t.op('Mul', [t.op('Mul', [scale, sumG], [c]), minusInverseCount], [c])
     const k1 = t.op('Mul', [t.op('Mul', [t.op('Mul', [scale, sumGd], [c]), t.op('Mul', [invStd, invStd], [c])], [c]), minusInverseCount], [c])
     const direct = affine(t, g, scale, k0, 'bn_dx_direct')
-    t.addGrad(x, t.op('Add', [direct, t.op('Mul', [centred, column(k1)], x.shape)], x.shape, {}, 'bn_dx'))
+    t.addGrad(x, t.op('Add', [direct, t.op('Mul', [d, column(k1)], x.shape)], x.shape, {}, 'bn_dx'))
   })
   return y
 }

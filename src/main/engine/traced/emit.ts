@@ -10,7 +10,7 @@ import { NotTraceable, Tracer, sizeOf, type Value } from './tracer'
 export type TracedLoss = 'cross-entropy' | 'mnist'
 
 /** Graph input and output names. */
-export const STEP_NAMES = { input: 'x', targets: 'targets', loss: 'loss' } as const
+export const STEP_NAMES = { input: 'x', targets: 'targets', loss: 'loss', output: 'output' } as const
 
 /** A traced training step: the ONNX model, and which graph value feeds or receives each tensor of the model. */
 export interface EmittedStep {
@@ -21,6 +21,8 @@ export interface EmittedStep {
   readonly buffers: readonly { readonly tensor: Tensor; readonly input: string; readonly updated: string | null }[]
   /** The targets input's shape: one-hot (N, classes) like the logits for cross-entropy, the targets' own for the mnist loss. */
   readonly targetShape: readonly number[]
+  /** The model's output for the batch (a graph output only when traced without a loss). */
+  readonly outputShape: readonly number[]
 }
 
 // L = −mean(log softmax(z)[target]) → dz = (softmax(z) − onehot)/N
@@ -55,9 +57,9 @@ function mnistLoss(t: Tracer, predictions: Value, targets: Value): Value {
 /**
  * Trace `model` (in its current train/eval modes) on a batch of `inputShape` into one ONNX graph: inputs the batch,
  * the targets, every parameter and running statistic; outputs the loss, every parameter's gradient and the new running
- * statistics. Throws NotTraceable when a module or the model's output does not fit.
+ * statistics — or, with no loss, just the model's output. Throws NotTraceable when a module or the output does not fit.
  */
-export function emitStep(model: Module, inputShape: readonly number[], loss: TracedLoss, yShape: readonly number[]): EmittedStep {
+export function emitStep(model: Module, inputShape: readonly number[], loss: TracedLoss | null, yShape: readonly number[]): EmittedStep {
   const t = new Tracer()
   const parameters: { tensor: Tensor; value: Value }[] = []
   const buffers: { tensor: Tensor; value: Value; updated: Value | null }[] = []
@@ -85,6 +87,12 @@ export function emitStep(model: Module, inputShape: readonly number[], loss: Tra
   }
   const x = t.input(STEP_NAMES.input, inputShape)
   const output = context.module(model, x, '')
+  if (loss === null) {
+    t.output(output, STEP_NAMES.output)
+    const bytes = encodeModel({ irVersion: IR_VERSION, opsetImport: [{ version: OPSET_VERSION }], producerName: 'digit-lab traced forward', graph: t.build('forward') })
+    const inputs = { parameters: parameters.map(({ tensor, value }) => ({ tensor, input: value.name, grad: null })), buffers: buffers.map(({ tensor, value }) => ({ tensor, input: value.name, updated: null })) }
+    return { bytes, ...inputs, targetShape: [], outputShape: output.shape }
+  }
   if (loss === 'cross-entropy' && (output.shape.length !== 2 || yShape.length !== 1 || yShape[0] !== output.shape[0])) {
     throw new NotTraceable(`cross-entropy on an output of shape [${output.shape}] with targets [${yShape}]`)
   }
@@ -104,5 +112,5 @@ export function emitStep(model: Module, inputShape: readonly number[], loss: Tra
     return { tensor, input: input.name, updated: updated ? `u${i}` : null }
   })
   const bytes = encodeModel({ irVersion: IR_VERSION, opsetImport: [{ version: OPSET_VERSION }], producerName: 'digit-lab traced step', graph: t.build('training_step') })
-  return { bytes, parameters: emittedParameters, buffers: emittedBuffers, targetShape }
+  return { bytes, parameters: emittedParameters, buffers: emittedBuffers, targetShape, outputShape: output.shape }
 }

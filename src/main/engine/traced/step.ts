@@ -1,6 +1,6 @@
 import { gradientHome } from '../autograd'
 import { threads } from '../kernels'
-import { NativeGraph } from '../kernels/native/binding'
+import { NativeGraph, type OrtTensor } from '../kernels/native/binding'
 import { CachedGraph } from '../kernels/native/sessions'
 import { BatchNorm2d } from '../nn/normalization'
 import type { Module } from '../nn/module'
@@ -10,7 +10,7 @@ import { NotTraceable } from './tracer'
 import './layers'
 
 /** Sessions kept per model: each holds a pool of threads. */
-const SESSIONS = 4
+const SESSIONS = 6
 
 interface Compiled {
   readonly step: EmittedStep
@@ -36,7 +36,8 @@ function oneHot(targets: Float32Array, classes: number, into: Float32Array): boo
  * A model's whole training step — forward, loss, backward, the batch norms' running statistics — as one
  * onnxruntime graph per batch shape and mode, traced once from the module tree and run synchronously. `run`
  * leaves the model as the per-op step would (gradients in `.grad`, running statistics updated) and returns the
- * loss, or null when this model, loss or batch cannot be traced (the caller takes the per-op step).
+ * loss, or null when this model, loss or batch cannot be traced (the caller takes the per-op step); `forward`
+ * runs the forward pass alone (validation).
  */
 export class TracedStep {
   private readonly compiled = new Map<string, Compiled | null>()
@@ -64,12 +65,7 @@ export class TracedStep {
       if (!oneHot(y.data, step.targetShape[1], this.onehot)) return null
       targets = this.onehot
     }
-    const feeds = {
-      [STEP_NAMES.input]: session.input(STEP_NAMES.input, x.data, x.shape),
-      [STEP_NAMES.targets]: session.input(STEP_NAMES.targets, targets, step.targetShape),
-      ...Object.fromEntries(step.parameters.map(({ tensor, input }) => [input, session.input(input, tensor.data, tensor.shape)])),
-      ...Object.fromEntries(step.buffers.map(({ tensor, input }) => [input, session.input(input, tensor.data, tensor.shape)])),
-    }
+    const feeds = { ...this.feeds(compiled, x), [STEP_NAMES.targets]: session.input(STEP_NAMES.targets, targets, step.targetShape) }
     const loss = new Float32Array(1)
     const outputs: Record<string, { array: Float32Array; dims: readonly number[] }> = { [STEP_NAMES.loss]: { array: loss, dims: [] } }
     const grads = step.parameters.map(({ tensor, grad }) => {
@@ -92,14 +88,36 @@ export class TracedStep {
     return loss[0]
   }
 
-  private compile(inputShape: readonly number[], yShape: readonly number[]): Compiled | null {
+  /** The model's output on the batch `x` (no gradients, running statistics untouched in eval), or null when it cannot be traced. */
+  forward(x: Tensor): Tensor | null {
+    if (this.problem !== null) return null
+    const compiled = this.compile(x.shape, null)
+    if (!compiled) return null
+    const { step, session } = compiled
+    if (step.buffers.some(({ updated }) => updated !== null)) throw new Error('internal error: a traced forward pass updates running statistics')
+    const out = new Float32Array(step.outputShape.reduce((a, b) => a * b, 1))
+    session.run(this.feeds(compiled, x), { [STEP_NAMES.output]: { array: out, dims: step.outputShape } })
+    return new Tensor(out, step.outputShape)
+  }
+
+  /** The batch, every parameter and every running statistic as the graph's inputs. */
+  private feeds({ step, session }: Compiled, x: Tensor): Record<string, OrtTensor> {
+    return {
+      [STEP_NAMES.input]: session.input(STEP_NAMES.input, x.data, x.shape),
+      ...Object.fromEntries(step.parameters.map(({ tensor, input }) => [input, session.input(input, tensor.data, tensor.shape)])),
+      ...Object.fromEntries(step.buffers.map(({ tensor, input }) => [input, session.input(input, tensor.data, tensor.shape)])),
+    }
+  }
+
+  /** The compiled graph of a step on (x, y) of these shapes — or of the forward pass alone when `yShape` is null. */
+  private compile(inputShape: readonly number[], yShape: readonly number[] | null): Compiled | null {
     const modes = this.batchNorms.map((bn) => (bn.training ? 't' : 'e')).join('')
-    const key = `${inputShape.join('x')}|${yShape.join('x')}|${modes}|${threads()}`
+    const key = `${inputShape.join('x')}|${yShape?.join('x') ?? 'forward'}|${modes}|${threads()}`
     const cached = this.compiled.get(key)
     if (cached !== undefined) return cached
     let compiled: Compiled | null = null
     try {
-      const step = emitStep(this.model, inputShape, this.loss, yShape)
+      const step = emitStep(this.model, inputShape, yShape ? this.loss : null, yShape ?? [])
       const session = new CachedGraph(new NativeGraph(step.bytes, threads()))
       compiled = { step, session, updated: step.buffers.map(({ tensor }) => new Float32Array(tensor.size)) }
     } catch (error) {
