@@ -157,7 +157,8 @@ describe('collecting drawings in a browser', () => {
     await expect.poll(async () => (await readdir(join(personal, right))).length).toBe(before + 1)
     // Kept, and the pad is clear for the next one; Undo add takes it back.
     await expect.poll(() => page.getByTestId('prediction').count()).toBe(0)
-    await page.getByRole('button', { name: 'Undo add' }).click()
+    expect(await page.getByTestId('last-added').textContent()).toMatch(new RegExp(`Added ${right}/${right}-\\d{8}-\\d{6}-[0-9a-f]{8}\\.png`))
+    await page.getByTestId('last-added').getByRole('button', { name: 'Undo' }).click()
     await expect.poll(async () => (await readdir(join(personal, right))).length).toBe(before)
   }, 120_000)
 })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { drawSeven, painted, showView, startApp, VIEW_IDS, type RunningApp } from './app-helpers'
 import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
+import { tempFolder } from '../helpers/temp-folder'
 
 const ARTIFACTS = 'test-artifacts/tour'
 const SIZES = [
@@ -26,7 +27,8 @@ describeNeeding(chromiumMissing(), 'the tour of every view', () => {
   let app: RunningApp
 
   beforeAll(async () => {
-    app = await startApp()
+    // A data folder, as `npm run serve` and the desktop app always have (Draw's Collect keeps drawings there).
+    app = await startApp({ dataFolder: await tempFolder('e2e-tour-data') })
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 120_000)
 
