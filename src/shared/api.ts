@@ -35,6 +35,7 @@ import {
   type SaveProjectReply,
 } from './projects'
 import type { MenuCommand } from './menu'
+import { HANDWRITING_ARGS, type HandwritingReplies } from './handwriting'
 import type { RunRecord } from './runs'
 import { MAX_TRAINING_THREADS, TrainingConfigSchema, type TrainingEvent } from './training'
 import { StartChoiceSchema, type TrainingPlan } from './training-plan'
@@ -102,10 +103,11 @@ export const API_ARGS = {
   openCollection: v.tuple([CollectionRequestSchema]),
   showCollection: v.tuple([CollectionRequestSchema]),
   ...LAB_ARGS,
+  ...HANDWRITING_ARGS,
 } as const satisfies Record<ApiName, v.GenericSchema<unknown[]>>
 
 /** What each api function answers (the Lab's in `lab.ts`). */
-export interface ApiReplies extends LabReplies {
+export interface ApiReplies extends LabReplies, HandwritingReplies {
   engineStatus: EngineStatus
   openSample: DatasetView
   openFolder: DatasetView

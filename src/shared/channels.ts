@@ -1,3 +1,4 @@
+import { HANDWRITING_CHANNELS } from './handwriting-channels'
 import { LAB_CHANNELS } from './lab-channels'
 
 /**
@@ -39,6 +40,7 @@ export const API_CHANNELS = {
   openCollection: 'collect:open',
   showCollection: 'collect:show',
   ...LAB_CHANNELS,
+  ...HANDWRITING_CHANNELS,
 } as const
 
 export type ApiName = keyof typeof API_CHANNELS

@@ -31,6 +31,8 @@ export const StartSchema = v.variant('kind', [
   v.object({ kind: v.literal('scratch') }),
   v.object({ kind: v.literal('pretrained'), id: v.picklist(STARTING_POINT_IDS) }),
   v.object({ kind: v.literal('project'), path: v.pipe(v.string(), v.maxLength(4096)) }),
+  /** The model Draw was using (a handwriting fine-tune): named for the record, its weights sent with the run. */
+  v.object({ kind: v.literal('model'), name: v.pipe(v.string(), v.maxLength(200)) }),
 ])
 export type Start = v.InferOutput<typeof StartSchema>
 
@@ -167,9 +169,20 @@ export type TrainingEvent =
       readonly validation: ValidationSummary | null
       /** A run from a starting point: the starting point's, on the same validation images, before training. */
       readonly before?: ValidationSummary | null
+      /** A handwriting fine-tune: accuracy on MNIST's test digits before and after. */
+      readonly reference?: ReferenceScore | null
       /** Plain warnings about the result: below the starting point, or validation loss rose. */
       readonly warnings?: readonly { readonly kind: string; readonly message: string }[]
     }
+
+/** Accuracy on images a run does not train on (MNIST's test digits), before and after it: what it forgot. */
+export interface ReferenceScore {
+  readonly name: string
+  readonly images: number
+  readonly before: number
+  /** Null when the run did not complete (its model is not kept). */
+  readonly after: number | null
+}
 
 /** Loss and metrics on the validation split. */
 export interface ValidationSummary {

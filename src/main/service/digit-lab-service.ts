@@ -19,6 +19,9 @@ import { exportPytorchProject } from '../pytorch/export-project'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { ProjectManifest } from '../storage/project-manifest'
 import { engineStatus } from './engine-status'
+import { readDrawings } from '../datasets/drawings'
+import { datasetFingerprint } from '../storage/project'
+import { handwritingConfig, handwritingDataset, handwritingStart } from './handwriting'
 import { augmentPreview } from './augment-preview'
 import { RunBook } from './run-book'
 import type { TrainViewRun } from './lab/ladder'
@@ -96,6 +99,8 @@ export class DigitLabService implements ApiHandlers {
    */
   private lastInterpretation: { readonly open: OpenDataset; readonly view: Promise<InterpretationView | null> } | null = null
   private readonly model = new ModelSession()
+  /** Makes the model in use before the last handwriting fine-tune the one in use again. */
+  private undoHandwritingModel: (() => Promise<ModelView | null>) | null = null
   /** Paths the user chose in a save dialog: the only ones written to when `writeOnlyPickedPaths`. */
   private readonly pickedForWriting = new Set<string>()
   /** The project Save writes and "Continue training" trains on: the last run's, or one opened. */
@@ -323,6 +328,56 @@ export class DigitLabService implements ApiHandlers {
     return { dir: result.dir, images: result.images, referenceImages: result.referenceImages, parity: { images, maxLogitDelta, tolerance } }
   }
 
+  /** The drawings a collected folder holds, counted per digit. */
+  async handwritingDrawings(...[folder]: ApiArgs<'handwritingDrawings'>): Promise<ApiReplies['handwritingDrawings']> {
+    const { perDigit, count, skipped } = await readDrawings(folder)
+    return { folder, perDigit, count, skipped }
+  }
+
+  /**
+   * "Fine-tune on my handwriting": the model in use (else the MNIST CNN) fine-tuned in the training worker on the
+   * drawings of `folder`, rehearsing MNIST; the run is kept, and its model becomes the one in use only when it completes.
+   */
+  async fineTuneHandwriting(...[{ folder }]: ApiArgs<'fineTuneHandwriting'>): Promise<ApiReplies['fineTuneHandwriting']> {
+    if (this.run) throw new Error(runInProgress('starting another'))
+    const drawings = await readDrawings(folder)
+    const start = handwritingStart(this.model.trainedModel, this.model.view?.origin === 'file')
+    const dataset = handwritingDataset(drawings)
+    const config = handwritingConfig(start, dataset.train.count)
+    if (this.run) throw new Error(runInProgress('starting another'))
+    const runId = ++this.runCount
+    const data = { source: folder, name: `my handwriting (${basename(folder)})`, fingerprint: datasetFingerprint(dataset) }
+    const recorder = this.runBook.record(data, config, null)
+    const emit = (event: TrainingEvent): void => {
+      recorder.hear(event)
+      this.options.emit({ kind: 'training', runId, event })
+    }
+    const run = new TrainingRun(dataset, config, (event) => event.kind !== 'finished' && emit(event), this.spare.take(), 'train', undefined, start.weights, 'mnist-test')
+    this.run = run
+    void run.outcome.then(async (result) => {
+      this.run = null
+      this.spare.warm()
+      recorder.finish(result.status, result.validation)
+      if (result.status === 'completed' && result.state) {
+        this.undoHandwritingModel = this.model.remember()
+        await this.adoptModel(config, dataset, folder, result.state, result.epochsDone, async () => result.validation?.metrics.accuracy ?? null)
+      }
+      emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation, before: result.before, reference: result.reference })
+    })
+    return { runId, folder, perDigit: drawings.perDigit, count: drawings.count, skipped: drawings.skipped, startsFrom: start.weights.name, note: start.note }
+  }
+
+  /** Go back to the model in use before the last handwriting fine-tune. */
+  async undoHandwriting(): Promise<ApiReplies['undoHandwriting']> {
+    const restore = this.undoHandwritingModel
+    if (!restore) throw new Error('no handwriting fine-tune to undo: the model in use is the one you had')
+    if (this.run) throw new Error('a training run is in progress; stop it before going back to the previous model')
+    this.undoHandwritingModel = null
+    const model = await restore()
+    this.options.emit({ kind: 'model', model })
+    return model
+  }
+
   async labPixels(...args: ApiArgs<'labPixels'>): Promise<ApiReplies['labPixels']> {
     return this.requireLab().call('labPixels', ...args)
   }
@@ -484,7 +539,7 @@ export class DigitLabService implements ApiHandlers {
     checkMemoryBudget(estimateTrainingMemory(dataset, config), this.options.memoryBudget ?? defaultMemoryBudget())
     const runId = ++this.runCount
     const prior = resume ? { ...resume.history, startingPoint: resumeName } : null
-    const recorder = task === 'train' ? this.runBook.record(open, config, prior) : null
+    const recorder = task === 'train' ? this.runBook.record({ source: open.reference.source, name: open.view.name, fingerprint: open.fingerprint }, config, prior) : null
     const emit = (event: TrainingEvent): void => {
       recorder?.hear(event)
       this.options.emit({ kind: 'training', runId, event })

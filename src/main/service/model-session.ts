@@ -28,6 +28,29 @@ export class ModelSession {
   private trained: TrainedModel | null = null
   private classifier: OnnxClassifier | null = null
   private current: ModelView | null = null
+  /** The .onnx file open (a trained model has none), to open again when going back to it. */
+  private openedPath: string | null = null
+
+  /** The model trained here that Draw uses, if it is one (an opened file is not). */
+  get trainedModel(): TrainedModel | null {
+    return this.trained
+  }
+
+  /**
+   * A way back to the model in use now: calling it makes that model the one in use again (a trained model rebuilt
+   * for onnxruntime, an opened file opened again; none when there was none).
+   */
+  remember(): () => Promise<ModelView | null> {
+    const [trained, path] = [this.trained, this.openedPath]
+    return async () => {
+      if (trained) return this.useTrained(trained)
+      if (path) return this.openFile(path)
+      await this.close()
+      this.trained = null
+      this.current = null
+      return null
+    }
+  }
 
   get view(): ModelView | null {
     return this.current
@@ -53,6 +76,7 @@ export class ModelSession {
       ...(ours ? recordedTraining(metadata) : { accuracy: null, epochs: null }), ours, exportable: false,
     }
     await this.replace(classifier, null, view)
+    this.openedPath = path
     return view
   }
 
@@ -89,6 +113,7 @@ export class ModelSession {
     await this.classifier?.close()
     this.classifier = classifier
     this.trained = trained
+    this.openedPath = null
     this.current = view
   }
 }

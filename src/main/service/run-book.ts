@@ -2,7 +2,6 @@ import { basename } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { RunRecord } from '../../shared/runs'
 import type { EpochRecord, RunStatus, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
-import type { OpenDataset } from './open-dataset'
 
 /** What a run continues from: the curve and epochs it had (a project's), and how to name it. */
 export interface RunPrior {
@@ -10,6 +9,13 @@ export interface RunPrior {
   readonly epochs: readonly EpochRecord[]
   readonly epochEnds: readonly number[]
   readonly startingPoint: string
+}
+
+/** The data a run trained on, as its record names it: `source` (a built-in name or a folder) is what runs are matched by. */
+export interface RunData {
+  readonly source: string
+  readonly name: string
+  readonly fingerprint: string
 }
 
 /** One run being recorded: it hears the run's events, and is finished once with how the run ended. */
@@ -37,7 +43,7 @@ export class RunBook {
   }
 
   /** Start recording a run of `config` on `data`, from scratch or continuing `prior`. */
-  record(data: OpenDataset, config: TrainingConfig, prior: RunPrior | null): RunRecorder {
+  record(data: RunData, config: TrainingConfig, prior: RunPrior | null): RunRecorder {
     const batchLosses = [...(prior?.batchLosses ?? [])]
     const epochs = [...(prior?.epochs ?? [])]
     const epochEnds = [...(prior?.epochEnds ?? [])]
@@ -45,7 +51,7 @@ export class RunBook {
       id: randomUUID(),
       name: `Run ${this.runs.length + 1}`,
       startedAt: new Date().toISOString(),
-      dataset: { source: data.reference.source, name: data.view.name, fingerprint: data.fingerprint },
+      dataset: { source: data.source, name: data.name, fingerprint: data.fingerprint },
       config,
       startingPoint: prior?.startingPoint ?? startOf(config),
     }
@@ -83,5 +89,6 @@ function startOf(config: TrainingConfig): string {
   const start = config.start ?? { kind: 'scratch' }
   if (start.kind === 'pretrained') return `fine-tuned from ${start.id}`
   if (start.kind === 'project') return `fine-tuned from ${basename(start.path)}`
+  if (start.kind === 'model') return `fine-tuned from ${start.name}`
   return `from scratch (seed ${config.seed})`
 }

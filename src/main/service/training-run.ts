@@ -1,7 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { DigitDataset } from '../engine/data/dataset'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
-import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
+import type { ReferenceScore, RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { StartWeights } from '../engine/pretrained/transfer'
 import type { FromWorker, ToWorker } from '../worker/protocol'
@@ -31,10 +31,12 @@ export interface RunOutcome {
   /** A run from a starting point: its validation before training (what the result is compared with). */
   readonly before: ValidationSummary | null
   readonly lrFind: LrFindResult | null
+  /** A handwriting fine-tune's MNIST test accuracy, before and after. */
+  readonly reference: ReferenceScore | null
 }
 
 const crashed = (message: string): RunOutcome => ({
-  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, before: null, lrFind: null,
+  status: 'crashed', message, epochsDone: 0, state: null, batchLosses: [], snapshot: null, validation: null, before: null, lrFind: null, reference: null,
 })
 
 function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'interpreted' }>): RunOutcome {
@@ -48,8 +50,8 @@ function outcomeOf(message: Exclude<FromWorker, { type: 'ready' | 'event' | 'int
       return { ...crashed(''), status, message: `learning-rate finder: ${message.result.suggestion.description}`, lrFind: message.result }
     }
     case 'result': {
-      const { status, message: text, epochsDone, snapshot, validation, before } = message
-      return { status, message: text, epochsDone, state: snapshot.modelState, batchLosses: snapshot.history.batchLosses, snapshot, validation, before, lrFind: null }
+      const { status, message: text, epochsDone, snapshot, validation, before, reference } = message
+      return { status, message: text, epochsDone, state: snapshot.modelState, batchLosses: snapshot.history.batchLosses, snapshot, validation, before, lrFind: null, reference }
     }
   }
 }
@@ -76,6 +78,7 @@ export class TrainingRun {
     task: RunTask = 'train',
     resume?: LearnerSnapshot,
     start?: StartWeights,
+    reference?: 'mnist-test',
   ) {
     this.worker = worker instanceof Worker ? worker : spawnWorker('training-worker', { resourceLimits: worker })
     let interpreted: (view: InterpretationView | null) => void = () => {}
@@ -88,7 +91,7 @@ export class TrainingRun {
       const finish = (outcome: RunOutcome): void => {
         if (this.settled) return
         this.settled = true
-        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation, before: outcome.before })
+        onEvent({ kind: 'finished', status: outcome.status, epochsDone: outcome.epochsDone, message: outcome.message, validation: outcome.validation, before: outcome.before, reference: outcome.reference })
         resolve(outcome)
         if (outcome.status === 'crashed' || outcome.lrFind) done(null)
       }
@@ -102,7 +105,7 @@ export class TrainingRun {
       this.worker.on('exit', (code) => (finish(crashed(this.closing ? 'the app closed before the run ended' : `the training worker exited unexpectedly (code ${code})`)), done(null)))
     })
     // NOTE: a snapshot to resume is copied, not transferred: the caller keeps it, so a run that crashes loses nothing.
-    this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}), ...(start ? { start } : {}) })
+    this.post({ type: 'start', task, dataset: shareDataset(dataset), config, ...(resume ? { resume } : {}), ...(start ? { start } : {}), ...(reference ? { reference } : {}) })
   }
 
   /** Ask the run to stop after the batch in progress. */

@@ -3,7 +3,7 @@ import type { EngineLogits } from '../onnx/parity'
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { StartWeights } from '../engine/pretrained/transfer'
 import type { InterpretationView, LrFindResult } from '../../shared/interpretation'
-import type { RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
+import type { ReferenceScore, RunStatus, RunTask, TrainingConfig, TrainingEvent, ValidationSummary } from '../../shared/training'
 
 /**
  * Messages the service sends a training worker. The dataset's pixels live in shared memory; a
@@ -18,6 +18,8 @@ export type ToWorker =
       readonly resume?: LearnerSnapshot
       /** The weights of a project the config starts from (a built-in starting point the worker reads itself). */
       readonly start?: StartWeights
+      /** Also score the model on MNIST's 10,000 test digits before and after training (labels must be 0–9): forgetting shows. */
+      readonly reference?: 'mnist-test'
     }
   | { readonly type: 'stop' }
   /** The logits of a trained model (its config and weights) for the images at `indices` of the validation split. */
@@ -48,6 +50,8 @@ export type FromWorker =
       readonly validation: ValidationSummary | null
       /** The starting point's loss and accuracy on the validation images before training; null from scratch or resumed. */
       readonly before: ValidationSummary | null
+      /** The accuracy on the `reference` images before and after (after: null when the run did not complete). */
+      readonly reference: ReferenceScore | null
     }
   | { readonly type: 'interpreted'; readonly interpretation: InterpretationView }
   | { readonly type: 'lr-found'; readonly result: LrFindResult }

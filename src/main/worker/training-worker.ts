@@ -9,7 +9,11 @@ import { engineLogits } from '../onnx/parity'
 import { TrainedModel } from '../service/trained-model'
 import { restoreLearner, snapshotBuffers, snapshotLearner } from '../storage/learner-snapshot'
 import type { InterpretationView } from '../../shared/interpretation'
-import type { EpochRecord, TrainingEvent } from '../../shared/training'
+import type { EpochRecord, ReferenceScore, TrainingEvent } from '../../shared/training'
+import { readRawSplit, selectDigits } from '../datasets/builtin'
+import { DataLoader } from '../engine/data/dataloader'
+import { ImageDataset } from '../engine/data/dataset'
+import { predictClasses } from '../engine/learner/predictions'
 import type { FromWorker, ToWorker } from './protocol'
 import { errorMessage } from '../../shared/error-message'
 
@@ -102,6 +106,7 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   const fromStart = !message.resume && (message.config.start?.kind ?? 'scratch') !== 'scratch'
   // What the run starts from, on the same validation images: what a person compares the result with.
   const before = fromStart ? learner.validate() : null
+  const reference = message.reference ? mnistTestAccuracy(learner) : null
   let status: 'completed' | 'stopped' | 'diverged' = 'completed'
   const epochs = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`
   let text = message.resume
@@ -125,8 +130,17 @@ async function train(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   const last = learner.recorder.last
   const validation = status !== 'completed' ? null : last ? { loss: last.validLoss, metrics: last.metrics } : learner.validate()
   const snapshot = snapshotLearner(learner, message.config)
-  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, snapshot, validation, before }, snapshotBuffers(snapshot))
+  const scored = reference && { ...reference, after: status === 'completed' ? mnistTestAccuracy(learner).before : null }
+  send({ type: 'result', status, message: text, epochsDone: learner.epochsDone, snapshot, validation, before, reference: scored }, snapshotBuffers(snapshot))
   send({ type: 'interpreted', interpretation: interpret(learner, message.dataset.labelNames) })
+}
+
+/** The learner's model on MNIST's 10,000 test digits (its labels are the digits 0–9, in order). */
+function mnistTestAccuracy(learner: Learner): ReferenceScore {
+  const test = selectDigits(readRawSplit('t10k'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+  const predicted = predictClasses(learner.model, new DataLoader(new ImageDataset(test, 28, 28, 'class'), { batchSize: 256 }))
+  const right = predicted.reduce((sum, p, i) => sum + (p === test.labels[i] ? 1 : 0), 0)
+  return { name: 'MNIST test', images: test.count, before: right / test.count, after: null }
 }
 
 /** The threads a run computes on: as many as it asks for (all by default), never more than this computer's cores. */

@@ -40,6 +40,7 @@ export function startWeights(config: TrainingConfig): StartWeights | null {
   const start = config.start ?? { kind: 'scratch' }
   if (start.kind === 'scratch') return null
   if (start.kind === 'project') throw new Error(`a run from the project ${start.path} needs that project's weights`)
+  if (start.kind === 'model') throw new Error(`a run from ${start.name} needs that model's weights`)
   const { manifest, state } = loadStartingPoint(start.id)
   return { name: manifest.name, model: manifest.model, labelNames: manifest.labelNames, state }
 }
