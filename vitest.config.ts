@@ -20,6 +20,7 @@ const SLOW = [
   'test/service/lab/ladder.test.ts',
   'test/service/lab/learned.test.ts',
   'test/cli/own-digits.test.ts',
+  'test/service/handwriting-run.test.ts',
 ]
 
 // Three projects share this one config: `npm run test:unit` runs `unit`, `npm run test:e2e` runs `e2e`,

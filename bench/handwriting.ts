@@ -38,30 +38,47 @@ const accuracy = (model: Module, split: ImageSplit): number => {
   return predicted.filter((p, i) => p === split.labels[i]).length / split.count
 }
 
+/** The drawings alone, each 30 times (as many as a drawn digit has in the mix), no MNIST digit: no rehearsal. */
+function drawingsOnly(mixed: ReturnType<typeof handwritingDataset>): ReturnType<typeof handwritingDataset> {
+  const n = mixed.valid.count
+  const pixels = new Uint8Array(n * 30 * 784)
+  const labels = new Int32Array(n * 30)
+  for (let r = 0; r < 30; r++) (pixels.set(mixed.valid.pixels, r * n * 784), labels.set(mixed.valid.labels, r * n))
+  return { ...mixed, train: { pixels, labels, count: n * 30 } }
+}
+
 const mine = drawn(5, 1000)
 const unseen = drawn(10, 5000)
 const unseenSplit = { pixels: unseen.pixels, labels: unseen.digits, count: unseen.count }
 const mnistTest = loadBuiltinDataset('mnist').valid
 const start = handwritingStart(null, false)
-type Variant = { perClass?: number; drawnShare?: number; steps?: number; change?: (c: TrainingConfig) => TrainingConfig }
+type Variant = { only?: boolean; perClass?: number; drawnShare?: number; steps?: number; change?: (c: TrainingConfig) => TrainingConfig }
 const variants: Record<string, Variant> = {
   'no training': { steps: 0 },
-  'default (150 a class, half drawings, 120 steps)': {},
-  'no rehearsal (drawings only)': { drawnShare: 1 },
+  'default (150 a class, half drawings, lr 3e-3, 120 steps)': {},
+  'no rehearsal (drawings only, each 30 times)': { only: true },
+  'drawings all of their digit': { drawnShare: 1 },
   'drawings a third': { drawnShare: 1 / 3 },
   'drawings a quarter, 240 steps': { drawnShare: 0.25, steps: 240 },
   '300 a class': { perClass: 300 },
-  'no augmentation': { change: (c) => ({ ...c, augment: false }) },
+  'augmentation (the MNIST CNN\'s)': { change: (c) => ({ ...c, augment: true, augmentation: { maxRotate: 10, maxShift: 3, scaleRange: [0.5, 1.1] } }) },
   '60 steps': { steps: 60 },
   '240 steps': { steps: 240 },
   'lr 3e-4, 240 steps': { steps: 240, change: (c) => ({ ...c, lr: 3e-4 }) },
   'lr 3e-3': { change: (c) => ({ ...c, lr: 3e-3 }) },
+  'lr 3e-3, 60 steps': { steps: 60, change: (c) => ({ ...c, lr: 3e-3 }) },
+  'lr 3e-3, drawings a third': { drawnShare: 1 / 3, change: (c) => ({ ...c, lr: 3e-3 }) },
+  'lr 3e-3, no augmentation': { change: (c) => ({ ...c, lr: 3e-3, augment: false }) },
+  'lr 3e-3, bn train': { change: (c) => ({ ...c, lr: 3e-3, fineTune: { ...c.fineTune!, bn: 'train' } }) },
+  'lr 5e-3': { change: (c) => ({ ...c, lr: 5e-3 }) },
+  'lr 1e-2': { change: (c) => ({ ...c, lr: 1e-2 }) },
   'lrMult 10': { change: (c) => ({ ...c, fineTune: { ...c.fineTune!, lrMult: 10 } }) },
   'bn train': { change: (c) => ({ ...c, fineTune: { ...c.fineTune!, bn: 'train' } }) },
 }
 for (const [name, variant] of Object.entries(variants)) {
   if (values.only && !values.only.split(',').some((o) => name.startsWith(o))) continue
-  const data = handwritingDataset(mine, { ...HANDWRITING, ...(variant.perClass ? { perClass: variant.perClass } : {}), ...(variant.drawnShare ? { drawnShare: variant.drawnShare } : {}) })
+  const mixed = handwritingDataset(mine, { ...HANDWRITING, ...(variant.perClass ? { perClass: variant.perClass } : {}), ...(variant.drawnShare ? { drawnShare: variant.drawnShare } : {}) })
+  const data = variant.only ? drawingsOnly(mixed) : mixed
   let config = handwritingConfig(start, data.train.count, variant.steps)
   if (variant.steps === 0) config = { ...config, epochs: 0 }
   config = variant.change ? variant.change(config) : config

@@ -164,7 +164,7 @@ export function rasterizeStrokes(strokes: readonly StrokePath[], side = PAD_SIDE
 }
 
 /** The three styles the shipped MNIST CNN misreads that the handwriting tests and bench teach it. */
-export const HANDWRITING_STYLES: readonly StyleName[] = ['one-caret', 'six-g', 'nine-triangle-curl']
+export const HANDWRITING_STYLES: readonly StyleName[] = ['eight-side', 'nine-triangle-curl', 'three-side']
 
 /** A drawing as a PNG of the whole pad: dark ink on white, as a drawing saved from a canvas and flattened looks. */
 export function drawingPng(strokes: readonly StrokePath[]): Promise<Buffer> {

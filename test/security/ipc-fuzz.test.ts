@@ -56,6 +56,10 @@ const VALID: { readonly [N in ApiName]?: unknown[] } = {
   undoDrawing: [{ target: 'personal' }],
   openCollection: [{ target: 'personal' }],
   showCollection: [{ target: 'open' }],
+  // A folder that does not exist: refused before any run starts.
+  handwritingDrawings: ['no-such-drawings-folder'],
+  fineTuneHandwriting: [{ folder: 'no-such-drawings-folder' }],
+  undoHandwriting: [],
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
