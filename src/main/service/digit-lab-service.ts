@@ -27,12 +27,11 @@ import { RunBook } from './run-book'
 import type { TrainViewRun } from './lab/ladder'
 import { LabProxy } from './lab-proxy'
 import { checkMemoryBudget, defaultMemoryBudget } from './memory-budget'
-import { OpenDataset } from './open-dataset'
+import { importedData, OpenDataset } from './open-dataset'
 import { DrawingCollection } from './drawing-collection'
 import { throttle } from './throttle'
 import { ModelSession } from './model-session'
 import { imagelessDataset, ProjectSession } from './project-session'
-import { shareDataset } from './shared-dataset'
 import { TrainedModel } from './trained-model'
 import { SpareWorker } from './spare-worker'
 import { TRAINING_WORKER_LIMITS, TrainingRun, type RunOutcome } from './training-run'
@@ -463,13 +462,17 @@ export class DigitLabService implements ApiHandlers {
    */
   private async importSource(source: string, settings: ApiArgs<'openFolder'>[1], lineage?: number): Promise<OpenDataset> {
     const onProgress = throttle<ImportProgress>((progress) => this.options.emit({ kind: 'import', progress }), 20, (p) => p.done === p.total)
-    const corrections = { dataFolder: this.options.dataFolder, isCopy: this.options.isUploadedCopy }
-    const imported = await importDataset(source, { ...settings, onProgress, corrections })
-    const result = { ...imported, dataset: shareDataset(imported.dataset) }
     const split = isBuiltinDataset(source) ? null : { seed: settings.seed ?? DEFAULT_SEED, validPercent: settings.validPercent ?? DEFAULT_VALID_PERCENT }
-    // NOTE: the built-ins' near-exact copies are MNIST's own (a handful across train and test): only exact ones are looked for there.
-    const description = await this.lab.describe(result.dataset, result.sources, result.plan.layout !== 'builtin')
-    return new OpenDataset(result, description, { source: result.plan.source, split }, settings, lineage)
+    // A built-in (MNIST: seconds of work) is imported and described in the Lab's worker; a folder's images are read
+    // here (sharp decodes off the thread; which folders are uploaded copies only main knows), then described there.
+    if (isBuiltinDataset(source)) {
+      const { data, description } = await this.lab.importBuiltin(source, settings, this.options.dataFolder, onProgress)
+      return new OpenDataset(data, description, { source: data.plan.source, split }, settings, lineage)
+    }
+    const corrections = { dataFolder: this.options.dataFolder, isCopy: this.options.isUploadedCopy }
+    const data = importedData(await importDataset(source, { ...settings, onProgress, corrections }))
+    const description = await this.lab.describe(data.dataset, data.sources, true)
+    return new OpenDataset(data, description, { source: data.plan.source, split }, settings, lineage)
   }
 
   /** The open dataset, when its corrections can be changed now (no run, and a place to keep them). */

@@ -1,13 +1,14 @@
 import type { ResourceLimits } from 'node:worker_threads'
 import type { LabApiName } from '../../shared/lab-channels'
 import type { LabArgs, LabEvent, LabReplies } from '../../shared/lab'
-import type { ImportResult } from '../datasets'
+import type { ImportProgress, ImportResult } from '../datasets'
+import type { ApiArgs } from '../../shared/api'
 import type { DigitDataset } from '../engine/data/dataset'
 import { CallClient, type CallArgs, type CallReply } from '../worker/calls'
 import { spawnWorker } from '../worker/spawn'
 import type { LabOpenOptions, LabWorkerCalls, LabWorkerEvent } from './lab/lab-calls'
 import type { TrainViewRun } from './lab/ladder'
-import type { DatasetDescription } from './open-dataset'
+import type { DatasetDescription, ImportedData } from './open-dataset'
 import { shareDataset } from './shared-dataset'
 
 const CLOSED = 'the app is closing: the Lab stopped'
@@ -29,8 +30,22 @@ export class LabProxy {
   #client: CallClient<LabWorkerCalls> | null = null
   #opened: { dataset: DigitDataset; sources: ImportResult['sources'] } | null = null
   #closed = false
+  /** The imports in progress, by the number their progress events carry. */
+  readonly #imports = new Map<number, (progress: ImportProgress) => void>()
+  #importCount = 0
 
   constructor(private readonly options: LabProxyOptions) {}
+
+  /** A built-in imported (its corrections from `dataFolder`) and described in the Lab's worker: MNIST takes seconds. */
+  async importBuiltin(name: string, settings: ApiArgs<'openFolder'>[1], dataFolder: string | undefined, onProgress: (progress: ImportProgress) => void): Promise<{ data: ImportedData; description: DatasetDescription }> {
+    const id = ++this.#importCount
+    this.#imports.set(id, onProgress)
+    try {
+      return await this.#call('importBuiltin', name, settings, dataFolder, id)
+    } finally {
+      this.#imports.delete(id)
+    }
+  }
 
   /** A dataset's summary and health, computed in the Lab's worker (most of a second on MNIST). */
   describe(dataset: DigitDataset, sources: ImportResult['sources'], nearSearch: boolean): Promise<DatasetDescription> {
@@ -73,8 +88,9 @@ export class LabProxy {
     if (this.#client && !this.#client.gone) return this.#client
     const worker = spawnWorker('lab-worker', { resourceLimits: this.options.limits })
     const client = new CallClient<LabWorkerCalls>(worker, "the Lab's worker", (message) => {
-      const { type, event } = message as LabWorkerEvent
-      if (type === 'lab-event') this.options.emit(event)
+      const heard = message as LabWorkerEvent
+      if (heard.type === 'lab-event') this.options.emit(heard.event)
+      else if (heard.type === 'import-progress') this.#imports.get(heard.id)?.(heard.progress)
     })
     this.#client = client
     if (this.#opened) this.#openIn(client)

@@ -1,12 +1,13 @@
 import type { DatasetView, ImagePage, ImagePageRequest, ImageView, ImportSettings } from '../../shared/datasets'
 import type { HealthWarning } from '../../shared/health'
-import type { ImportResult } from '../datasets'
+import type { ImportPlan, ImportResult } from '../datasets'
 import { datasetHealth } from '../datasets/health'
 import { summarizeDataset, type DatasetSummary } from '../datasets/summary'
 import type { DigitDataset } from '../engine/data/dataset'
 import { datasetFingerprint } from '../storage/project'
 import type { DatasetReference } from '../storage/project-manifest'
 import { DatasetImages } from './dataset-images'
+import { shareDataset } from './shared-dataset'
 
 /** The number of the last dataset opened in this process: every OpenDataset gets the next. */
 let opened = 0
@@ -20,11 +21,20 @@ export interface DatasetDescription {
   readonly health: HealthWarning[]
 }
 
+/** An import as it crosses between threads: its dataset in shared memory, its plan without the files and tables read. */
+export type ImportedData = Omit<ImportResult, 'plan'> & { readonly plan: Omit<ImportPlan, 'files' | 'tables'> }
+
+/** `result` as it crosses between threads (its pixels shared, copied once). */
+export function importedData(result: ImportResult): ImportedData {
+  const { files, tables, ...plan } = result.plan
+  return { ...result, plan, dataset: shareDataset(result.dataset) }
+}
+
 /**
  * A dataset's summary and health; near-exact copies are looked for with `nearSearch` (the built-ins' near-exact
  * copies are MNIST's own, a handful across train and test: only exact ones are looked for there).
  */
-export function describeDataset(dataset: DigitDataset, sources: ImportResult['sources'], nearSearch: boolean): DatasetDescription {
+export function describeDataset(dataset: DigitDataset, sources: ImportedData['sources'], nearSearch: boolean): DatasetDescription {
   return { summary: summarizeDataset(dataset, 0), health: datasetHealth(dataset, sources, nearSearch) }
 }
 
@@ -39,7 +49,7 @@ export class OpenDataset {
   readonly root: string
   /** Its images by page or position, with the file each came from. */
   readonly images: DatasetImages
-  private readonly sources: ImportResult['sources']
+  private readonly sources: ImportedData['sources']
   private hash: string | null = null
 
   /**
@@ -47,7 +57,7 @@ export class OpenDataset {
    * `settings`: how it was imported (a correction imports it again alike); `lineage`: the id of the
    * dataset this one re-imports with other corrections (its own id when it is a fresh opening).
    */
-  constructor(result: ImportResult, { summary, health }: DatasetDescription, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
+  constructor(result: ImportedData, { summary, health }: DatasetDescription, readonly reference: DatasetReference, readonly settings: ImportSettings = {}, lineage?: number) {
     this.dataset = result.dataset
     this.root = result.plan.root
     this.sources = result.sources

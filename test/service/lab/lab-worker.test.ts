@@ -18,9 +18,12 @@ describe("the Lab computes in its own worker thread, and main stays free meanwhi
   })
   afterAll(() => service.close())
 
-  it("works out the opened dataset's summary and health off this thread", () => {
+  it("imports the built-in and works out its summary and health off this thread, its progress reported here", () => {
     expect(typeof service.labThreadId).toBe('number')
     expect(service.labThreadId).not.toBe(threadId)
+    const progress = events.flatMap((e) => (e.kind === 'import' ? [e.progress] : []))
+    expect(progress.length).toBeGreaterThan(0)
+    expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total)
   })
 
   it('answers a service call issued while a Lab request computes before that request ends', async () => {

@@ -1,8 +1,9 @@
 import type { LabApiName } from '../../../shared/lab-channels'
 import type { LabArgs, LabEvent, LabReplies } from '../../../shared/lab'
 import type { DigitDataset } from '../../engine/data/dataset'
-import type { ImportResult } from '../../datasets'
-import type { DatasetDescription } from '../open-dataset'
+import type { ImportProgress, ImportResult } from '../../datasets'
+import type { ApiArgs } from '../../../shared/api'
+import type { DatasetDescription, ImportedData } from '../open-dataset'
 import type { LabSession, LabSessionOptions } from './lab-session'
 import type { TrainViewRun } from './ladder'
 
@@ -33,17 +34,17 @@ export type LabOpenOptions = Omit<LabSessionOptions, 'emit' | 'baselineProgress'
 
 /**
  * What the Lab's worker answers (worker/lab-worker.ts): the Lab's api on the open dataset, and what opening a
- * dataset needs — its description (summary and health) and a new session on it, the last one closed.
+ * dataset needs — a built-in imported, a dataset's description (summary and health) and a new session on it, the
+ * last one closed.
  */
 export type LabWorkerCalls = LabApi & {
+  /** A built-in imported with its corrections (kept in `dataFolder`), and described; its progress as `import-progress` events tagged `progress`. */
+  readonly importBuiltin: (name: string, settings: ApiArgs<'openFolder'>[1], dataFolder: string | undefined, progress: number) => Promise<{ data: ImportedData; description: DatasetDescription }>
   readonly describe: (dataset: DigitDataset, sources: ImportResult['sources'], nearSearch: boolean) => DatasetDescription
   readonly open: (dataset: DigitDataset, sources: ImportResult['sources'], options: LabOpenOptions) => void
   /** A Train view run on the open dataset, for the ladder (and the Lab's models). */
   readonly adoptRun: (run: TrainViewRun) => void
 }
 
-/** What the Lab's worker says unasked: the Lab's events, for the renderer. */
-export interface LabWorkerEvent {
-  readonly type: 'lab-event'
-  readonly event: LabEvent
-}
+/** What the Lab's worker says unasked: the Lab's events, for the renderer, and how far an import has come. */
+export type LabWorkerEvent = { readonly type: 'lab-event'; readonly event: LabEvent } | { readonly type: 'import-progress'; readonly id: number; readonly progress: ImportProgress }
