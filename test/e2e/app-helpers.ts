@@ -104,6 +104,7 @@ export async function dropFromDisk(page: Page, selector: string, paths: readonly
 
 /** The app in browser mode, as the e2e tests drive it: the real service and server, and Chromium's page on it. */
 export interface RunningApp {
+  readonly service: DigitLabService
   readonly server: WebServer
   readonly browser: Browser
   readonly page: Page
@@ -112,16 +113,48 @@ export interface RunningApp {
   close(): Promise<void>
 }
 
-/** Build the renderer, serve it with a fresh service (given these options, e.g. a data folder), and open it in Chromium at 1280×800 once the engine is ready. */
-export async function startApp(options: Partial<ServiceOptions> = {}): Promise<RunningApp> {
-  const rendererDir = await buildApp()
+/** Serve a built renderer with a fresh service (given these options, e.g. a data folder): one launch of the app. */
+export async function serveApp(rendererDir: string, options: Partial<ServiceOptions> = {}): Promise<{ service: DigitLabService; server: WebServer }> {
   let broadcast: WebServer['broadcast'] = () => {}
-  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event), ...options }), rendererDir)
+  const service = new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event), ...options })
+  const server = await startWebServer(service, rendererDir)
   broadcast = server.broadcast
+  return { service, server }
+}
+
+/** Open the app at `url` in a new page of `browser` (1280×800), once its engine is ready. */
+export async function openApp(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const opened = await openPage(browser, url)
+  await opened.page.getByText('Engine ready').waitFor()
+  return opened
+}
+
+/** Build the renderer, serve it with a fresh service (given these options), and open it in Chromium once the engine is ready. */
+export async function startApp(options: Partial<ServiceOptions> = {}): Promise<RunningApp> {
+  const { service, server } = await serveApp(await buildApp(), options)
   const browser = await launchChromium()
-  const { page, problems } = await openPage(browser, server.url)
-  await page.getByText('Engine ready').waitFor()
-  return { server, browser, page, problems, close: async () => void (await browser.close(), await server.close()) }
+  const { page, problems } = await openApp(browser, server.url)
+  return { service, server, browser, page, problems, close: async () => void (await browser.close(), await server.close()) }
+}
+
+/** Fields of the Train view's form, by their data-field name, as typed. */
+export type TrainFields = Partial<Record<'epochs' | 'lr' | 'batchSize' | 'seed', string>>
+
+/** Open a folder by the path typed in the Data view (browser mode), and wait for its class table. */
+export async function openFolderByPath(page: Page, root: string): Promise<void> {
+  await showView(page, 'data')
+  await page.getByLabel('Folder path').fill(root)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await page.getByTestId('class-counts').waitFor()
+}
+
+/** In the Train view: choose `model` (by its button's name; null keeps the one chosen), type `fields`, press Train and wait until the run completes. */
+export async function train(page: Page, model: string | null, fields: TrainFields = {}): Promise<void> {
+  await showView(page, 'train')
+  if (model) await page.locator('label', { has: page.getByRole('radio', { name: model }) }).click()
+  for (const [field, value] of Object.entries(fields)) await page.locator(`input[data-field=${field}]`).fill(value)
+  await page.getByTestId('train-button').click()
+  await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
 }
 
 /** The five views in sidebar order (the key that shows each is its place, from 1). */

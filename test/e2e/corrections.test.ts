@@ -2,70 +2,52 @@ import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { CORRECTIONS_FILE } from '../../src/shared/corrections'
-import { DigitLabService } from '../../src/main/service/digit-lab-service'
-import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { plantedDuplicates, plantedFolder, type PlantedFolder } from '../datasets/planted'
 import { tempFolder } from '../helpers/temp-folder'
-import { buildApp, classCounts } from './app-helpers'
-import { launchChromium, openPage } from './browser'
+import { classCounts, showView, startApp, train, type RunningApp } from './app-helpers'
 
 const ARTIFACTS = 'test-artifacts'
 
 /** Relabel and leave out from a matrix cell, the top losses and the thumbnail grid; reload, reimport, undo. */
 describe('corrections in a browser', () => {
-  let server: WebServer
-  let browser: Browser
+  let app: RunningApp
   let page: Page
-  let problems: string[]
   let folder: PlantedFolder
-  let service: DigitLabService
   let original: string[] = []
 
   const summary = () => page.getByTestId('corrections-summary').locator('strong').textContent()
   const kept = async () => JSON.parse(await readFile(join(folder.root, CORRECTIONS_FILE), 'utf8')).corrections as { file: string; action: string }[]
   /** Open the folder by its path, and wait until the page shows that opening (not the one before). */
-  const openByPath = async () => {
-    const before = (await service.currentDataset())?.id
-    await page.keyboard.press('1')
-    await page.getByLabel('Folder path').fill(folder.root)
+  const openByPath = async (root = folder.root) => {
+    const before = (await app.service.currentDataset())?.id
+    await showView(page, 'data')
+    await page.getByLabel('Folder path').fill(root)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
-    await expect.poll(async () => (await service.currentDataset())?.id).not.toBe(before)
+    await expect.poll(async () => (await app.service.currentDataset())?.id).not.toBe(before)
     await page.getByTestId('corrections-summary').waitFor()
     await page.getByText(/^Opened /).waitFor()
   }
   const total = (rows: string[][]) => rows.map((row) => row.join(' '))
 
   beforeAll(async () => {
-    const rendererDir = await buildApp()
     folder = await plantedFolder(40, 8)
-    let broadcast: WebServer['broadcast'] = () => {}
-    service = new DigitLabService({ version: 'e2e-corrections', emit: (event) => broadcast(event), dataFolder: await tempFolder('e2e-data') })
-    server = await startWebServer(service, rendererDir)
-    broadcast = server.broadcast
-    browser = await launchChromium()
-    ;({ page, problems } = await openPage(browser, server.url))
-    await page.getByText('Engine ready').waitFor()
+    app = await startApp({ dataFolder: await tempFolder('e2e-data') })
+    page = app.page
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 180_000)
 
-  afterEach(() => expect(problems, problems.join('\n')).toEqual([]))
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  afterEach(() => expect(app.problems, app.problems.join('\n')).toEqual([]))
+  afterAll(() => app?.close())
 
   it('relabels from a confusion-matrix cell and leaves out from the top losses, after a run', async () => {
     await openByPath()
     expect(await summary()).toBe('no corrections')
     const before = await classCounts(page)
     original = total(before)
-    await page.keyboard.press('2')
-    await page.locator('label', { has: page.getByRole('radio', { name: 'Linear' }) }).click()
-    await page.getByTestId('train-button').click()
-    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 })
+    await train(page, 'Linear')
+    await page.getByTestId('confusion-matrix').waitFor()
 
     // A cell of 7s: open one of its images large and call it a 3.
     await page.locator('[data-testid=confusion-cell][data-actual="1"]').filter({ hasNotText: /^0$/ }).first().click()
@@ -146,10 +128,7 @@ describe('corrections in a browser', () => {
   })
 
   it('health: planted copies across train/valid and a 3-image class are shown, and the copies left out in one click', async () => {
-    const before = (await service.currentDataset())?.id
-    await page.getByLabel('Folder path').fill(await plantedDuplicates())
-    await page.getByRole('button', { name: 'Open', exact: true }).click()
-    await expect.poll(async () => (await service.currentDataset())?.id).not.toBe(before)
+    await openByPath(await plantedDuplicates())
     await expect.poll(() => page.getByTestId('health-warning').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))).toEqual(['few-images', 'duplicates', 'duplicates'])
     await page.getByTestId('health').scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${ARTIFACTS}/health-warnings.png` })

@@ -3,11 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DigitLabService } from '../../src/main/service/digit-lab-service'
-import { startWebServer, type WebServer } from '../../src/main/web/server'
+import type { WebServer } from '../../src/main/web/server'
 import { tempFolder } from '../helpers/temp-folder'
-import { buildApp, dropFiles, dropFromDisk, pixelCsv, writeDigitFolder } from './app-helpers'
-import { launchChromium, openPage } from './browser'
+import { buildApp, dropFiles, dropFromDisk, openApp, pixelCsv, serveApp, train, writeDigitFolder } from './app-helpers'
+import { launchChromium } from './browser'
 import { chromiumMissing, describeNeeding } from '../helpers/system-parts'
 
 const ARTIFACTS = 'test-artifacts'
@@ -15,12 +14,7 @@ const ARTIFACTS = 'test-artifacts'
 const BATCHES_PER_EPOCH = 49
 
 /** The app in browser mode on a service of its own: a fresh launch each time. */
-async function launch(rendererDir: string): Promise<WebServer> {
-  let broadcast: WebServer['broadcast'] = () => {}
-  const server = await startWebServer(new DigitLabService({ version: 'e2e', emit: (event) => broadcast(event) }), rendererDir)
-  broadcast = server.broadcast
-  return server
-}
+const launch = async (rendererDir: string): Promise<WebServer> => (await serveApp(rendererDir)).server
 
 /** Save, open and continue a project in the real app: the table and the chart go on where they stood. */
 describeNeeding(chromiumMissing(), 'projects in a browser', () => {
@@ -43,8 +37,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
     rendererDir = await buildApp()
     servers.push(await launch(rendererDir))
     browser = await launchChromium()
-    ;({ page, problems } = await openPage(browser, servers[0].url))
-    await page.getByText('Engine ready').waitFor()
+    ;({ page, problems } = await openApp(browser, servers[0].url))
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 180_000)
 
@@ -59,12 +52,7 @@ describeNeeding(chromiumMissing(), 'projects in a browser', () => {
   it('trains 1 epoch and saves the project: a download of a .digitlab file', async () => {
     await page.getByRole('button', { name: /MNIST 3 vs 7/ }).click()
     await page.getByTestId('class-counts').waitFor()
-    await show('2', /train/i)
-    await page.getByRole('radio', { name: 'simple_net' }).check({ force: true })
-    await page.locator('input[data-field=epochs]').fill('1')
-    await page.locator('input[data-field=seed]').fill('7')
-    await page.getByTestId('train-button').click()
-    await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
+    await train(page, 'simple_net', { epochs: '1', seed: '7' })
     expect(await page.getByTestId('run-state').textContent()).toMatch(/— trained 1 epoch\s*$/)
     expect(await epochRows().count()).toBe(1)
 

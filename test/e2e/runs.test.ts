@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DigitLabService } from '../../src/main/service/digit-lab-service'
-import { startWebServer, type WebServer } from '../../src/main/web/server'
+import type { DigitLabService } from '../../src/main/service/digit-lab-service'
+import type { WebServer } from '../../src/main/web/server'
 import type { RunRecord } from '../../src/shared/runs'
 import { plantedFolder } from '../datasets/planted'
 import { tempFolder } from '../helpers/temp-folder'
-import { buildApp } from './app-helpers'
-import { launchChromium, openPage } from './browser'
+import { buildApp, openApp, openFolderByPath, serveApp, train } from './app-helpers'
+import { launchChromium } from './browser'
 
 const ARTIFACTS = 'test-artifacts'
 
@@ -23,12 +23,9 @@ describe('compare runs in a browser', () => {
   let kept: readonly RunRecord[] = []
 
   const launch = async () => {
-    let broadcast: WebServer['broadcast'] = () => {}
-    const service = new DigitLabService({ version: 'e2e-runs', emit: (event) => broadcast(event) })
-    const server = await startWebServer(service, rendererDir)
-    broadcast = server.broadcast
-    servers.push({ server, service })
-    return server
+    const launched = await serveApp(rendererDir)
+    servers.push(launched)
+    return launched.server
   }
   /** Go to a view by its sidebar button (a key press would go to the focused checkbox). */
   const show = (title: string) => page.locator('nav button', { hasText: title }).click()
@@ -36,18 +33,12 @@ describe('compare runs in a browser', () => {
   const tickAll = async () => {
     for (const box of await page.getByTestId('run-row').getByRole('checkbox').all()) await box.check()
   }
-  const trainOnce = async (lr: string) => {
-    await page.locator('input[data-field=lr]').fill(lr)
-    await page.getByTestId('train-button').click()
-    await page.getByTestId('run-state').getByText('Training completed').waitFor({ timeout: 60_000 })
-  }
 
   beforeAll(async () => {
     rendererDir = await buildApp()
     await launch()
     browser = await launchChromium()
-    ;({ page, problems } = await openPage(browser, servers[0].server.url))
-    await page.getByText('Engine ready').waitFor()
+    ;({ page, problems } = await openApp(browser, servers[0].server.url))
     mkdirSync(ARTIFACTS, { recursive: true })
   }, 180_000)
 
@@ -60,15 +51,9 @@ describe('compare runs in a browser', () => {
 
   it('lists two runs on this dataset and overlays the ticked ones, one colour each, the legend naming the learning rate', async () => {
     const folder = await plantedFolder(60, 0)
-    await page.getByLabel('Folder path').fill(folder.root)
-    await page.getByRole('button', { name: 'Open', exact: true }).click()
-    await page.getByTestId('class-counts').waitFor()
-    await show('Train')
-    await page.locator('label', { has: page.getByRole('radio', { name: 'simple_net' }) }).click()
-    await page.locator('input[data-field=epochs]').fill('4')
-    await page.locator('input[data-field=batchSize]').fill('16')
-    await trainOnce('0.1')
-    await trainOnce('0.5')
+    await openFolderByPath(page, folder.root)
+    await train(page, 'simple_net', { epochs: '4', batchSize: '16', lr: '0.1' })
+    await train(page, null, { lr: '0.5' })
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2)
     kept = await servers[0].service.runs()
     expect(kept.map((run) => run.config.lr)).toEqual([0.1, 0.5])
