@@ -25,7 +25,7 @@ describe('corrections in a browser', () => {
     await showView(page, 'data')
     await page.getByLabel('Folder path').fill(root)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
-    await expect.poll(async () => (await app.service.currentDataset())?.id).not.toBe(before)
+    await expect.poll(async () => (await app.service.currentDataset())?.id, { timeout: 30_000 }).not.toBe(before)
     await page.getByTestId('corrections-summary').waitFor()
     await page.getByText(/^Opened /).waitFor()
   }
