@@ -69,6 +69,16 @@ describe('the service keeps drawings as PNG files in class folders', () => {
     expect(await filesUnder(personal)).toEqual(['3/mine.png'])
   })
 
+  it('saves at once from many calls: each a whole PNG of its own name, no temporary file left', async () => {
+    const saved = await Promise.all(Array.from({ length: 16 }, (_, i) => app.saveDrawing(drawingRequest('8', i))))
+    expect(new Set(saved.map((s) => s.file)).size).toBe(16)
+    const files = await readdir(join(personal, '8'))
+    expect(files.sort()).toEqual(saved.map((s) => basename(s.file)).sort())
+    for (const file of files) expect((await sharp(join(personal, '8', file)).metadata()).width).toBe(PAD)
+    for (let i = 0; i < 16; i++) await app.undoDrawing({ target: 'personal' })
+    expect(existsSync(join(personal, '8'))).toBe(false)
+  })
+
   it('refuses an empty drawing and a folder it cannot write, saying why, and writes nothing', async () => {
     const empty = { ...drawingRequest('4'), pixels: Buffer.alloc(PAD * PAD).toString('base64') }
     await expect(app.saveDrawing(empty)).rejects.toThrow('the drawing is empty: draw a digit first')
@@ -127,6 +137,21 @@ describe('collecting into the open folder', () => {
     expect(copy.problem).toMatch(/uploaded by the browser: it is a temporary copy, and drawings kept in it would be lost when the server stops/)
     await expect(app.saveDrawing(drawingRequest('1', 0, 'open'))).rejects.toThrow('temporary copy')
     expect(await app.showCollection({ target: 'personal' })).toMatch(/^a browser cannot open folders on this computer: the drawings are in /)
+    await app.close()
+  })
+})
+
+describe('showing the collection\'s folder', () => {
+  it('asks the shell to show the folder main resolved, once it exists, and passes on the shell\'s refusal', async () => {
+    const shown: string[] = []
+    const data = await tempFolder('collect-data')
+    const { service: app } = service({ dataFolder: data, showFolder: async (path) => (shown.push(path), shown.length > 1 ? 'no file manager' : '') })
+    expect(await app.showCollection({ target: 'personal' })).toMatch(/My handwriting does not exist yet: it is made when the first drawing is saved$/)
+    await app.saveDrawing(drawingRequest('2'))
+    expect(await app.showCollection({ target: 'personal' })).toBeNull()
+    expect(shown).toEqual([join(data, 'datasets', PERSONAL_DATASET)])
+    expect(await app.showCollection({ target: 'personal' })).toBe('no file manager')
+    expect(await app.showCollection({ target: 'open' })).toMatch(/^no dataset is open/)
     await app.close()
   })
 })

@@ -15,8 +15,6 @@ interface Written {
   readonly target: CollectTarget
   readonly file: string
   readonly label: string
-  /** The label folder, when this save created it (undo removes it again once empty). */
-  readonly created: string | null
 }
 
 /** A new file name no other save shares: the label, when, and random bytes. */
@@ -49,6 +47,8 @@ export type OpenFolderSource = () => OpenFolderInfo | null
  */
 export class DrawingCollection {
   private readonly written: Written[] = []
+  /** Label folders this session created: undo removes one again once it is empty. */
+  private readonly createdFolders = new Set<string>()
 
   constructor(private readonly openFolder: OpenFolderSource, private readonly options: PlaceOptions) {}
 
@@ -80,7 +80,8 @@ export class DrawingCollection {
       if (created) await rmdir(folder).catch(() => undefined)
       throw new Error(`the drawing could not be saved in ${folder} (${errorMessage(error)}): nothing was written`)
     }
-    this.written.push({ target: request.target, file, label: request.label, created: created ? folder : null })
+    if (created) this.createdFolders.add(folder)
+    this.written.push({ target: request.target, file, label: request.label })
     return { file, label: request.label, ...(await this.viewAt(request.target, place)) }
   }
 
@@ -99,7 +100,10 @@ export class DrawingCollection {
     }
     this.written.splice(this.written.indexOf(which), 1)
     // Only a folder this session made, and only when nothing else is in it (rmdir refuses a folder with files).
-    if (which.created && !this.written.some((w) => dirname(w.file) === which.created)) await rmdir(which.created).catch(() => undefined)
+    const folder = dirname(which.file)
+    if (this.createdFolders.has(folder) && !this.written.some((w) => dirname(w.file) === folder)) {
+      await rmdir(folder).then(() => this.createdFolders.delete(folder), () => undefined)
+    }
     return { file: which.file, label: which.label, ...(await this.viewAt(target, place)) }
   }
 
