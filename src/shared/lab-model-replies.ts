@@ -1,11 +1,11 @@
 import type { LabImage } from './lab-replies'
-import type { LabModelKind, LadderKind } from './lab'
+import type { LabViewModel, LadderKind } from './lab'
 
 /* The replies of the Lab's panels on models (5–9); their requests are in `lab.ts`. */
 
 /** Where one of the Lab's models stands. */
 export interface LabModelStatus {
-  readonly kind: LabModelKind
+  readonly kind: LabViewModel
   /** Its layers and loss, in a line: "Linear 784 → 1, sigmoid and mnist_loss". */
   readonly architecture: string
   readonly parameters: number
@@ -26,6 +26,8 @@ export interface TensorSummary {
   readonly min: number
   readonly max: number
   readonly mean: number
+  /** √Σv²: the L2 norm (of a gradient, how hard the loss pulls on the tensor). */
+  readonly norm: number
   /** For a tensor holding whole images (its size a multiple of h·w): the first image's values, for a heatmap. */
   readonly image: readonly number[] | null
 }
@@ -159,24 +161,31 @@ export interface NudgeReply {
   readonly sigmoid: { readonly curve: readonly (readonly [number, number])[]; readonly predictions: readonly { readonly z: number; readonly s: number; readonly target: number }[] } | null
 }
 
-/** Panel 7: a Lab model's first-layer weights, one 28×28 image per output (linear) or hidden unit (simple_net). */
+/**
+ * Panel 7: a model's first-layer weights, one image per output (linear), hidden unit (simple_net) or filter (a
+ * CNN's k×k kernels); for a CNN also its output layer's weights, one row per class.
+ */
 export interface WeightsReply {
   readonly model: LabModelStatus
   /** The parameter shown (`1.weight`). */
   readonly name: string
+  /** Values per row of each image: the image's width (28) or the kernel's (3). */
+  readonly width: number
   readonly images: readonly {
     readonly title: string
     readonly values: readonly number[]
-    /** What training (or stepping) changed: these weights minus the seed's; null while they are the seed's. */
+    /** What training (or stepping) changed: these weights minus the seed's; null while they are the seed's, or the start is unknown. */
     readonly change: readonly number[] | null
-    /** The bias of that output or unit. */
-    readonly bias: number
+    /** The bias of that output or unit; null for a layer without one (a convolution before a batch norm). */
+    readonly bias: number | null
     /** simple_net: the weight the output layer gives this hidden unit (its vote); null for linear. */
     readonly vote: number | null
   }[]
   /** The largest |weight| over all images, and the largest |change|, for one colour scale each. */
   readonly limit: number
   readonly changeLimit: number
+  /** A CNN's output layer (`13.weight`): `titles.length` classes × `features` weights, row-major, and the largest |weight|. */
+  readonly output: { readonly name: string; readonly titles: readonly string[]; readonly features: number; readonly values: readonly number[]; readonly limit: number } | null
 }
 
 /** One pixel's saliency by autograd and by central differences of the score. */
@@ -224,6 +233,8 @@ export interface LadderRow {
 /** The ladder: a row per model, filled as runs finish, one after another in worker threads. */
 export interface LadderView {
   readonly running: boolean
+  /** The model the Train view's last run on this dataset left (the `run`-th taken), which Learned and Graph open on; null before one. */
+  readonly trained: { readonly run: number; readonly model: LabModelStatus } | null
   readonly seed: number
   readonly rows: readonly LadderRow[]
 }

@@ -48,8 +48,16 @@ export const LAB_MODEL_KINDS = ['linear', 'simple_net'] as const
 export type LabModelKind = (typeof LAB_MODEL_KINDS)[number]
 const labModelKind = v.picklist(LAB_MODEL_KINDS)
 
+/**
+ * The models the panels that look inside one (Learned, Graph) can show: the Train view's last run on the open
+ * dataset (`trained`, any architecture), or one of the Lab's own.
+ */
+export const LAB_VIEW_MODELS = ['trained', ...LAB_MODEL_KINDS] as const
+export type LabViewModel = (typeof LAB_VIEW_MODELS)[number]
+const labViewModel = v.picklist(LAB_VIEW_MODELS)
+
 export const GraphRequestSchema = v.object({
-  model: labModelKind,
+  model: labViewModel,
   image: ImageRefSchema,
   /** Also compare every node's gradient with central finite differences. */
   check: v.boolean(),
@@ -75,7 +83,7 @@ export const NudgeRequestSchema = v.object({
 })
 export type NudgeRequest = v.InferOutput<typeof NudgeRequestSchema>
 
-export const SaliencyRequestSchema = v.object({ model: labModelKind, image: ImageRefSchema })
+export const SaliencyRequestSchema = v.object({ model: labViewModel, image: ImageRefSchema })
 export type SaliencyRequest = v.InferOutput<typeof SaliencyRequestSchema>
 
 /** The model ladder's rungs, simplest first: the chapter's models on the same split and seed. */
@@ -106,7 +114,7 @@ export const LAB_ARGS = {
   labStep: v.tuple([StepRequestSchema]),
   labResetModel: v.tuple([v.object({ model: labModelKind })]),
   labNudge: v.tuple([NudgeRequestSchema]),
-  labWeights: v.tuple([v.object({ model: labModelKind })]),
+  labWeights: v.tuple([v.object({ model: labViewModel })]),
   labSaliency: v.tuple([SaliencyRequestSchema]),
   labTrain: v.tuple([LabTrainRequestSchema]),
   labStopTraining: v.tuple([]),

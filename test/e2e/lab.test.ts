@@ -183,35 +183,65 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await expect.poll(async () => Math.abs((await exact(grad)) - Math.exp(-x) / (1 + Math.exp(-x)) ** 2), REPLY).toBeLessThan(1e-6)
   })
 
-  it('8 · the autograd graph: the linear model’s ops from its GradNodes, ∂loss/∂z as the engine gives it, Check gradients', async () => {
+  it('8 · the autograd graph: drawn from its GradNodes, values on hover and on the keyboard, ∂loss/∂z as the engine gives it, Check gradients', async () => {
     await panel('graph')
-    const nodes = page.getByTestId('graph-nodes')
-    await nodes.waitFor()
+    const drawing = page.getByTestId('graph-drawing')
+    await drawing.waitFor()
     const index = page.getByTestId('lab-graph').getByTestId('image-index')
     await index.fill('1500')
     await index.press('Enter')
     await expect.poll(() => page.getByTestId('lab-graph').locator('.facts strong').first().textContent(), REPLY).toBe('valid[1500]')
-    const ops = await nodes.locator('tr.op').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))
+    const ops = await drawing.locator('g.node[data-kind=op]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-name')))
     expect(ops).toEqual(['Reshape', 'Gemm', 'Sigmoid', 'Neg', 'Add', 'Where', 'ReduceMean'])
+    // Drawn as a graph: a box per tensor, an edge per input, laid out from the input (top) down to the loss (bottom).
+    const box = async (name: string) => (await drawing.locator(`g.node[data-name="${name}"]`).first().boundingBox())!
+    const [x, gemm, loss] = [await box('x'), await box('Gemm'), await box('ReduceMean')]
+    expect(x.y).toBeLessThan(gemm.y)
+    expect(gemm.y).toBeLessThan(loss.y)
+    const gemmId = await drawing.locator('g.node[data-name=Gemm]').getAttribute('data-id')
+    expect(await drawing.locator(`path.edge[data-to="${gemmId}"]`).count()).toBe(3)
+    await expect.poll(() => drawing.locator('g.node').first().textContent()).toContain('(1, 28, 28)')
     // It opens on a trained model, and says so: the chapter's linear model, trained by the Lab first (not the seed's).
     expect(await page.getByTestId('lab-graph').locator('.facts').textContent()).toContain('trained 20 epochs in the ladder')
     // the engine here: the chapter's linear model from seed 42, trained by the chapter's recipe
     const model = await chapterTrained(data, 'linear')
-    const x = imagesTensor(data.valid, [1500], [1, 28, 28])
-    const z = model.forward(x)
+    const image = imagesTensor(data.valid, [1500], [1, 28, 28])
+    const z = model.forward(image)
     const target = new Tensor(Float32Array.of(data.valid.labels[1500] === 0 ? 1 : 0), [1, 1])
     const zLeaf = z.detach().requiresGrad_()
-    const loss = mnistLoss(zLeaf, target)
-    loss.backward()
-    expect(await exact(page.getByTestId('graph-loss'))).toBeCloseTo(loss.item(), 6)
-    const gemmGrad = JSON.parse((await nodes.locator('tr[data-name=Gemm]').getByTestId('grad').locator('[data-values]').getAttribute('data-values'))!) as number[]
+    const lossValue = mnistLoss(zLeaf, target)
+    lossValue.backward()
+    expect(await exact(page.getByTestId('graph-loss'))).toBeCloseTo(lossValue.item(), 6)
+    // Values on hover: pointing at Gemm shows its gradient.
+    const detail = page.getByTestId('graph-detail')
+    await drawing.locator('g.node[data-name=Gemm]').hover()
+    await expect.poll(() => detail.getByTestId('node-detail').getAttribute('data-name')).toBe('Gemm')
+    const gemmGrad = JSON.parse((await detail.getByTestId('grad').locator('[data-values]').getAttribute('data-values'))!) as number[]
     expect(gemmGrad[0]).toBeCloseTo(zLeaf.grad!.item(), 6)
+    expect(await exact(detail.getByTestId('grad-norm'))).toBeCloseTo(Math.abs(zLeaf.grad!.item()), 6)
+    await page.mouse.move(0, 0)
+    // And on the keyboard: from the image, down the edge to its first op, Enter pins it; left and right along a row.
+    await drawing.locator('g.node[data-name=x]').focus()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => detail.getByTestId('node-detail').getAttribute('data-name')).toBe('Reshape')
+    expect(await drawing.locator('g.node[data-name=Reshape]').getAttribute('aria-pressed')).toBe('true')
+    await page.keyboard.press('ArrowRight')
+    expect(await drawing.locator('g.node:focus').getAttribute('data-kind')).toBe('parameter')
+    expect(await detail.getByTestId('node-detail').getAttribute('data-name')).toBe('Reshape')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => detail.getByTestId('node-detail').getAttribute('data-name')).toBe('1.weight')
 
     await page.getByTestId('check-gradients').click()
     await page.getByTestId('check-result').waitFor()
     const worst = await exact(page.getByTestId('worst-error'))
     expect(worst).toBeLessThan(GRADIENT_AGREEMENT)
-    expect(await nodes.getByTestId('node-error').count()).toBe(await nodes.locator('tr:not(.constant)').count() - 1)
+    // Every tensor a gradient flows into is checked, and coloured by its check.
+    const checkedNodes = await drawing.locator('g.node:not([data-kind=constant])').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-worst')))
+    expect(checkedNodes.length).toBeGreaterThanOrEqual(10)
+    for (const error of checkedNodes) expect(error !== null && Number(error) < GRADIENT_AGREEMENT).toBe(true)
+    expect(await drawing.locator('g.node[data-check=bad]').count()).toBe(0)
+    expect(await drawing.locator('g.node[data-check=good]').count()).toBeGreaterThan(0)
     await shoot('8-graph')
   })
 
@@ -352,6 +382,30 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     await cnn.getByTestId('from-train-view').waitFor()
     expect(await exact(cnn.getByTestId('accuracy'))).toBeGreaterThan(0.9)
     await shoot('9-ladder-train-view')
+  })
+
+  it('7 · 8 · Learned and Graph open on the CNN just trained in the Train view: its filters, its output layer, its ops', async () => {
+    await panel('learned')
+    const learned = page.getByTestId('lab-learned')
+    await expect.poll(() => learned.getByRole('button', { name: 'your trained model' }).getAttribute('aria-pressed')).toBe('true')
+    await learned.getByTestId('output-weights').waitFor({ timeout: 60_000 })
+    expect(await learned.getByTestId('learned-status').textContent()).toMatch(/^CNN: 4 × \(Conv 3×3 stride 2, BatchNorm, ReLU\) 16-32-64-128.*your run in the Train view: 1 epoch/)
+    expect(await learned.getByTestId('weight-images').locator('figure').count()).toBe(16)
+    expect(await learned.getByTestId('output-weights').locator('canvas').count()).toBe(2)
+    await shoot('7-learned-cnn')
+    await panel('graph')
+    const graph = page.getByTestId('lab-graph')
+    await expect.poll(() => graph.getByRole('button', { name: 'your trained model' }).getAttribute('aria-pressed')).toBe('true')
+    const drawing = graph.getByTestId('graph-drawing')
+    await drawing.locator('g.node[data-name=Conv]').first().waitFor({ timeout: 60_000 })
+    const ops = await drawing.locator('g.node[data-kind=op]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-name')))
+    expect(ops).toEqual([...Array.from({ length: 4 }, () => ['Conv', 'BatchNormalization', 'Relu']).flat(), 'GlobalAveragePool', 'Reshape', 'Gemm', 'LogSoftmax', 'NegativeLogLikelihoodLoss'])
+    await drawing.locator('g.node[data-name=BatchNormalization]').first().hover()
+    await expect.poll(() => graph.getByTestId('node-detail').getAttribute('data-name')).toBe('BatchNormalization')
+    await shoot('8-graph-cnn')
+    // The Lab's own models stay one click away.
+    await graph.getByRole('button', { name: 'linear', exact: true }).click()
+    await expect.poll(() => drawing.locator('g.node[data-kind=op]').first().getAttribute('data-name')).toBe('Reshape')
   })
 
     it('1 · pixels on MNIST 0–9: the baseline over 10,000 images by both distances, as the engine’s PixelSimilarity counts it', async () => {

@@ -44,3 +44,15 @@ describe('Lab panel 8: the autograd graph of one prediction', () => {
     expect(reply.check!.worst).toBeLessThan(GRADIENT_AGREEMENT)
   })
 })
+
+describe('Check gradients where the loss is all but zero', () => {
+  it('does not fail a saturated sigmoid: slopes below what 1 − σ(z) in float32 resolves are shown, not compared', async () => {
+    const { service } = await labService()
+    // valid[0] is a 3 the trained linear model is sure of: σ(z) rounds to within a few ulps of 1, the loss to ~1e-7.
+    const reply = await service.labGraph({ model: 'linear', image: { split: 'valid', index: 0 }, check: true })
+    expect(reply.loss).toBeLessThan(1e-4)
+    expect(reply.check!.worst).toBeLessThan(GRADIENT_AGREEMENT)
+    expect(reply.check!.resolution).toBeGreaterThan(1e-4)
+    expect(reply.check!.skipped).toBeGreaterThan(0)
+  })
+})

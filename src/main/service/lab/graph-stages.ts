@@ -1,6 +1,8 @@
 import { where } from '../../engine/ops/elementwise'
 import { nllLoss } from '../../engine/ops/loss'
+import { AdaptiveAvgPool2d, Conv2d } from '../../engine/nn/conv'
 import { Flatten, Linear, ReLU, Sequential } from '../../engine/nn/layers'
+import { BatchNorm2d } from '../../engine/nn/normalization'
 import type { Module } from '../../engine/nn/module'
 import type { Tensor } from '../../engine/tensor'
 
@@ -14,9 +16,12 @@ export interface Stage {
 }
 
 function layerCode(layer: Module, i: number): string {
-  if (layer instanceof Flatten) return 'x.view(-1, 784)'
+  if (layer instanceof Flatten) return i === 0 ? 'x.view(-1, 784)' : 'h.flatten(1)'
   if (layer instanceof Linear) return `h @ w${i}.T + b${i}`
   if (layer instanceof ReLU) return 'h.relu()'
+  if (layer instanceof Conv2d) return `conv2d(${i === 0 ? 'x' : 'h'}, w${i}, stride=${layer.stride}, padding=${layer.padding})`
+  if (layer instanceof BatchNorm2d) return `batch_norm(h, running stats ${i}, w${i}, b${i})`
+  if (layer instanceof AdaptiveAvgPool2d) return 'h.mean((2, 3), keepdim=True)'
   return `layer${i}(h)`
 }
 
@@ -26,7 +31,7 @@ function layerCode(layer: Module, i: number): string {
  * Every stage makes exactly one graph node, so each node can be recomputed from the ones before it.
  */
 export function predictionStages(model: Module, target: Tensor, binary: boolean): { stages: Stage[]; constants: Map<Tensor, string> } {
-  if (!(model instanceof Sequential)) throw new Error('the graph is drawn for layer-by-layer models (linear, simple_net)')
+  if (!(model instanceof Sequential)) throw new Error('the graph is drawn for models built layer after layer (linear, simple_net, an MLP, the CNN); ResNet-18’s branches are not: pick linear or simple_net')
   const stages: Stage[] = model.layers.map((layer, i) => ({ code: layerCode(layer, i), run: (values) => layer.forward(values[i]) }))
   const z = stages.length
   const constants = new Map<Tensor, string>([[target, 't']])

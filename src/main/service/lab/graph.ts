@@ -73,13 +73,25 @@ const ulp = (v: number): number => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(
 export const resolution = (loss: number): number => (64 * ulp(loss)) / (2 * EPS)
 
 /**
+ * The magnitude that sets the float32 loss's rounding: the loss, or a larger value it was computed from —
+ * mnist_loss's `1 − σ(z)` for a first-class image keeps the rounding of σ(z) near 1, however small the loss;
+ * cross-entropy's log-softmax subtracts numbers as large as the logits.
+ */
+function lossScale(loss: number, logits: Tensor, binary: boolean, first: boolean): number {
+  if (binary) return first ? Math.max(Math.abs(loss), 1 / (1 + Math.exp(-logits.item()))) : Math.abs(loss)
+  let scale = Math.abs(loss)
+  for (const v of logits.data) scale = Math.max(scale, Math.abs(v))
+  return scale
+}
+
+/**
  * Central differences of the loss at the elements of a node with the largest gradients (and one
  * more), against autograd; elements at a kink or below the loss's resolution are shown, not compared.
  */
-function checkNode(grad: Tensor, at: Probe, loss: number, salt: number): NodeCheck {
+function checkNode(grad: Tensor, at: Probe, loss: number, scale: number, salt: number): NodeCheck {
   const order = Array.from(grad.data.keys()).sort((a, b) => Math.abs(grad.data[b]) - Math.abs(grad.data[a]))
   const picked = [...new Set([...order.slice(0, CHECKED - 1), (salt * 7919) % grad.size])]
-  const floor = resolution(loss)
+  const floor = resolution(scale)
   const elements = picked.map((index): CheckedElement => {
     const middle = at.data[index]
     // NOTE: the steps actually stored (float32 neighbours of x ± eps), as the engine's gradcheck takes them.
@@ -114,6 +126,7 @@ export function predictionGraph(dataset: DigitDataset, model: LabModel, ref: { s
   const x = imageTensor(dataset, ref).reshape(1, 1, dataset.height, dataset.width).detach().requiresGrad_()
   const { stages, constants } = predictionStages(model.module, targetOf(label, model.binary), model.binary)
   const params = new Map(model.module.namedParameters().map(([name, t]) => [t, name]))
+  for (const [name, t] of model.module.namedBuffers()) constants.set(t, name)
   for (const p of params.keys()) p.grad = null
   const { values, loss } = runStages(stages, [x])
   loss.backward()
@@ -129,6 +142,8 @@ export function predictionGraph(dataset: DigitDataset, model: LabModel, ref: { s
     return probe(moved[j].data, () => noGrad(() => runStages(stages, moved, j).loss.item()))
   }
 
+  const logits = values[stages.length - (model.binary ? 5 : 2)]
+  const scale = lossScale(loss.item(), logits, model.binary, label === 0)
   const nodes: GraphNode[] = order.map((t, id) => {
     const j = stageOf.get(t)
     const isLeaf = !t.gradFn
@@ -138,23 +153,22 @@ export function predictionGraph(dataset: DigitDataset, model: LabModel, ref: { s
     return {
       id,
       kind,
-      name: t.gradFn?.opType ?? (t === x ? 'x' : (params.get(t) ?? constants.get(t) ?? String(t.item()))),
+      name: t.gradFn?.opType ?? (t === x ? 'x' : (params.get(t) ?? constants.get(t) ?? (t.size === 1 ? String(t.item()) : `constant ${id}`))),
       code: j !== undefined && j > 0 ? stages[j - 1].code : kind === 'input' ? `x = ${ref.split}[${ref.index}] / 255` : '',
       inputs: (t.gradFn?.inputs ?? []).map((input) => ids.get(input)!),
       value: summarize(t, imageSize),
       grad: grad && summarize(grad, imageSize),
-      check: check && grad && at ? checkNode(grad, at, loss.item(), id + 1) : null,
+      check: check && grad && at ? checkNode(grad, at, loss.item(), scale, id + 1) : null,
     }
   })
   for (const p of params.keys()) p.grad = null
   const checked = nodes.filter((n) => n.check)
   const worst = checked.reduce((best, n) => (n.check!.worst > best.worst ? { worst: n.check!.worst, node: n.id } : best), { worst: 0, node: -1 })
-  const logits = values[stages.length - (model.binary ? 5 : 2)]
   return {
     nodes,
     loss: loss.item(),
     prediction: model.binary ? (logits.item() > 0 ? 0 : 1) : logits.argmax(-1).item(),
-    check: check ? { ...worst, ...counts(checked), eps: EPS, resolution: resolution(loss.item()) } : null,
+    check: check ? { ...worst, ...counts(checked), eps: EPS, resolution: resolution(scale) } : null,
     milliseconds: performance.now() - started,
   }
 }

@@ -1,6 +1,6 @@
 import { classMeans } from '../../engine/models/pixel-similarity'
 import type { Tensor } from '../../engine/tensor'
-import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, NudgeRequest, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
+import type { BaselineAccuracy, DerivativeRequest, GraphRequest, ImageRef, LabImage, LabModelKind, LabReplies, LabViewModel, NudgeRequest, SaliencyRequest, SgdRequest, StepRequest } from '../../../shared/lab'
 import type { DatasetImages } from '../dataset-images'
 import { traceBroadcast } from './broadcast'
 import { derivativeAt } from './derivative'
@@ -125,7 +125,7 @@ export class LabSession {
     return this.#exclusive(async () => ({ ...(await nudgeWeight(this.dataset, this.models.get('linear'), request)), model: this.models.status('linear') }))
   }
 
-  async weights(kind: LabModelKind): Promise<LabReplies['labWeights']> {
+  async weights(kind: LabViewModel): Promise<LabReplies['labWeights']> {
     await this.ladder.ensureTrained(kind)
     return { ...weightImages(this.dataset, this.models.get(kind), this.models.initial(kind)), model: this.models.status(kind) }
   }

@@ -3,7 +3,7 @@ import type { DigitDataset } from '../../engine/data/dataset'
 import { estimateTrainingMemory } from '../../engine/learner/memory'
 import { validateConfig } from '../../engine/learner/recipe'
 import { classMeans } from '../../engine/models/pixel-similarity'
-import { LADDER_KINDS, type LabModelKind, type LabTrainRequest, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
+import { LADDER_KINDS, type LabTrainRequest, type LabViewModel, type LadderKind, type LadderRow, type LadderView } from '../../../shared/lab'
 import { defaultTrainingConfig, type TrainingConfig, type TrainingEvent } from '../../../shared/training'
 import { formatPercent } from '../../../shared/number-format'
 import { checkMemoryBudget } from '../memory-budget'
@@ -52,6 +52,8 @@ export interface TrainViewRun {
 export class LadderRunner {
   readonly #rows = new Map<LadderKind, LadderRow>(LADDER_KINDS.map((kind) => [kind, emptyRow(kind)]))
   #running = false
+  /** Runs of the Train view the Lab has taken the model of: tells one such model from the next. */
+  #trainedRuns = 0
   #stopping = false
   #run: TrainingRun | null = null
   /** The queued rungs' runs, settled when the last has ended. */
@@ -60,7 +62,8 @@ export class LadderRunner {
   constructor(private readonly dataset: DigitDataset, private readonly models: LabModels, private readonly options: LadderOptions) {}
 
   get view(): LadderView {
-    return { running: this.#running, seed: LAB_SEED, rows: LADDER_KINDS.map((kind) => this.#rows.get(kind)!) }
+    const trained = this.models.trained ? { run: this.#trainedRuns, model: this.models.status('trained') } : null
+    return { running: this.#running, seed: LAB_SEED, trained, rows: LADDER_KINDS.map((kind) => this.#rows.get(kind)!) }
   }
 
   /**
@@ -78,7 +81,8 @@ export class LadderRunner {
    * now with the chapter's recipe — a few seconds, its row and the panel's train control showing the progress —
    * so panels look inside a model that has learned something. Waits for the ladder when it is training already.
    */
-  async ensureTrained(kind: LabModelKind): Promise<void> {
+  async ensureTrained(kind: LabViewModel): Promise<void> {
+    if (kind === 'trained') return
     if (this.#running) await this.#all
     const model = this.models.get(kind)
     if (model.trained || model.steps > 0) return
@@ -91,23 +95,32 @@ export class LadderRunner {
    * a linear model or simple_net of the chapter's shape also becomes the Lab's, for the panels that look inside it.
    */
   adoptRun(run: TrainViewRun): void {
-    const kind = run.config.model.kind
-    if (!(LADDER_KINDS as readonly string[]).includes(kind) || kind === 'pixel') return
-    const rung = kind as Exclude<LadderKind, 'pixel'>
-    const current = this.#rows.get(rung)!
-    if (current.status === 'training' || current.status === 'queued') return
-    const status = run.status === 'completed' ? 'done' : run.status === 'crashed' ? 'failed' : run.status
-    const parameters = estimateTrainingMemory(this.dataset, run.config).gradients / 4
-    this.#set(rung, { ...emptyRow(rung), status, recipe: recipeOf(run.config), parameters, seconds: run.seconds, accuracy: run.accuracy, epochs: run.config.epochs, epochsDone: run.epochsDone, message: 'your run in the Train view', from: 'train-view' })
-    if ((rung === 'linear' || rung === 'simple_net') && run.state && run.epochsDone > 0) {
-      const how = `your run in the Train view: ${run.epochsDone} ${run.epochsDone === 1 ? 'epoch' : 'epochs'}${run.accuracy === null ? '' : ` (accuracy ${formatPercent(run.accuracy, 2)})`}`
-      // A model of another shape (other hidden sizes) stays the Lab's own.
+    const epochs = `${run.epochsDone} ${run.epochsDone === 1 ? 'epoch' : 'epochs'}${run.accuracy === null ? '' : ` (accuracy ${formatPercent(run.accuracy, 2)})`}`
+    // Learned and Graph open on the model the run left, whatever its architecture.
+    if (run.state && run.epochsDone > 0) {
       try {
-        this.models.adopt(rung, run.state, how)
+        this.models.adoptTrained(run.config, run.state, `your run in the Train view: ${epochs}`)
+        this.#trainedRuns++
       } catch {
-        return
+        // NOTE: a model main cannot rebuild (it would fail Draw and Export too, which say so) is not the Lab's to show.
       }
     }
+    const kind = run.config.model.kind
+    if (!(LADDER_KINDS as readonly string[]).includes(kind) || kind === 'pixel') return this.#emit()
+    const rung = kind as Exclude<LadderKind, 'pixel'>
+    const current = this.#rows.get(rung)!
+    if (current.status === 'training' || current.status === 'queued') return this.#emit()
+    const status = run.status === 'completed' ? 'done' : run.status === 'crashed' ? 'failed' : run.status
+    const parameters = estimateTrainingMemory(this.dataset, run.config).gradients / 4
+    if ((rung === 'linear' || rung === 'simple_net') && run.state && run.epochsDone > 0) {
+      // A model of another shape (other hidden sizes) stays the Lab's own.
+      try {
+        this.models.adopt(rung, run.state, `your run in the Train view: ${epochs}`)
+      } catch {
+        // kept as it was
+      }
+    }
+    this.#set(rung, { ...emptyRow(rung), status, recipe: recipeOf(run.config), parameters, seconds: run.seconds, accuracy: run.accuracy, epochs: run.config.epochs, epochsDone: run.epochsDone, message: 'your run in the Train view', from: 'train-view' })
   }
 
   /** Queue the requested rungs, refusing up front any that cannot run or would not fit in memory. */

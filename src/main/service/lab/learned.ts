@@ -12,33 +12,59 @@ const EPS = 1e-2
 const SALIENT = 6
 const SPREAD = 4
 
-/** Panel 7: the first layer's weights as images, one per output or hidden unit. */
-export function weightImages(dataset: DigitDataset, model: LabModel, initial: Module): Omit<WeightsReply, 'model'> {
+/**
+ * Panel 7: the first layer's weights as images, one per output or hidden unit (a Linear layer on the pixels)
+ * or per filter (a convolution's k×k kernels); for a CNN also the output layer's weights, one row per class.
+ */
+export function weightImages(dataset: DigitDataset, model: LabModel, initial: Module | null): Omit<WeightsReply, 'model'> {
   const named = model.module.namedParameters()
-  const [[name, weight], [, bias]] = named
-  const [rows, width] = weight.shape
-  const output = model.kind === 'simple_net' ? named[2][1] : null
-  const moved = model.trained || model.steps > 0
-  const start = initial.namedParameters()[0][1].data
-  const change = moved ? weight.data.map((w, i) => w - start[i]) : null
-  let [limit, changeLimit] = [0, 0]
-  for (const w of weight.data) limit = Math.max(limit, Math.abs(w))
-  for (const c of change ?? []) changeLimit = Math.max(changeLimit, Math.abs(c))
+  const [name, weight] = named[0]
+  const conv = weight.shape.length === 4
+  const rows = weight.shape[0]
+  // NOTE: a grayscale model's filters have one input channel; with more, each image is the first channel's kernel.
+  const width = conv ? weight.shape[3] : weight.shape[1] === dataset.height * dataset.width ? dataset.width : weight.shape[1]
+  const size = conv ? weight.shape[2] * weight.shape[3] : weight.shape[1]
+  const stride = weight.size / rows
+  const biasName = name.replace(/weight$/, 'bias')
+  const bias = named.find(([n]) => n === biasName)?.[1] ?? null
+  const spec = model.config.model.kind
+  const output = spec === 'simple_net' ? named[2][1] : null
+  const start = model.trained || model.steps > 0 ? (initial?.namedParameters()[0][1].data ?? null) : null
+  const change = start ? weight.data.map((w, i) => w - start[i]) : null
   const title = (r: number): string =>
-    model.kind === 'simple_net' ? `#${r}` : rows === 1 ? `${dataset.labelNames[0]} (+) against ${dataset.labelNames.slice(1).join(', ')} (−)` : `class ${dataset.labelNames[r]}`
+    conv ? `filter ${r}` : spec !== 'linear' ? `#${r}` : rows === 1 ? `${dataset.labelNames[0]} (+) against ${dataset.labelNames.slice(1).join(', ')} (−)` : `class ${dataset.labelNames[r]}`
   return {
     name,
+    width,
     images: Array.from({ length: rows }, (_, r) => ({
       title: title(r),
-      values: Array.from(weight.data.subarray(r * width, (r + 1) * width)),
-      change: change && Array.from(change.subarray(r * width, (r + 1) * width)),
-      bias: bias.data[r],
+      values: Array.from(weight.data.subarray(r * stride, r * stride + size)),
+      change: change && Array.from(change.subarray(r * stride, r * stride + size)),
+      bias: bias ? bias.data[r] : null,
       // NOTE: with one output the vote is the output layer's weight; with several, the first class's.
       vote: output ? output.data[r] : null,
     })),
-    limit,
-    changeLimit,
+    limit: largest(weight.data),
+    changeLimit: change ? largest(change) : 0,
+    output: conv ? outputLayer(dataset, named) : null,
   }
+}
+
+/** The largest magnitude among values. */
+function largest(values: Float32Array): number {
+  let limit = 0
+  for (const v of values) limit = Math.max(limit, Math.abs(v))
+  return limit
+}
+
+/** A convolutional model's last Linear layer: each class's weight on each feature the pooling left. */
+function outputLayer(dataset: DigitDataset, named: [string, Tensor][]): WeightsReply['output'] {
+  const found = named.findLast(([, t]) => t.shape.length === 2)
+  if (!found) return null
+  const [name, weight] = found
+  const [classes, features] = weight.shape
+  const titles = classes === 1 ? [`${dataset.labelNames[0]} (+)`] : Array.from({ length: classes }, (_, c) => dataset.labelNames[c] ?? String(c))
+  return { name, titles, features, values: Array.from(weight.data), limit: largest(weight.data) }
 }
 
 /** The predicted class of one image and its score: the logit of that class, or ±z for one output. */

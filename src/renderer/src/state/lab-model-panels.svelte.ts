@@ -1,22 +1,49 @@
 import type { DatasetView } from '../../../shared/datasets'
-import type { ImageRef, LabModelKind, LabModelStatus, LabReplies, LabTrainRequest, LadderKind, LadderView } from '../../../shared/lab'
+import { LAB_MODEL_KINDS, LAB_VIEW_MODELS, type ImageRef, type LabModelKind, type LabModelStatus, type LabReplies, type LabTrainRequest, type LabViewModel, type LadderKind, type LadderView } from '../../../shared/lab'
 import { defaultTrainingConfig } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
 import { ImageChoice, LabRequest } from './lab-request.svelte'
 import { errorText } from '../lib/error-text'
 
+/**
+ * Which model a panel that looks inside one shows: the one picked, else the Train view's last run on this
+ * dataset where there is one (what a person just trained), else the Lab's linear model.
+ */
+class ModelChoice {
+  picked = $state<LabViewModel | null>(null)
+  readonly model: LabViewModel
+
+  constructor(ladder: LadderState) {
+    this.model = $derived(this.picked ?? (ladder.view?.trained ? 'trained' : 'linear'))
+  }
+}
+
 /** Panel 8: the graph of one prediction of a Lab model; checked against finite differences on request. */
 export class GraphPanel {
-  model = $state<LabModelKind>('linear')
+  readonly #choice: ModelChoice
   readonly choice = new ImageChoice()
   readonly request = new LabRequest<LabReplies['labGraph']>()
 
-  show(ref: ImageRef = this.choice.ref, check = false): Promise<unknown> {
+  constructor(private readonly ladder: LadderState) {
+    this.#choice = new ModelChoice(ladder)
+  }
+
+  get model(): LabViewModel {
+    return this.#choice.model
+  }
+
+  /** Pick a model (null: the default, the model just trained where there is one). */
+  set model(model: LabViewModel | null) {
+    this.#choice.picked = model
+  }
+
+  async show(ref: ImageRef = this.choice.ref, check = false): Promise<unknown> {
     this.choice.ref = ref
+    await this.ladder.ready()
     return this.request.run(() => window.api.labGraph({ model: this.model, image: ref, check }))
   }
 
-  use(model: LabModelKind): Promise<unknown> {
+  use(model: LabViewModel): Promise<unknown> {
     this.model = model
     return this.show()
   }
@@ -36,6 +63,8 @@ export class LadderState {
 
   readonly view = $derived(this.#entry && this.#entry.view === dataset.view ? this.#entry.ladder : null)
   readonly running = $derived(this.view?.running ?? false)
+  /** The models Learned and Graph offer: the Lab's two, and first the Train view's where it has left one. */
+  readonly models: readonly LabViewModel[] = $derived(this.view?.trained ? LAB_VIEW_MODELS : LAB_MODEL_KINDS)
 
   /** Ask main how the ladder stands (after a reload, or on first showing it). */
   async load(): Promise<void> {
@@ -49,6 +78,11 @@ export class LadderState {
 
   stop(): Promise<void> {
     return this.#ask(() => window.api.labStopTraining())
+  }
+
+  /** Once main has said how the ladder stands (which tells whether the Train view has left a model to look inside). */
+  async ready(): Promise<void> {
+    if (!this.view) await this.load()
   }
 
   row(kind: LadderKind) {
@@ -69,19 +103,34 @@ export class LadderState {
   }
 }
 
-/** Panel 7: a Lab model's weights as images, and the saliency of one image. */
+/** Panel 7: a model's weights as images, and the saliency of one image. */
 export class LearnedPanel {
-  model = $state<LabModelKind>('linear')
+  readonly #choice: ModelChoice
   /** Show what training changed (the weights minus the seed's) instead of the weights. */
   showChange = $state(true)
   readonly choice = new ImageChoice()
   readonly weights = new LabRequest<LabReplies['labWeights']>()
   readonly saliency = new LabRequest<LabReplies['labSaliency']>()
 
+  constructor(private readonly ladder: LadderState) {
+    this.#choice = new ModelChoice(ladder)
+  }
+
+  get model(): LabViewModel {
+    return this.#choice.model
+  }
+
+  /** Pick a model (null: the default, the model just trained where there is one). */
+  set model(model: LabViewModel | null) {
+    this.#choice.picked = model
+  }
+
   /** Show the model's weights and the chosen image's saliency again (the model may have changed). */
   refresh(): void {
-    void this.weights.run(() => window.api.labWeights({ model: this.model }))
-    void this.pick(this.choice.ref)
+    void this.ladder.ready().then(() => {
+      void this.weights.run(() => window.api.labWeights({ model: this.model }))
+      void this.pick(this.choice.ref)
+    })
   }
 
   pick(ref: ImageRef): Promise<unknown> {
@@ -89,7 +138,7 @@ export class LearnedPanel {
     return this.saliency.run(() => window.api.labSaliency({ model: this.model, image: ref }))
   }
 
-  use(model: LabModelKind): void {
+  use(model: LabViewModel): void {
     this.model = model
     this.refresh()
   }

@@ -12,11 +12,11 @@ class Lab {
   readonly broadcast = new BroadcastPanel()
   readonly sgd = new SgdPanel()
   readonly derivative = new DerivativePanel()
-  readonly graph = new GraphPanel()
-  readonly step = new StepPanel()
-  readonly learned = new LearnedPanel()
-  readonly nudge = new NudgePanel()
   readonly ladder = new LadderState()
+  readonly graph = new GraphPanel(this.ladder)
+  readonly step = new StepPanel()
+  readonly learned = new LearnedPanel(this.ladder)
+  readonly nudge = new NudgePanel()
 
   /** An event from main: the ladder moved; a Lab model it (or a run of the Train view) just trained is shown afresh. */
   receive(event: LabEvent): void {
@@ -27,8 +27,11 @@ class Lab {
       const old = before?.rows.find((o) => o.kind === row.kind)
       return row.status !== 'training' && (old?.status === 'training' || (row.from === 'train-view' && old?.seconds !== row.seconds))
     })
-    if (finished.some((row) => row.kind === this.learned.model)) this.learned.refresh()
-    if (finished.some((row) => row.kind === this.graph.model)) this.graph.refresh()
+    // A model the Train view just left becomes what Learned and Graph show (they ask when they next open, or now if shown).
+    const trained = event.ladder.trained !== null && event.ladder.trained.run !== before?.trained?.run
+    if (trained) [this.learned.model, this.graph.model] = [null, null]
+    if ((trained && this.learned.weights.reply) || finished.some((row) => row.kind === this.learned.model)) this.learned.refresh()
+    if ((trained && this.graph.request.reply) || finished.some((row) => row.kind === this.graph.model)) this.graph.refresh()
     if (finished.some((row) => row.kind === 'linear')) void this.nudge.pick(null)
   }
 }
