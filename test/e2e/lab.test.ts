@@ -200,7 +200,7 @@ describeNeeding(chromiumMissing(), 'the Lab in a browser', () => {
     expect(gemm.y).toBeLessThan(loss.y)
     const gemmId = await drawing.locator('g.node[data-name=Gemm]').getAttribute('data-id')
     expect(await drawing.locator(`path.edge[data-to="${gemmId}"]`).count()).toBe(3)
-    await expect.poll(() => drawing.locator('g.node').first().textContent()).toContain('(1, 28, 28)')
+    expect(await drawing.locator('g.node[data-name=x]').textContent()).toContain('(1, 1, 28, 28)')
     // It opens on a trained model, and says so: the chapter's linear model, trained by the Lab first (not the seed's).
     expect(await page.getByTestId('lab-graph').locator('.facts').textContent()).toContain('trained 20 epochs in the ladder')
     // the engine here: the chapter's linear model from seed 42, trained by the chapter's recipe
