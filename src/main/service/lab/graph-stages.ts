@@ -1,6 +1,7 @@
 import { where } from '../../engine/ops/elementwise'
 import { nllLoss } from '../../engine/ops/loss'
 import { AdaptiveAvgPool2d, Conv2d } from '../../engine/nn/conv'
+import { plainChildren } from '../../engine/nn/fuse'
 import { Flatten, Linear, ReLU, Sequential } from '../../engine/nn/layers'
 import { BatchNorm2d } from '../../engine/nn/normalization'
 import type { Module } from '../../engine/nn/module'
@@ -32,7 +33,9 @@ function layerCode(layer: Module, i: number): string {
  */
 export function predictionStages(model: Module, target: Tensor, binary: boolean): { stages: Stage[]; constants: Map<Tensor, string> } {
   if (!(model instanceof Sequential)) throw new Error('the graph is drawn for models built layer after layer (linear, simple_net, an MLP, the CNN); ResNet-18’s branches are not: pick linear or simple_net')
-  const stages: Stage[] = model.layers.map((layer, i) => ({ code: layerCode(layer, i), run: (values) => layer.forward(values[i]) }))
+  // NOTE: the plain layers (a fused conv → batch norm → ReLU as its three parts), so the graph shows each op the chapter would write.
+  const layers = plainChildren(model).map(([, layer]) => layer)
+  const stages: Stage[] = layers.map((layer, i) => ({ code: layerCode(layer, i), run: (values) => layer.forward(values[i]) }))
   const z = stages.length
   const constants = new Map<Tensor, string>([[target, 't']])
   if (binary) {
