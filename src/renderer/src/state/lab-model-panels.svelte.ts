@@ -9,33 +9,25 @@ import { errorText } from '../lib/error-text'
  * Which model a panel that looks inside one shows: the one picked, else the Train view's last run on this
  * dataset where there is one (what a person just trained), else the Lab's linear model.
  */
-class ModelChoice {
-  picked = $state<LabViewModel | null>(null)
-  readonly model: LabViewModel
+class LooksInsideModel {
+  #picked = $state<LabViewModel | null>(null)
 
-  constructor(ladder: LadderState) {
-    this.model = $derived(this.picked ?? (ladder.view?.trained ? 'trained' : 'linear'))
-  }
-}
-
-/** Panel 8: the graph of one prediction of a Lab model; checked against finite differences on request. */
-export class GraphPanel {
-  readonly #choice: ModelChoice
-  readonly choice = new ImageChoice()
-  readonly request = new LabRequest<LabReplies['labGraph']>()
-
-  constructor(private readonly ladder: LadderState) {
-    this.#choice = new ModelChoice(ladder)
-  }
+  constructor(protected readonly ladder: LadderState) {}
 
   get model(): LabViewModel {
-    return this.#choice.model
+    return this.#picked ?? (this.ladder.view?.trained ? 'trained' : 'linear')
   }
 
   /** Pick a model (null: the default, the model just trained where there is one). */
   set model(model: LabViewModel | null) {
-    this.#choice.picked = model
+    this.#picked = model
   }
+}
+
+/** Panel 8: the graph of one prediction of a Lab model; checked against finite differences on request. */
+export class GraphPanel extends LooksInsideModel {
+  readonly choice = new ImageChoice()
+  readonly request = new LabRequest<LabReplies['labGraph']>()
 
   async show(ref: ImageRef = this.choice.ref, check = false): Promise<unknown> {
     this.choice.ref = ref
@@ -104,26 +96,12 @@ export class LadderState {
 }
 
 /** Panel 7: a model's weights as images, and the saliency of one image. */
-export class LearnedPanel {
-  readonly #choice: ModelChoice
+export class LearnedPanel extends LooksInsideModel {
   /** Show what training changed (the weights minus the seed's) instead of the weights. */
   showChange = $state(true)
   readonly choice = new ImageChoice()
   readonly weights = new LabRequest<LabReplies['labWeights']>()
   readonly saliency = new LabRequest<LabReplies['labSaliency']>()
-
-  constructor(private readonly ladder: LadderState) {
-    this.#choice = new ModelChoice(ladder)
-  }
-
-  get model(): LabViewModel {
-    return this.#choice.model
-  }
-
-  /** Pick a model (null: the default, the model just trained where there is one). */
-  set model(model: LabViewModel | null) {
-    this.#choice.picked = model
-  }
 
   /** Show the model's weights and the chosen image's saliency again (the model may have changed). */
   refresh(): void {
