@@ -1,5 +1,5 @@
 import { fusedGemm, gemmReference, kernelProvider, kernels, setFusedGemm, type Gemm } from '../src/main/engine/kernels'
-import { gemmThreadsReady, setGemmThreads } from '../src/main/engine/kernels/wasm'
+import { kernelThreadsReady, setKernelThreads } from '../src/main/engine/kernels/wasm'
 import { Random } from '../src/main/engine/random'
 import { peakRssMb, time } from './timing'
 import type { Result, Workload } from './workload'
@@ -83,11 +83,11 @@ export const gemmWorkload: Workload = {
   async run() {
     const results: Result[] = []
     for (const threads of THREADS) {
-      setGemmThreads(threads)
-      await gemmThreadsReady()
+      setKernelThreads(threads)
+      await kernelThreadsReady()
       results.push(...CASES.map((c) => measure(kernels.gemm, c, 'ours', threads)))
     }
-    setGemmThreads(1)
+    setKernelThreads(1)
     // The plain build is WebAssembly's; the native provider sends these products to MLAS.
     if (fusedGemm() && kernelProvider() === 'wasm') {
       setFusedGemm(false)

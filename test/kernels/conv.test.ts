@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { allocateKernelArray, convKernelsWasm, giveBackArray, lendArray, MAX_LENT_BYTES, referenceKernels, ScratchSlot, type ConvGeometry } from '../../src/main/engine/kernels'
-import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
+import { kernelThreadsReady, setKernelThreads } from '../../src/main/engine/kernels/wasm'
 import { randn } from '../../src/main/engine/creation'
 import { conv2d, convGeometry } from '../../src/main/engine/ops/conv'
 import { Random } from '../../src/main/engine/random'
@@ -122,7 +122,7 @@ onWasm('the conv path’s WebAssembly kernels', () => {
 })
 
 onWasm('the conv passes on helper threads', () => {
-  afterAll(() => setGemmThreads(1))
+  afterAll(() => setKernelThreads(1))
 
   // Large enough to be shared (a quarter million values written or more), channels not a multiple of the chunks.
   const shapes = [convGeometry('conv', [8, 21, 30, 30], 3, 1, 1), convGeometry('conv', [16, 13, 28, 28], 7, 2, 3)]
@@ -142,8 +142,8 @@ onWasm('the conv passes on helper threads', () => {
 
   it.each([2, 3])('give the bits one thread gives, on %i threads', async (threads) => {
     const expected = shapes.map((g, i) => runAll(g, i))
-    setGemmThreads(threads)
-    await gemmThreadsReady()
+    setKernelThreads(threads)
+    await kernelThreadsReady()
     shapes.forEach((g, i) => runAll(g, i).forEach((values, k) => expect(firstDifference(values, expected[i][k])).toBe(-1)))
   })
 })

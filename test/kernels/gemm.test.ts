@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fastKernels, gemmReference, gemmWasm, kernels, referenceKernels, useKernels, type GemmArgs } from '../../src/main/engine/kernels'
-import { fusedGemm, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from '../../src/main/engine/kernels/wasm'
+import { fusedGemm, kernelThreadsReady, setFusedGemm, setKernelThreads, setSparseGemm } from '../../src/main/engine/kernels/wasm'
 import { fusedAvailable, gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
 import { describeCase, expectWithinBound as withinBound, operands, randomArray, run, variants, type Case } from '../helpers/gemm-bound'
 import { describeProvider } from '../helpers/providers'
@@ -79,7 +79,7 @@ onWasm.each(gemmBuilds)('the WebAssembly GEMM ($build) equals the reference', ({
 
 onWasm.each(gemmBuilds)('the WebAssembly GEMM ($build) on several threads', ({ fused }) => {
   useGemmBuild(fused)
-  afterEach(() => setGemmThreads(1))
+  afterEach(() => setKernelThreads(1))
 
   // Products large enough to be split (≥ 2²¹ multiply-adds): by rows when m ≥ n, else by columns; 17 rows
   // or columns make two chunks of 8 and 9 (never a 1-wide sliver, which would take the vector path).
@@ -91,14 +91,14 @@ onWasm.each(gemmBuilds)('the WebAssembly GEMM ($build) on several threads', ({ f
 
   it.each([2, 3])('gives the bits one thread gives, on %i threads', async (threads) => {
     const expected = cases.map((c, i) => run(gemmWasm!, operands(c, i)))
-    setGemmThreads(threads)
-    await gemmThreadsReady()
+    setKernelThreads(threads)
+    await kernelThreadsReady()
     cases.forEach((c, i) => expect(run(gemmWasm!, operands(c, i)), describeCase(c)).toEqual(expected[i]))
   })
 
   it('refuses a thread count it cannot use', () => {
-    expect(() => setGemmThreads(0)).toThrow(RangeError)
-    expect(() => setGemmThreads(1.5)).toThrow(RangeError)
+    expect(() => setKernelThreads(0)).toThrow(RangeError)
+    expect(() => setKernelThreads(1.5)).toThrow(RangeError)
   })
 })
 
@@ -115,7 +115,7 @@ describe('kernel selection', () => {
 onWasm('the fused build', () => {
   afterEach(() => {
     setFusedGemm(true)
-    setGemmThreads(1)
+    setKernelThreads(1)
     setSparseGemm(true)
   })
 
@@ -127,8 +127,8 @@ onWasm('the fused build', () => {
   // x = 1 + 2⁻¹², and the first step leaves −(1 + 2⁻¹¹); the other steps add 1·0. One rounding keeps 2⁻²⁴, two
   // round it away. The product is dense and large, so it is split among threads, whose helpers run the same build.
   it.runIf(fusedAvailable).each([1, 2])('rounds each multiply-add once, where the plain build rounds twice, on %i threads', async (threads) => {
-    setGemmThreads(threads)
-    await gemmThreadsReady()
+    setKernelThreads(threads)
+    await kernelThreadsReady()
     setSparseGemm(false)
     const [m, n, k] = [256, 256, 64]
     const x = Math.fround(1 + 2 ** -12)

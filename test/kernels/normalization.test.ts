@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels, type BatchNormBackwardArgs, type BatchNormForwardArgs } from '../../src/main/engine/kernels'
-import { batchNormWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
+import { batchNormWasm, kernelThreadsReady, setKernelThreads } from '../../src/main/engine/kernels/wasm'
 import { BatchNorm2d, ReLU, Sequential, randn } from '../../src/main/engine'
 import { Random } from '../../src/main/engine/random'
 import { describeProvider } from '../helpers/providers'
@@ -117,7 +117,7 @@ onWasm('batch norm on WebAssembly', () => {
 })
 
 onWasm('batch norm on helper threads', () => {
-  afterAll(() => setGemmThreads(1))
+  afterAll(() => setKernelThreads(1))
 
   // Large enough to be shared (131,072 values or more), channels not a multiple of the chunks, planes not of fours.
   const shared: Case[] = [
@@ -127,8 +127,8 @@ onWasm('batch norm on helper threads', () => {
   ]
 
   it.each([2, 3])('gives the reference bits on %i threads, forward and backward', async (threads) => {
-    setGemmThreads(threads)
-    await gemmThreadsReady()
+    setKernelThreads(threads)
+    await kernelThreadsReady()
     for (const c of shared) {
       const [reference, fast] = bothForward(c)
       expectSameForward(reference, fast)

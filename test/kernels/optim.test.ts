@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, expect, it } from 'vitest'
 import { allocateKernelArray, referenceKernels, type AdamStepArgs } from '../../src/main/engine/kernels'
-import { adamStepWasm, gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
+import { adamStepWasm, kernelThreadsReady, setKernelThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
 import { describeProvider } from '../helpers/providers'
 
@@ -52,11 +52,11 @@ onWasm('the Adam update on WebAssembly', () => {
 })
 
 onWasm('the Adam update on helper threads', () => {
-  afterAll(() => setGemmThreads(1))
+  afterAll(() => setKernelThreads(1))
 
   it.each([2, 3])('gives the reference bits on %i threads, for parameters large enough to share, of any length', async (threads) => {
-    setGemmThreads(threads)
-    await gemmThreadsReady()
+    setKernelThreads(threads)
+    await kernelThreadsReady()
     for (const [size, inKernel] of [[65_536, true], [100_003, false], [262_147, true]] as const) {
       const [reference, fast] = [adamArgs(size, size, size % 2 === 0), adamArgs(size, size, size % 2 === 0, inKernel)]
       referenceKernels.adamStep(reference)

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterEach, expect, it } from 'vitest'
 import { loadBuiltinDataset } from '../../src/main/datasets/builtin'
 import { allocateKernelArray, gemmWasm, indexNonzerosWasm, setSparseGemm, type GemmArgs } from '../../src/main/engine/kernels'
-import { gemmThreadsReady, setGemmThreads } from '../../src/main/engine/kernels/wasm'
+import { kernelThreadsReady, setKernelThreads } from '../../src/main/engine/kernels/wasm'
 import { Random } from '../../src/main/engine/random'
 import { gemmBuilds, useGemmBuild } from '../helpers/gemm-builds'
 import { describeProvider } from '../helpers/providers'
@@ -44,7 +44,7 @@ onWasm.each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }
   useGemmBuild(fused)
   afterEach(() => {
     setSparseGemm(true)
-    setGemmThreads(1)
+    setKernelThreads(1)
   })
 
   // Around the 32-wide passes, the 256-step blocks (each summed from zero, then added), the 8192-column passes of
@@ -90,8 +90,8 @@ onWasm.each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }
     ]
     const expected = products.map((args) => run(args, false))
     products.forEach((args, i) => expect(run(args, true)).toEqual(expected[i]))
-    setGemmThreads(2)
-    await gemmThreadsReady()
+    setKernelThreads(2)
+    await kernelThreadsReady()
     products.forEach((args, i) => expect(run(args, true)).toEqual(expected[i]))
   })
 
@@ -113,8 +113,8 @@ onWasm.each(gemmBuilds)('a GEMM ($build) with a mostly-zero operand', ({ fused }
     ]
     const expected = products.map((args) => run(args, false))
     products.forEach((args, i) => expect(run({ ...args, index }, true), `product ${i}`).toEqual(expected[i]))
-    setGemmThreads(2)
-    await gemmThreadsReady()
+    setKernelThreads(2)
+    await kernelThreadsReady()
     products.forEach((args, i) => expect(run({ ...args, index }, true), `product ${i} on two threads`).toEqual(expected[i]))
     index.release()
     index.release()

@@ -7,7 +7,7 @@ import { allFiniteReference, type AllFinite } from './finite'
 import { nativeBindingProblem, ONNXRUNTIME_VERSION } from './native/binding'
 import { cpuVectorExtension } from './native/cpu'
 import { createNativeGemm, routedGemm } from './native/gemm'
-import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, gemmThreads, gemmThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, setGemmThreads } from './wasm'
+import { adamStepWasm, allFiniteWasm, batchNormWasm, convKernelsWasm, gatherUnitWasm, kernelThreads, kernelThreadsReady, gemmWasm, indexNonzerosWasm, lentArrays, setKernelThreads } from './wasm'
 
 /** The hot loops the ops call through. */
 export interface Kernels {
@@ -59,7 +59,7 @@ export const fastKernels: Readonly<Kernels> = Object.freeze({
 export type KernelProvider = 'native' | 'wasm' | 'reference'
 export const KERNEL_PROVIDERS: readonly KernelProvider[] = ['native', 'wasm', 'reference']
 
-const nativeGemm = nativeBindingProblem === null ? createNativeGemm(() => gemmThreads()) : null
+const nativeGemm = nativeBindingProblem === null ? createNativeGemm(() => kernelThreads()) : null
 
 /**
  * The native set: large products through onnxruntime's MLAS at the CPU's full vector width, the rest (small or
@@ -144,17 +144,17 @@ export function useBitExactKernels(): void {
  * so a convolution), 1 (the default) to MAX_THREADS. Training gives the same bits for every count.
  */
 export function setThreads(count: number): void {
-  setGemmThreads(count)
+  setKernelThreads(count)
 }
 
 /** The thread count `setThreads` set. */
 export function threads(): number {
-  return gemmThreads()
+  return kernelThreads()
 }
 
 /** Resolves once the helper threads `setThreads` asked for are running (they start in ~50 ms). */
 export function threadsReady(): Promise<void> {
-  return gemmThreadsReady()
+  return kernelThreadsReady()
 }
 
 /**
@@ -177,7 +177,7 @@ export { convKernelsWasm, gemmReference, gemmWasm, gatherUnitReference, gatherUn
 /** The most threads `setThreads` takes. */
 export { MAX_THREADS } from './wasm/layout'
 export { MAX_LENT_BYTES } from './wasm/lent'
-export { allocateKernelArray, kernelBytes, kernelCopy, fusedGemm, gemmThreads, gemmThreadsReady, setFusedGemm, setGemmThreads, setSparseGemm } from './wasm'
+export { allocateKernelArray, kernelBytes, kernelCopy, fusedGemm, kernelThreads, kernelThreadsReady, setFusedGemm, setKernelThreads, setSparseGemm } from './wasm'
 export type { GatherUnit } from './images'
 export type { Gemm, GemmArgs, IndexNonzeros, NonzeroIndex } from './matmul'
 export type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from './conv'

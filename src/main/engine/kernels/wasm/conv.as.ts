@@ -2,6 +2,7 @@
 // (im2col), folding columns back (col2im), swapping the two leading axes of a 3-D array (NCHW ⇄ the GEMM's
 // channel-major layout, with the bias added on the way) and row sums. Each walks its arrays in the order
 // conv.ts's reference does and does the same float operations in that order, so the bits are the reference's.
+import { CONV_COL2IM as COL2IM, CONV_SWAP_AXES as SWAP_AXES } from './generated/interface.as'
 import { arg, chunkStart, claimChunk, passOf } from './pass-job.as'
 
 /** The first output position whose window tap `tap` lands inside the input, at most `out` (none does then). */
@@ -185,8 +186,6 @@ export function sumRows(values: usize, rows: i32, columns: i32, out: usize): voi
     store<f32>(out + (<usize>r << 2), <f32>total)
   }
 }
-
-const IM2COL = 0, COL2IM = 1, SWAP_AXES = 2
 
 /**
  * Runs chunks of the pass at `job` (see pass-job.as.ts) until none is left, each over channels (for swapAxes, rows

@@ -1,20 +1,13 @@
 import type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from '../conv'
+import { PASSES } from './generated/interface'
 import type { SharePass } from './helpers'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
 
 /** The geometry's sizes in the order conv.as.ts takes them after its two pointers. */
 type GeometryArgs = [batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
   strideH: number, strideW: number, padH: number, padW: number, outH: number, outW: number]
-
-/** What conv.as.ts exports; pointers are byte offsets into the memory, channel ranges [c0, c1). */
-interface ConvExports {
-  im2col(x: number, cols: number, ...args: [...GeometryArgs, c0: number, c1: number]): void
-  col2im(cols: number, dx: number, ...args: [...GeometryArgs, c0: number, c1: number]): void
-  swapAxes(src: number, outer: number, inner: number, plane: number, out: number, add: number, a0: number, a1: number): void
-  sumRows(values: number, rows: number, columns: number, out: number): void
-}
 
 /** The conv path's memory passes on WebAssembly SIMD (conv.as.ts), giving the reference's bits. */
 export interface ConvKernels {
@@ -35,7 +28,7 @@ function checkLength(kernel: string, what: string, array: Float32Array, length: 
 /** Below this many values written a pass runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 18
 /** The passes of conv.as.ts's job blocks. */
-const [IM2COL, COL2IM, SWAP_AXES] = [0, 1, 2]
+const { im2col: IM2COL, col2im: COL2IM, swapAxes: SWAP_AXES } = PASSES.convChunks
 
 /** The first `length` values of `array` (which the caller checked holds that many). */
 const first = (array: Float32Array, length: number): Float32Array => (array.length === length ? array : array.subarray(0, length))
@@ -44,8 +37,8 @@ const first = (array: Float32Array, length: number): Float32Array => (array.leng
  * The kernels on the module's exports; arrays go in and out as `callStaged` moves them. A large pass is cut along
  * channels (rows of the first axis) and shared with helper threads by `share`.
  */
-export function createConvKernels(wasm: GemmModule, layout: Layout, share: SharePass): ConvKernels {
-  const exports = wasm.exports as unknown as ConvExports
+export function createConvKernels(wasm: KernelModule, layout: Layout, share: SharePass): ConvKernels {
+  const { exports } = wasm
   /** Shares the pass when it is large enough to pay; false if not shared. */
   const shared = (pass: number, args: readonly number[], values: number, total: number): boolean =>
     values >= PARALLEL_MIN_VALUES && share(pass, total, args)

@@ -1,17 +1,9 @@
-// AssemblyScript (compiled by `npm run build:wasm`, not by tsc). The module's entry: a blocked, packed GEMM.
+// AssemblyScript (compiled by `npm run build:wasm`, not by tsc). A blocked, packed GEMM (kernels.as.ts exports it).
 import { MR, NR, TILE_BYTES, kernel4x8, kernelEdge } from './microkernel.as'
 import { packA, packB } from './pack.as'
 import { axpyRows, dotRows } from './gemv.as'
 import { indexedRow, mostlyZeros } from './nonzeros.as'
 import { sparseRowsBytes, sparseRowsTimes, timesSparseBytes, timesSparseRows } from './sparse.as'
-
-export { gemmChunks } from './parallel.as'
-export { bytesToUnit, gatherToUnit } from './images.as'
-export { col2im, convChunks, im2col, sumRows, swapAxes } from './conv.as'
-export { indexRows, mostlyZeros, rowsIndexBytes } from './nonzeros.as'
-export { batchNormBackward, batchNormChunks, batchNormForward } from './normalization.as'
-export { adamChunks, adamStep } from './optim.as'
-export { anyNonFinite } from './finite.as'
 
 // NOTE: blocking as in BLIS (Goto's algorithm): a kc×8 panel of B̃ (8 KiB) stays in L1 while the kernel
 // walks the mc×kc block Ã (128 KiB) in L2; the kc×nc panel B̃ (2 MiB) lives in L2/L3. On this machine's

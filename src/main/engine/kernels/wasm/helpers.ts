@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
-import type { CompiledModule, GemmOperands, KernelBuild, SharedMemory } from './instance'
+import { DISPATCH, ENTRIES, type GemmOperands, type JobEntry } from './generated/interface'
+import type { CompiledModule, KernelBuild, SharedMemory } from './instance'
 
 /** A GEMM split into chunks of C's rows (or columns); the fields of a job block read by `gemmChunks`. */
 export interface Job {
@@ -16,10 +17,8 @@ export const BLOCK_BYTES = 128
 const [POSTED, CLAIMED, DONE, STATE] = [0, 1, 2, 3]
 /** A mailbox's STATE: 0 while the helper starts, then READY, or FAILED for good. */
 const [READY, FAILED] = [1, 2]
-/** The job block's word that holds `Job.build`, after the words parallel.as.ts reads. */
-const BUILD = 18
-/** The job block's word that says which export runs it, an index into ENTRIES. */
-const ENTRY = 19
+/** The job block's words that hold `Job.build` and which export runs it (an index into ENTRIES): interface.spec.mjs. */
+const { build: BUILD, entry: ENTRY } = DISPATCH
 
 /**
  * How many times a helper looks for the next job, and the poster for a helper's end, before sleeping on the
@@ -27,9 +26,7 @@ const ENTRY = 19
  * about as long as a small pass (a CNN epoch on two threads: 3% faster).
  */
 const SPIN_CHECKS = 20_000
-/** The exports that run chunks of a job block: a GEMM's (parallel.as.ts), a conv pass's (conv.as.ts), a batch norm's, an Adam update's. */
-export type JobEntry = 'gemmChunks' | 'convChunks' | 'batchNormChunks' | 'adamChunks'
-const ENTRIES: readonly JobEntry[] = ['gemmChunks', 'convChunks', 'batchNormChunks', 'adamChunks']
+export type { JobEntry }
 
 /**
  * Runs pass `pass` of a memory pass's export (`convChunks` in conv.as.ts, `batchNormChunks` in normalization.as.ts,
@@ -135,6 +132,7 @@ export class HelperPool {
 
   /** Runs `job` on this thread and the first `helpers` helpers together; returns when every chunk is done. */
   run(job: Job, helpers: number): void {
+    // The words in GEMM_JOB's order (interface.spec.mjs): next, chunks, chunk, alongRows, then gemm's operands.
     this.runBlock([0, job.chunks, job.chunk, +job.alongRows, ...job.operands], 'gemmChunks', job.build, helpers)
   }
 
@@ -149,9 +147,8 @@ export class HelperPool {
     this.job[ENTRY] = ENTRIES.indexOf(entry)
     const team = this.helpers.slice(0, helpers)
     for (const helper of team) helper.post()
-    const exports = this.builds[build].exports as unknown as Record<JobEntry, (job: number, work: number) => void>
-    exports[entry](this.jobAt, this.workspaces[0])
+    this.builds[build].exports[entry](this.jobAt, this.workspaces[0])
     const failed = team.filter((helper) => !helper.finish())
-    if (failed.length > 0) throw new Error('gemm: a helper thread failed; setGemmThreads(1) computes on this thread only')
+    if (failed.length > 0) throw new Error('gemm: a helper thread failed; setKernelThreads(1) computes on this thread only')
   }
 }

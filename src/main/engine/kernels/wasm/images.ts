@@ -1,5 +1,5 @@
 import type { GatherUnit } from '../images'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 
 const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64
@@ -9,7 +9,7 @@ const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64
  * side by side; others are first copied row by row into the scratch. Floats go straight into an output in the
  * kernels' memory, else through the scratch.
  */
-export function createGatherUnit(wasm: GemmModule, layout: Layout): GatherUnit {
+export function createGatherUnit(wasm: KernelModule, layout: Layout): GatherUnit {
   return (src, rows, rowLength, out) => {
     const count = rows.length * rowLength
     const [srcInPlace, outInPlace] = [layout.heap.holds(src), layout.heap.holds(out)]

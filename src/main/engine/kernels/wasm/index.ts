@@ -9,7 +9,8 @@ import { createIndexNonzeros, indexAddress } from './nonzeros'
 import { createBatchNorm } from './normalization'
 import { createAdamStep } from './optim'
 import { createAllFinite } from './finite'
-import { loadGemmModule, type GemmModule, type GemmOperands, type KernelBuild } from './instance'
+import type { GemmOperands } from './generated/interface'
+import { loadKernelModule, type KernelModule, type KernelBuild } from './instance'
 import { align, Layout, MAX_THREADS } from './layout'
 
 /**
@@ -48,7 +49,7 @@ function checkLengths({ a, b, c, m, n, k }: GemmArgs): void {
   }
 }
 
-function createGemm(wasm: GemmModule, layout: Layout, pool: HelperPool): Gemm {
+function createGemm(wasm: KernelModule, layout: Layout, pool: HelperPool): Gemm {
   return (gemmArgs) => {
     checkLengths(gemmArgs)
     const { a, b, c, m, n, k, transA, transB, accumulate } = gemmArgs
@@ -95,7 +96,7 @@ function overlaps(x: Float32Array, other: Float32Array, length: number, otherLen
   return x.byteOffset < other.byteOffset + otherLength * 4 && other.byteOffset < x.byteOffset + length * 4
 }
 
-const wasm = loadGemmModule()
+const wasm = loadKernelModule()
 const layout = wasm && new Layout(wasm)
 /** The kernel builds a GEMM runs with: the fused one first where the runtime has it, then the plain one. */
 const builds: readonly KernelBuild[] = wasm ? (wasm.fused ? [wasm, wasm.plain] : [wasm]) : []
@@ -160,18 +161,20 @@ export function kernelBytes(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * How many threads one large GEMM may use, 1 (the default) to 8; helper threads start now and join in once
- * running. Results are bit-identical for every count: each element of C is summed in the same order.
+ * How many threads one large kernel call (a GEMM, a conv or batch norm pass, an Adam update) may use, 1 (the
+ * default) to 8; helper threads start now and join in once running. Results are bit-identical for every count:
+ * each value is computed by the same operations in the same order.
  */
-export function setGemmThreads(count: number): void {
+export function setKernelThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
-    throw new RangeError(`setGemmThreads: expected an integer from 1 to ${MAX_THREADS}, got ${count}`)
+    throw new RangeError(`setKernelThreads: expected an integer from 1 to ${MAX_THREADS}, got ${count}`)
   }
   threads = count
   pool?.available(count - 1)
 }
 
-export function gemmThreads(): number {
+/** The thread count `setKernelThreads` set. */
+export function kernelThreads(): number {
   return threads
 }
 
@@ -198,8 +201,8 @@ export function fusedGemm(): boolean {
   return fused
 }
 
-/** Resolves once the helper threads `setGemmThreads` asked for are running (they start in ~50 ms). */
-export async function gemmThreadsReady(timeoutMs = 10_000): Promise<void> {
+/** Resolves once the helper threads `setKernelThreads` asked for are running (they start in ~50 ms). */
+export async function kernelThreadsReady(timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (pool && pool.available(threads - 1) < threads - 1) {
     if (Date.now() > deadline) throw new Error(`gemm: ${threads - 1} helper threads did not start within ${timeoutMs} ms`)

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
-import { fusedWasmBase64, plainWasmBase64 } from './generated/gemm-wasm'
+import { fusedWasmBase64, plainWasmBase64 } from './generated/kernels-wasm'
+import type { KernelExports } from './generated/interface'
 
 // NOTE: the main tsconfig has no DOM lib and @types/node 20 no WebAssembly types; this is the slice used here.
 /** A WebAssembly.Memory created with `shared: true`: growing it never detaches views of it. */
@@ -18,42 +19,14 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory
 }
 
-/** gemm's arguments before its workspace: operands (byte offsets), row strides (floats), sizes and flags (0 or 1). */
-export type GemmOperands = [
-  a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-  m: number, n: number, k: number, transA: number, transB: number, accumulate: number, sparse: number, index: number,
-]
-
-/** What `gemm.as.ts` exports; pointers are byte offsets into the memory. */
-export interface GemmExports {
-  heapBase(): number
-  workspaceBytes(): number
-  gemm(...args: [...GemmOperands, work: number]): void
-  /** 0 when gemm would take the packed kernel, else the zero-skipping path it would take (see sparse.as.ts). */
-  sparsePath(a: number, lda: number, b: number, ldb: number, m: number, n: number, k: number, transA: number, transB: number, index: number): number
-  /** Whether rows×cols floats at `base` are mostly zeros, from a sample of rows (see nonzeros.as.ts). */
-  mostlyZeros(base: number, rowBytes: number, rows: number, cols: number): number
-  /** Bytes an index of a rows×cols matrix takes, and the column blocks gemm needs it in. */
-  rowsIndexBytes(rows: number, cols: number, kc: number): number
-  indexBlock(): number
-  /** Writes the index of the rows×cols matrix at `base` (rows `ld` floats apart) at `index`. */
-  indexRows(base: number, ld: number, rows: number, cols: number, kc: number, index: number): void
-  /** Runs chunks of the job block at `job` until none is left (see parallel.as.ts). */
-  gemmChunks(job: number, work: number): void
-  /** out[i] = src[i] / 255 for `count` bytes at `src`, floats at `out` (see images.as.ts). */
-  bytesToUnit(src: number, out: number, count: number): void
-  /** Rows `rows[0…count)` of the byte matrix at `src` as floats v / 255 at `out` (see images.as.ts). */
-  gatherToUnit(src: number, rows: number, count: number, rowLength: number, out: number): void
-}
-
 /** A compiled build of the kernels and this thread's instance of it. */
 export interface KernelBuild {
   readonly module: CompiledModule
-  readonly exports: GemmExports
+  readonly exports: KernelExports
 }
 
 /** The compiled kernel module, the memory its instances share, and this thread's instance. */
-export interface GemmModule extends KernelBuild {
+export interface KernelModule extends KernelBuild {
   readonly memory: SharedMemory
   /** Whether `module` multiply-adds fused (one rounding; relaxed SIMD), rather than as a multiply and an add. */
   readonly fused: boolean
@@ -87,7 +60,7 @@ function acceptsFused(api: WasmApi, bytes: Uint8Array): boolean {
  * Compiles the kernels — the fused build where the runtime takes relaxed SIMD, and the plain one — and
  * instantiates them on one new shared memory; null where SIMD or shared memory is missing.
  */
-export function loadGemmModule(): GemmModule | null {
+export function loadKernelModule(): KernelModule | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
   const plainBytes = decodeBase64(plainWasmBase64)
   // A runtime without WebAssembly SIMD (or threads) rejects the module here rather than failing later.
@@ -96,7 +69,7 @@ export function loadGemmModule(): GemmModule | null {
   const memory = new api.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true })
   const build = (bytes: Uint8Array): KernelBuild => {
     const module = new api.Module(bytes)
-    return { module, exports: new api.Instance(module, { env: { memory } }).exports as GemmExports }
+    return { module, exports: new api.Instance(module, { env: { memory } }).exports as KernelExports }
   }
   const plain = build(plainBytes)
   const candidate = acceptsFused(api, fusedBytes) ? build(fusedBytes) : null

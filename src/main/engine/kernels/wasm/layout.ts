@@ -1,6 +1,6 @@
 import { BLOCK_BYTES } from './helpers'
 import { WasmHeap } from './heap'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 
 /** At most this many threads share one GEMM (this one and its helpers). */
 export const MAX_THREADS = 8
@@ -18,7 +18,7 @@ export class Layout {
   readonly heap: WasmHeap
   private scratch: { offset: number; bytes: number } | null = null
 
-  constructor(wasm: GemmModule) {
+  constructor(wasm: KernelModule) {
     this.job = wasm.exports.heapBase()
     const workspace = align(wasm.exports.workspaceBytes(), 64)
     const first = this.job + BLOCK_BYTES * MAX_THREADS

@@ -1,5 +1,5 @@
 import type { IndexNonzeros, NonzeroIndex } from '../matmul'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 
 /** Matrices smaller than this are not worth indexing: finding their nonzeros again costs next to nothing. */
@@ -24,7 +24,7 @@ export class WasmNonzeroIndex implements NonzeroIndex {
  * Indexes matrices that live in the kernels' memory (a batch drawn into the loader's input array) and are mostly
  * zeros. The index's block goes back to the heap when released, or when the index is collected.
  */
-export function createIndexNonzeros(wasm: GemmModule, layout: Layout): IndexNonzeros {
+export function createIndexNonzeros(wasm: KernelModule, layout: Layout): IndexNonzeros {
   const registry = new FinalizationRegistry<{ offset: number; bytes: number }>((block) => layout.heap.release(block))
   const free = (index: WasmNonzeroIndex): void => {
     registry.unregister(index)

@@ -1,6 +1,7 @@
 // AssemblyScript. Batch normalisation over (N, C, inner) float32 values, computed in float64 pairs with the very
 // operations, in the very order, of the reference (kernels/normalization.ts), so it gives the same bits.
 import { high, low, narrow } from './float64.as'
+import { BATCH_NORM_FORWARD as FORWARD } from './generated/interface.as'
 import { arg, argFloat64, chunkStart, claimChunk, passOf } from './pass-job.as'
 
 const VALUES = 0, SQUARES = 1
@@ -222,8 +223,6 @@ export function batchNormBackward(
     }
   }
 }
-
-const FORWARD = 0
 
 /**
  * Runs chunks of the batch-norm pass at `job` (see pass-job.as.ts; the forward pass's eps, a float64, takes the

@@ -1,25 +1,13 @@
 import type { BatchNormBackward, BatchNormForward, ChannelLayout } from '../normalization'
+import { PASSES } from './generated/interface'
 import type { SharePass } from './helpers'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
 
-/** What `normalization.as.ts` exports; pointers are byte offsets into the memory, flags 0 or 1. */
-interface NormalizationExports {
-  batchNormForward(
-    x: number, out: number, weight: number, bias: number, mean: number, variance: number, invStd: number,
-    batch: number, channels: number, inner: number, training: number, relu: number, eps: number, c0: number, c1: number,
-  ): void
-  batchNormBackward(
-    dy: number, reluOut: number, x: number, mean: number, weight: number, invStd: number, sumDy: number, sumDyXhat: number, dx: number,
-    batch: number, channels: number, inner: number, training: number, c0: number, c1: number,
-  ): void
-}
-
 /** Below this many values a pass runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 17
-/** The passes of normalization.as.ts's job blocks. */
-const [FORWARD, BACKWARD] = [0, 1]
+const { forward: FORWARD, backward: BACKWARD } = PASSES.batchNormChunks
 
 /** A float64 as the two int32 words of its bits (little-endian), for a job block. */
 function float64Words(value: number): [number, number] {
@@ -35,8 +23,8 @@ function checkLengths(op: string, { batch, channels, inner }: ChannelLayout, val
 }
 
 /** Batch norm's forward and backward passes on WebAssembly SIMD (the same bits as the reference). */
-export function createBatchNorm(wasm: GemmModule, layout: Layout, share: SharePass): { forward: BatchNormForward; backward: BatchNormBackward } {
-  const exports = wasm.exports as unknown as NormalizationExports
+export function createBatchNorm(wasm: KernelModule, layout: Layout, share: SharePass): { forward: BatchNormForward; backward: BatchNormBackward } {
+  const { exports } = wasm
   /** Shares the pass among threads, channel ranges apart, when it is large enough to pay; false if not shared. */
   const shared = (pass: number, args: readonly number[], { batch, channels, inner }: ChannelLayout): boolean =>
     batch * channels * inner >= PARALLEL_MIN_VALUES && share(pass, channels, args)

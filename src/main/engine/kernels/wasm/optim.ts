@@ -1,16 +1,8 @@
 import type { AdamStep } from '../optim'
 import type { SharePass } from './helpers'
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 import { callStaged } from './staging'
-
-/** What `optim.as.ts` exports; pointers are byte offsets into the memory. */
-interface OptimExports {
-  adamStep(
-    values: number, grad: number, m: number, v: number, count: number,
-    beta1: number, beta2: number, eps: number, coupledDecay: number, shrink: number, stepSize: number, inverseCorrection2: number,
-  ): void
-}
 
 /** Below this many floats an update runs on one thread: waking a helper costs ~10–50 µs. */
 const PARALLEL_MIN_VALUES = 1 << 16
@@ -19,8 +11,8 @@ const PARALLEL_MIN_VALUES = 1 << 16
  * The Adam update on WebAssembly SIMD (the same bits as the reference), a large one shared among threads. Arrays
  * kept in the kernels' memory (parameters, moments) are updated in place; others are copied in (and out).
  */
-export function createAdamStep(wasm: GemmModule, layout: Layout, share: SharePass): AdamStep {
-  const exports = wasm.exports as unknown as OptimExports
+export function createAdamStep(wasm: KernelModule, layout: Layout, share: SharePass): AdamStep {
+  const { exports } = wasm
   return (args) => {
     const { values, grad, m, v } = args
     if (grad.length !== values.length || m.length !== values.length || v.length !== values.length) {

@@ -1,7 +1,8 @@
-// AssemblyScript. The job block of a memory pass shared by threads (see `runBlock` in helpers.ts): the next chunk,
-// the number of chunks, which pass, then the pass's arguments as its export takes them, without the range it
-// covers. Chunk i of n covers [i·total/n, (i+1)·total/n) of the pass's channels (or rows).
-const NEXT = 0, CHUNKS = 4, PASS = 8, ARGS = 12
+// AssemblyScript. The job block of a memory pass shared by threads (see `runBlock` in helpers.ts; its words are laid
+// out in interface.spec.mjs): the next chunk, the number of chunks, which pass, then the pass's arguments as its
+// export takes them, without the range it covers. Chunk i of n covers [i·total/n, (i+1)·total/n) of the pass's
+// channels (or rows).
+import { PASS_JOB_ARGS as ARGS, PASS_JOB_CHUNKS as CHUNKS, PASS_JOB_NEXT as NEXT, PASS_JOB_PASS as PASS } from './generated/interface.as'
 
 /** Which pass the job block at `job` runs. */
 @inline export function passOf(job: usize): i32 {

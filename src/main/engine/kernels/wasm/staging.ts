@@ -1,4 +1,4 @@
-import type { GemmModule } from './instance'
+import type { KernelModule } from './instance'
 import type { Layout } from './layout'
 
 /** An array a kernel call reads (`in`), writes (`out`) or both; null stands for a pointer the kernel skips (0). */
@@ -12,7 +12,7 @@ const bytesOf = (array: Float32Array | Float64Array, buffer: ArrayBufferLike = a
  * `allocateKernelArray`) is used in place, any other is copied into the scratch first when read and copied back
  * after the call when written.
  */
-export function callStaged(wasm: GemmModule, layout: Layout, staged: readonly Staged[], call: (addresses: number[]) => void): void {
+export function callStaged(wasm: KernelModule, layout: Layout, staged: readonly Staged[], call: (addresses: number[]) => void): void {
   const present = staged.filter(([array]) => array !== null).map(([array]) => array!)
   // As float32 views, so that `place` (which counts floats) lays out float64 arrays too.
   const views = present.map((array) => new Float32Array(array.buffer, array.byteOffset, array.byteLength / 4))
