@@ -57,6 +57,8 @@ describe('corrections in a browser', () => {
     await dialog.getByTestId('relabel-choice').selectOption('3')
     await dialog.getByRole('button', { name: 'Relabel' }).click()
     await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Relabelled as “3”/)
+    // The title says what the image is now, and what it was.
+    expect((await dialog.getByTestId('image-title').textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^A “3” from (training|validation) · #\d+ \(was “7”\)$/)
     await page.screenshot({ path: `${ARTIFACTS}/corrections-relabelled-dialog.png` })
     await page.keyboard.press('Escape')
     await page.keyboard.press('Escape')
@@ -65,6 +67,7 @@ describe('corrections in a browser', () => {
     const leftOut = (await dialog.locator('.source').textContent())!.trim()
     await dialog.getByRole('button', { name: 'Leave out' }).click()
     await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Left out/)
+    expect(await dialog.getByTestId('image-title').textContent()).toMatch(/· left out\s*$/)
     await page.keyboard.press('Escape')
     expect(await kept()).toEqual([{ file: relabelled, action: 'relabel', label: '3' }, { file: leftOut, action: 'leave-out' }])
 
