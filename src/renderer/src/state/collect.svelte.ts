@@ -1,4 +1,5 @@
-import type { CollectionView, CollectTarget } from '../../../shared/collect'
+import * as v from 'valibot'
+import { CollectLabelSchema, type CollectionView, type CollectTarget } from '../../../shared/collect'
 import { encodeBase64 } from '../lib/pixels'
 import { errorText } from '../lib/error-text'
 import { PAD_SIDE } from '../lib/strokes'
@@ -6,6 +7,15 @@ import { drawing } from './drawing.svelte'
 
 /** The digits Collect asks for when no model says its labels. */
 export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const
+
+/**
+ * The labels a drawing can be kept as: the model's, the ten digits and the folder's classes (those that are
+ * safe folder names), in natural order.
+ */
+export function keepableLabels(modelLabels: readonly string[], folderLabels: readonly string[]): string[] {
+  const all = new Set([...modelLabels, ...DIGITS, ...folderLabels].filter((label) => v.is(CollectLabelSchema, label)))
+  return [...all].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+}
 
 /** A drawing saved in this Collect round: what undo takes back. */
 interface Kept {
