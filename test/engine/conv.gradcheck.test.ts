@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   BasicBlock, Random, Tensor, avgPool2d, batchNorm, conv2d, dropout, globalAvgPool2d, maxPool2d, ones, rand, randn, zeros,
 } from '../../src/main/engine'
-import { col2imReference, im2colReference } from '../../src/main/engine/kernels/conv'
+import { col2imReference, im2colReference } from '../../src/main/engine/kernels/im2col'
 import { kernels, referenceKernels } from '../../src/main/engine/kernels'
 import { convGeometry } from '../../src/main/engine/ops/conv'
 import { ErrorTally, expectAllClose } from '../helpers/allclose'

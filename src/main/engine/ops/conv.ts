@@ -1,6 +1,6 @@
 import { isGradEnabled, record } from '../autograd'
 import { ScratchSlot, giveBackArray, kernels, lendArray, type ConvGeometry } from '../kernels'
-import { validRange } from '../kernels/conv'
+import { validRange } from '../kernels/im2col'
 import { formatShape } from '../shape'
 import { Tensor } from '../tensor'
 

@@ -1,4 +1,4 @@
-import type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from '../conv'
+import type { Col2im, ConvGeometry, Im2col, SumRows, SwapAxes } from '../im2col'
 import { PASSES } from './generated/interface'
 import type { SharePass } from './helpers'
 import type { KernelModule } from './instance'
