@@ -5,6 +5,7 @@ import { rand } from '../../src/main/engine/creation'
 import { useProvider } from '../../src/main/engine/kernels'
 import { simpleCnn } from '../../src/main/engine/models/cnn'
 import { AvgPool2d, Conv2d, MaxPool2d } from '../../src/main/engine/nn/conv'
+import { ConvBatchNorm2d, fuseConvBatchNorm } from '../../src/main/engine/nn/fuse'
 import { Flatten, Linear, ReLU, Sequential } from '../../src/main/engine/nn/layers'
 import type { Module } from '../../src/main/engine/nn/module'
 import { Dropout } from '../../src/main/engine/nn/normalization'
@@ -70,6 +71,13 @@ describeProvider('native')('the traced training step', () => {
   it("gives autograd's loss, gradients and running statistics on the CNN (stride-2 convs, batch norm, global pool)", () => {
     const random = new Random(3)
     const model = simpleCnn([4, 8], 1, 10, random)
+    compare(model, rand([6, 1, 13, 13], random), classes(6, 10, random))
+  })
+
+  it('does so on the CNN as the zoo builds it, its conv → batch norm → ReLU chains fused', () => {
+    const random = new Random(8)
+    const model = fuseConvBatchNorm(simpleCnn([4, 8], 1, 10, random))
+    expect(model.namedChildren().some(([, child]) => child instanceof ConvBatchNorm2d)).toBe(true)
     compare(model, rand([6, 1, 13, 13], random), classes(6, 10, random))
   })
 
