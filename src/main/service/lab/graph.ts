@@ -73,15 +73,12 @@ const ulp = (v: number): number => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(
 export const resolution = (loss: number): number => (64 * ulp(loss)) / (2 * EPS)
 
 /**
- * The magnitude that sets the float32 loss's rounding: the loss, or a larger value it was computed from —
- * mnist_loss's `1 − σ(z)` for a first-class image keeps the rounding of σ(z) near 1, however small the loss;
- * cross-entropy's log-softmax subtracts numbers as large as the logits.
+ * The magnitude that sets the float32 loss's rounding: the loss, or for mnist_loss on a first-class image
+ * σ(z), which `1 − σ(z)` keeps the rounding of near 1 however small the loss. (Cross-entropy's log-softmax
+ * subtracts the largest logit first: a confident prediction's loss keeps its own relative rounding.)
  */
 function lossScale(loss: number, logits: Tensor, binary: boolean, first: boolean): number {
-  if (binary) return first ? Math.max(Math.abs(loss), 1 / (1 + Math.exp(-logits.item()))) : Math.abs(loss)
-  let scale = Math.abs(loss)
-  for (const v of logits.data) scale = Math.max(scale, Math.abs(v))
-  return scale
+  return binary && first ? Math.max(Math.abs(loss), 1 / (1 + Math.exp(-logits.item()))) : Math.abs(loss)
 }
 
 /**
