@@ -36,8 +36,12 @@ export function validRange(tap: number, size: number, out: number, stride: numbe
   return [lo, Math.max(lo, hi)]
 }
 
-/** The plain im2col: one pass per (channel, tap), zero where the window hangs over the padding. */
-export const im2colReference: Im2col = (x, g, cols) => {
+/**
+ * The window walk im2col and col2im share: for each channel, tap, image and output row, in that order, `visit`
+ * gets where the row starts in x (for output column 0; x is read every `strideW`) and in the columns, the output
+ * columns [owLo, owHi) whose tap lands inside the input, and whether the row's tap lands inside at all.
+ */
+function walkRows(g: ConvGeometry, visit: (xAt: number, colsAt: number, owLo: number, owHi: number, inside: boolean) => void): void {
   const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g
   const positions = outH * outW
   const columns = batch * positions
@@ -49,19 +53,9 @@ export const im2colReference: Im2col = (x, g, cols) => {
         const [owLo, owHi] = validRange(j, width, outW, strideW, padW)
         const row = ((c * kernelH + i) * kernelW + j) * columns
         for (let n = 0; n < batch; n++) {
-          const source = (n * channels + c) * plane
-          const target = row + n * positions
-          // NOTE: plain loops rather than fill(): on deep layers a row is 1–4 values, and a call per row costs more.
+          const image = (n * channels + c) * plane
           for (let oh = 0; oh < outH; oh++) {
-            const to = target + oh * outW
-            if (oh < ohLo || oh >= ohHi) {
-              for (let ow = 0; ow < outW; ow++) cols[to + ow] = 0
-              continue
-            }
-            const from = source + (oh * strideH - padH + i) * width - padW + j
-            for (let ow = 0; ow < owLo; ow++) cols[to + ow] = 0
-            for (let ow = owLo; ow < owHi; ow++) cols[to + ow] = x[from + ow * strideW]
-            for (let ow = owHi; ow < outW; ow++) cols[to + ow] = 0
+            visit(image + (oh * strideH - padH + i) * width - padW + j, row + n * positions + oh * outW, owLo, owHi, oh >= ohLo && oh < ohHi)
           }
         }
       }
@@ -69,30 +63,27 @@ export const im2colReference: Im2col = (x, g, cols) => {
   }
 }
 
+/** The plain im2col: one pass per (channel, tap), zero where the window hangs over the padding. */
+export const im2colReference: Im2col = (x, g, cols) => {
+  const { outW, strideW } = g
+  // NOTE: plain loops rather than fill(): on deep layers a row is 1–4 values, and a call per row costs more.
+  walkRows(g, (from, to, owLo, owHi, inside) => {
+    if (!inside) {
+      for (let ow = 0; ow < outW; ow++) cols[to + ow] = 0
+      return
+    }
+    for (let ow = 0; ow < owLo; ow++) cols[to + ow] = 0
+    for (let ow = owLo; ow < owHi; ow++) cols[to + ow] = x[from + ow * strideW]
+    for (let ow = owHi; ow < outW; ow++) cols[to + ow] = 0
+  })
+}
+
 /** The plain col2im: the same walk as im2col, adding instead of copying (overlapping windows sum). */
 export const col2imReference: Col2im = (cols, g, dx) => {
-  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = g
-  const positions = outH * outW
-  const columns = batch * positions
-  const plane = height * width
-  for (let c = 0; c < channels; c++) {
-    for (let i = 0; i < kernelH; i++) {
-      const [ohLo, ohHi] = validRange(i, height, outH, strideH, padH)
-      for (let j = 0; j < kernelW; j++) {
-        const [owLo, owHi] = validRange(j, width, outW, strideW, padW)
-        const row = ((c * kernelH + i) * kernelW + j) * columns
-        for (let n = 0; n < batch; n++) {
-          const target = (n * channels + c) * plane
-          const source = row + n * positions
-          for (let oh = ohLo; oh < ohHi; oh++) {
-            const to = target + (oh * strideH - padH + i) * width - padW + j
-            const from = source + oh * outW
-            for (let ow = owLo; ow < owHi; ow++) dx[to + ow * strideW] += cols[from + ow]
-          }
-        }
-      }
-    }
-  }
+  const { strideW } = g
+  walkRows(g, (to, from, owLo, owHi, inside) => {
+    if (inside) for (let ow = owLo; ow < owHi; ow++) dx[to + ow * strideW] += cols[from + ow]
+  })
 }
 
 /**
