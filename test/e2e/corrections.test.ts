@@ -128,6 +128,11 @@ describe('corrections in a browser', () => {
     await expect.poll(() => page.getByTestId('augment-strip').locator('canvas').count()).toBe(16)
     await page.getByTestId('augment').scrollIntoViewIfNeeded()
     await page.screenshot({ path: `${ARTIFACTS}/data-settings.png` })
+    // The same folder opened again by its path comes back with the settings chosen for it.
+    await openByPath()
+    expect((await classCounts(page)).at(-1)).toEqual(['All', '40', '40'])
+    expect(await settings.locator('input[data-field=validPercent]').inputValue()).toBe('50')
+    expect(await page.getByTestId('augment-toggle').isChecked()).toBe(true)
   })
 
   it('health: planted copies across train/valid and a 3-image class are shown, and the copies left out in one click', async () => {

@@ -5,6 +5,7 @@ import { uploadFolder, type FolderFile } from '../api/folder-upload'
 import { inOneFolder } from '../lib/dropped-files'
 import { hasDialogs } from '../lib/platform'
 import { errorText } from '../lib/error-text'
+import { rememberSettings, rememberedSettings } from './import-memory'
 
 /** The built-in samples, as the Data view offers them. */
 export const SAMPLES: readonly { readonly id: SampleDataset; readonly title: string; readonly detail: string }[] = [
@@ -55,7 +56,8 @@ class DatasetState {
       this.error = 'Type or paste the path of a folder of digit images first.'
       return Promise.resolve()
     }
-    return this.#open(trimmed, () => window.api.openFolder(trimmed, {}))
+    const settings = rememberedSettings(trimmed)
+    return this.#open(trimmed, () => window.api.openFolder(trimmed, settings), trimmed)
   }
 
   /**
@@ -90,8 +92,11 @@ class DatasetState {
   }
 
   /** Import the open dataset again with other settings (split, polarity, resizing): the Data view shows the result. */
-  reimport(settings: ImportSettings): Promise<void> {
-    return this.#open(this.title, () => window.api.reimportDataset(settings))
+  async reimport(settings: ImportSettings): Promise<void> {
+    // NOTE: the path counts only while its dataset is the open one (a project opened since may have brought another).
+    const path = this.#opened && this.#opened.source === this.view?.source ? this.#opened.path : null
+    await this.#open(this.title, () => window.api.reimportDataset(settings), path)
+    if (path !== null && this.view && this.#opened?.path === path) rememberSettings(path, this.view.settings)
   }
 
   /** The correction kept for an image of the open dataset (by its source), if any. */
@@ -146,7 +151,10 @@ class DatasetState {
     if (this.importing) this.importing = { ...this.importing, progress }
   }
 
-  async #open(source: string, open: () => Promise<DatasetView>): Promise<void> {
+  /** The path the last dataset opened here was opened by (typed or chosen), with its source; null for a sample, an upload or a collection. */
+  #opened: { readonly path: string; readonly source: string } | null = null
+
+  async #open(source: string, open: () => Promise<DatasetView>, path: string | null = null): Promise<void> {
     if (this.importing) return
     this.importing = { source, progress: null }
     this.error = null
@@ -154,6 +162,7 @@ class DatasetState {
     try {
       const view = await open()
       this.view = view
+      this.#opened = path === null ? null : { path, source: view.source }
       this.opened = { view, seconds: (performance.now() - started) / 1000 }
     } catch (error) {
       this.error = errorText(error)
