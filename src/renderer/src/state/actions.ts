@@ -1,5 +1,6 @@
 import type { TrainingEvent } from '../../../shared/training'
 import { dataset } from './dataset.svelte'
+import { handwriting } from './handwriting.svelte'
 import { interpretation } from './interpretation.svelte'
 import { lrFinder } from './lr-finder.svelte'
 import { trainForm } from './train-form.svelte'
@@ -9,7 +10,7 @@ import { training } from './training.svelte'
 function workerBlocker(): string | null {
   if (!dataset.view) return 'Open a dataset first (Data view).'
   if (dataset.importing) return 'Wait for the import to finish.'
-  if (training.active) return 'A run is in progress.'
+  if (training.active || handwriting.active) return 'A run is in progress.'
   if (lrFinder.active) return 'The learning-rate finder is running.'
   return null
 }
@@ -36,12 +37,13 @@ export function findLearningRate(): void {
 
 /** Whether Stop has something to stop: a training run or a sweep, not already stopping. */
 export function canStop(): boolean {
-  return training.phase === 'starting' || training.phase === 'running' || lrFinder.phase === 'running'
+  return training.phase === 'starting' || training.phase === 'running' || lrFinder.phase === 'running' || handwriting.active
 }
 
 /** Stop the training run or the learning-rate sweep in progress. */
 export function stopNow(): void {
-  if (training.active) void training.stop()
+  if (handwriting.active) void handwriting.stop()
+  else if (training.active) void training.stop()
   else void lrFinder.stop()
 }
 
@@ -50,6 +52,7 @@ export function stopNow(): void {
  * a model (completed, stopped or diverged) fetches where that model is wrong.
  */
 export function receiveTraining(runId: number, event: TrainingEvent): void {
+  if (handwriting.claims(runId)) return handwriting.receive(event)
   if (lrFinder.claims(runId, event, training.runId)) return lrFinder.receive(event)
   training.receive(runId, event)
   if (event.kind === 'finished' && event.status !== 'crashed' && training.runId === runId) void interpretation.load(runId)

@@ -42,16 +42,20 @@ export const model = new ModelState()
 class Prediction {
   result = $state.raw<Classification | null>(null)
   error = $state<string | null>(null)
+  /** A classification is on its way: the result shown is not yet the drawing's as it stands. */
+  busy = $state(false)
   #next: Uint8Array | null = null
-  #busy = false
+  // NOTE: a plain field, not `busy`: `request` runs in an effect, which must not depend on what it changes.
+  #draining = false
 
   request(input: Uint8Array): void {
     this.#next = input
-    if (!this.#busy) void this.#drain()
+    if (!this.#draining) void this.#drain()
   }
 
   async #drain(): Promise<void> {
-    this.#busy = true
+    this.#draining = true
+    this.busy = true
     while (this.#next) {
       const input = this.#next
       this.#next = null
@@ -63,7 +67,8 @@ class Prediction {
         this.error = errorText(error)
       }
     }
-    this.#busy = false
+    this.#draining = false
+    this.busy = false
   }
 }
 
