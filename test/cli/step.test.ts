@@ -25,4 +25,8 @@ describe('digit-lab train --step', () => {
     expect((await runTrain([...argv, '--kernels', 'native', '--step', 'ops'], quiet)).step).toBe('ops')
     expect((await runTrain([...argv, '--kernels', 'wasm'], quiet)).step).toBe('ops')
   })
+
+  it('keeps the per-op step for a model with a single layer of weights (measured faster), even in graph mode', async () => {
+    expect((await runTrain(['--model', 'linear', '--epochs', '1', '--json', '--threads', '1', '--kernels', 'native'], quiet)).step).toBe('ops')
+  })
 })

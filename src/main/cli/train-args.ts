@@ -28,7 +28,7 @@ built-in dataset too). Any option given on top (--epochs, --lr, --bs, …) repla
 --kernels: native (onnxruntime's MLAS, the default where it loads), wasm (the bits of earlier releases, the same
   for any thread count) or reference. Same seed, kernels, step, thread count and CPU: the same bits.
 --step: graph (the default: with native kernels, each training step of a CNN, ResNet or MLP runs as one traced
-  onnxruntime graph; other models take the per-op step) or ops (our autograd op by op).
+  onnxruntime graph; linear and models it cannot hold take the per-op step) or ops (our autograd op by op).
 --print-model: print the model's layers first, as PyTorch prints a module (fused conv + batch norm shown).
 --memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
