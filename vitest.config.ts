@@ -21,6 +21,7 @@ const SLOW = [
   'test/service/lab/learned.test.ts',
   'test/cli/own-digits.test.ts',
   'test/service/handwriting-run.test.ts',
+  'test/cli/train-handwriting.test.ts',
 ]
 
 // Three projects share this one config: `npm run test:unit` runs `unit`, `npm run test:e2e` runs `e2e`,

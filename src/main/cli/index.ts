@@ -2,7 +2,7 @@ import { EXPORT_PYTORCH_USAGE, runExportPytorch } from './export-pytorch'
 import { INSPECT_USAGE, runInspect } from './inspect'
 import { PREDICT_USAGE, runPredict } from './predict'
 import { PRETRAIN_USAGE, runPretrain } from './pretrain'
-import { runTrain } from './train'
+import { runTrainCommand } from './train'
 import { TRAIN_USAGE } from './train-args'
 import { UsageError } from './usage'
 
@@ -16,7 +16,7 @@ commands:
 Run "digit-lab <command> --help" for a command's options.`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<unknown>; usage: string }> = {
-  train: { run: runTrain, usage: TRAIN_USAGE },
+  train: { run: runTrainCommand, usage: TRAIN_USAGE },
   predict: { run: runPredict, usage: PREDICT_USAGE },
   inspect: { run: runInspect, usage: INSPECT_USAGE },
   'export-pytorch': { run: runExportPytorch, usage: EXPORT_PYTORCH_USAGE },

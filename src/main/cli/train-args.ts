@@ -20,6 +20,7 @@ export const TRAIN_USAGE = `usage: digit-lab train [--data mnist-sample|mnist|FO
                        [--save model.json] [--export model.onnx] [--json] [--threads N]
                        [--kernels native|wasm|reference] [--step graph|ops]
                        [--project run.digitlab] [--resume run.digitlab] [--memory-limit MB]
+                       [--recipe handwriting]
 Defaults reproduce the chapter: mnist-sample, linear, mnist loss, SGD lr 1.0, 20 epochs, batch 256.
 Your own data (--data FOLDER, no --model or --model cnn) trains as the app does: the CNN fine-tuned from the
 MNIST CNN starting point, its length planned from the number of images; --from chooses the start (--from on a
@@ -30,6 +31,9 @@ built-in dataset too). Any option given on top (--epochs, --lr, --bs, …) repla
 --step: graph (the default: with native kernels, each training step of a CNN, ResNet or MLP runs as one traced
   onnxruntime graph; linear and models it cannot hold take the per-op step) or ops (our autograd op by op).
 --print-model: print the model's layers first, as PyTorch prints a module (fused conv + batch norm shown).
+--recipe handwriting: --data is a folder of drawings in digit folders (0-9); fine-tune the MNIST CNN (or --from
+  PROJECT.digitlab) on them as Draw's "Fine-tune on my handwriting" does, and print the accuracy on the drawings
+  and on MNIST's 10,000 test digits, before and after (--export and --json apply).
 --memory-limit: refuse a run whose estimated memory exceeds this many MB (default: half of this computer's memory).`
 
 /** What `train` was asked to do. */
@@ -40,6 +44,8 @@ export interface TrainRequest {
   readonly modelGiven: boolean
   /** --from: where the weights start; absent: planned for a folder, scratch for a built-in dataset. */
   readonly from?: StartChoice
+  /** --recipe handwriting: the Draw view's "Fine-tune on my handwriting" on a folder of drawings. */
+  readonly recipe?: 'handwriting'
   readonly overrides: Partial<TrainingConfig>
   readonly modelOverrides: { hidden?: number[]; distance?: 'l1' | 'rmse'; init?: 'randn' | 'pytorch'; channels?: number[] }
   /** Run the learning-rate finder before training and print its curve and suggestion. */
@@ -113,6 +119,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
         kernels: { type: 'string' },
         step: { type: 'string' },
         'memory-limit': { type: 'string' },
+        recipe: { type: 'string' },
       },
     }))
   } catch (error) {
@@ -141,6 +148,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainRequest {
     kind: choiceOption<ModelKind>('model', values.model, MODEL_KINDS, u) ?? 'linear',
     modelGiven: values.model !== undefined,
     from: values.from === undefined ? undefined : startChoice(values.from),
+    recipe: choiceOption('recipe', values.recipe, ['handwriting'] as const, u),
     overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
     modelOverrides: {
       hidden,

@@ -25,6 +25,7 @@ import type { StartWeights } from '../engine/pretrained/transfer'
 import { judgeRun, type PlanWarning, type PlannedStart, type TrainingPlan } from '../../shared/training-plan'
 import { reportInterpretation, reportLrFind } from './train-tools'
 import { exportTrained } from './train-export'
+import { runHandwritingRecipe, type HandwritingSummary } from './train-handwriting'
 
 /** The last line of a run, also what `--json` prints last. */
 export interface TrainSummary {
@@ -106,6 +107,15 @@ async function planFromRequest(request: TrainRequest, dataset: DigitDataset): Pr
   }
   const final = withConfig(plan, { ...plan.config, ...request.overrides }, dataset.valid.count, request.threads)
   return { plan: final, config: final.config, weights }
+}
+
+/** `digit-lab train …` as the command line runs it: `--recipe handwriting`, or a training run (`runTrain`). */
+export async function runTrainCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<TrainSummary | HandwritingSummary> {
+  const request = parseTrainArgs(argv)
+  if (request.recipe !== 'handwriting') return runTrain(argv, out)
+  setThreads(request.threads)
+  useProvider(request.kernels)
+  return runHandwritingRecipe(request, (line) => void out.write(`${line}\n`))
 }
 
 /** `digit-lab train …`: train on a dataset, print the epoch table (or JSON lines), optionally save. */
