@@ -35,7 +35,7 @@ async function drawAndRead(page: Page, name: StyleName, seed: number): Promise<s
   for (const stroke of jittered(STYLES[name], seed)) {
     await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1])
     await page.mouse.down()
-    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 6 })
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 2 })
     await page.mouse.up()
   }
   await painted(page)
