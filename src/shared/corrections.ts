@@ -11,9 +11,12 @@ const LabelSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(200))
  * One correction of one image, named by its source as the importer reports it (a path relative to
  * the dataset's folder, or `file.csv:line`): it is relabelled as another class, or left out.
  */
+/** The SHA-256 of the image file's bytes when it was corrected: the correction applies to those bytes only. */
+const DigestSchema = v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)))
+
 export const CorrectionSchema = v.variant('action', [
-  v.object({ file: FileKeySchema, action: v.literal('relabel'), label: LabelSchema }),
-  v.object({ file: FileKeySchema, action: v.literal('leave-out') }),
+  v.object({ file: FileKeySchema, action: v.literal('relabel'), label: LabelSchema, sha256: DigestSchema }),
+  v.object({ file: FileKeySchema, action: v.literal('leave-out'), sha256: DigestSchema }),
 ])
 export type Correction = v.InferOutput<typeof CorrectionSchema>
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { CORRECTIONS_FILE, correctionsSummary, type Correction } from '../../src/shared/corrections'
 import { defaultTrainingConfig } from '../../src/shared/training'
 import { importDataset, type ImportResult } from '../../src/main/datasets'
-import { correctionsPlace, CorrectionsFileError, readCorrections, withCorrection, withoutCorrection, writeCorrections } from '../../src/main/datasets/corrections'
+import { correctionsPlace, CorrectionsFileError, imageDigest, readCorrections, withCorrection, withoutCorrection, writeCorrections } from '../../src/main/datasets/corrections'
 import { createLearner, fitFromConfig } from '../../src/main/engine/learner/recipe'
 import { predictClasses } from '../../src/main/engine/learner/predictions'
 import { tempFolder } from '../helpers/temp-folder'
@@ -92,6 +92,24 @@ describe('corrections: where they are kept when not beside the images', () => {
     const again = await importDataset(root, { corrections: { dataFolder: data, isCopy: () => true } })
     expect(labelOf(again, '3/three-0.png')).toBe('7')
     expect(JSON.parse(await readFile(copy!.path, 'utf8'))).toEqual({ format: 'digit-lab-corrections', version: 1, corrections: [{ file: '3/three-0.png', action: 'relabel', label: '7' }] })
+  })
+
+  it('a correction that names its image by SHA-256 applies to those bytes only: not to another image under the same name', async () => {
+    // An uploaded copy's corrections are kept by the folder's name: another folder of that name may hold other images.
+    const data = await tempFolder('data')
+    const root = (await plantedFolder(4, 0)).root
+    const options = { corrections: { dataFolder: data, isCopy: () => true } }
+    const place = (await correctionsPlace({ layout: 'class-folders', source: root, root }, options.corrections))!
+    const sha256 = (await imageDigest({ root }, '3/three-0.png'))!
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/)
+    await writeCorrections(place, [{ file: '3/three-0.png', action: 'relabel', label: '7', sha256 }])
+    expect(labelOf(await importDataset(root, options), '3/three-0.png')).toBe('7')
+    // The same name, other bytes: the correction is kept, listed, and not applied.
+    await writeFile(join(root, '3', 'three-0.png'), await readFile(join(root, '3', 'three-1.png')))
+    const other = await importDataset(root, options)
+    expect(labelOf(other, '3/three-0.png')).toBe('3')
+    expect(other.corrections!.unmatched).toEqual(['3/three-0.png: not the image that was corrected (its bytes differ)'])
+    expect(other.corrections!.entries).toEqual([{ file: '3/three-0.png', action: 'relabel', label: '7', sha256 }])
   })
 
   it('a read-only folder that ships a corrections file is read until Digit Lab keeps its own', async () => {

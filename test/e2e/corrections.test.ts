@@ -69,7 +69,8 @@ describe('corrections in a browser', () => {
     await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Left out/)
     expect(await dialog.getByTestId('image-title').textContent()).toMatch(/· left out\s*$/)
     await page.keyboard.press('Escape')
-    expect(await kept()).toEqual([{ file: relabelled, action: 'relabel', label: '3' }, { file: leftOut, action: 'leave-out' }])
+    const digest = expect.stringMatching(/^[0-9a-f]{64}$/)
+    expect(await kept()).toEqual([{ file: relabelled, action: 'relabel', label: '3', sha256: digest }, { file: leftOut, action: 'leave-out', sha256: digest }])
 
     await page.keyboard.press('1')
     expect(await summary()).toBe('1 relabelled, 1 left out')
@@ -85,7 +86,7 @@ describe('corrections in a browser', () => {
     await expect.poll(() => dialog.getByTestId('correction-state').textContent()).toMatch(/Relabelled as “7”/)
     await page.keyboard.press('Escape')
     expect(await summary()).toBe('2 relabelled, 1 left out')
-    expect((await kept()).at(-1)).toEqual({ file: first, action: 'relabel', label: '7' })
+    expect((await kept()).at(-1)).toEqual({ file: first, action: 'relabel', label: '7', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
     const counts = total(await classCounts(page))
     await page.screenshot({ path: `${ARTIFACTS}/corrections-data-view.png` })
 

@@ -65,6 +65,29 @@ export async function correctionsPlace(plan: Pick<ImportPlan, 'layout' | 'source
   return inData(`${safeName(basename(folder))}-${keyOf(resolve(folder))}`, 'the folder of the images is read-only', there ? beside : null)
 }
 
+/** The SHA-256 of an image file's bytes, as a correction records it; null for a CSV row or a file that cannot be read. */
+export async function imageDigest(plan: Pick<ImportPlan, 'root'>, file: string): Promise<string | null> {
+  if (/\.csv:\d+$/i.test(file)) return null
+  const bytes = await readFile(join(await imageFolder(plan), file)).catch(() => null)
+  return bytes && createHash('sha256').update(bytes).digest('hex')
+}
+
+/**
+ * The corrections whose image is still the one corrected, and why the others are set aside (kept, not applied):
+ * a correction that recorded its image's SHA-256 applies only while the file of that name holds those bytes —
+ * not to another folder uploaded under the same name, nor to an image replaced since.
+ */
+export async function sameImages(plan: Pick<ImportPlan, 'root'>, corrections: readonly Correction[]): Promise<{ current: Correction[]; changed: string[] }> {
+  const current: Correction[] = []
+  const changed: string[] = []
+  for (const correction of corrections) {
+    const digest = correction.sha256 === undefined ? undefined : await imageDigest(plan, correction.file)
+    if (digest === undefined || digest === null || digest === correction.sha256) current.push(correction)
+    else changed.push(`${correction.file}: not the image that was corrected (its bytes differ)`)
+  }
+  return { current, changed }
+}
+
 /** A corrections file that is not what Digit Lab writes: the message says which file and what to do. */
 export class CorrectionsFileError extends Error {
   override readonly name = 'CorrectionsFileError'

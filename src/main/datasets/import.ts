@@ -1,6 +1,6 @@
 import type { CorrectionsView } from '../../shared/corrections'
 import type { DigitDataset, ImageSplit } from '../engine/data/dataset'
-import { applyCorrections, correctionsPlace, readCorrections } from './corrections'
+import { applyCorrections, correctionsPlace, readCorrections, sameImages } from './corrections'
 import { decodeImage, normalizeGray, readImageFile, skipReason, type DecodedImage, type DecodeSettings } from './decode'
 import { planImport } from './layout'
 import { IMAGE_SIDE } from './pixels'
@@ -143,7 +143,9 @@ export async function importPlan(plan: ImportPlan, options: ImportOptions = {}, 
   const place = await correctionsPlace(plan, options.corrections)
   const kept = place ? await readCorrections(place) : []
   const decoded = await decodeAll(plan, options)
-  const applied = applyCorrections(kept, decoded.sources, decoded.ok, decoded.labels, plan.labelNames)
+  const { current, changed } = await sameImages(plan, kept)
+  const applied = applyCorrections(current, decoded.sources, decoded.ok, decoded.labels, plan.labelNames)
+  applied.unmatched.push(...changed)
   const corrections: CorrectionsView | null = place ? { path: place.path, elsewhere: place.elsewhere, entries: kept, ...applied } : null
   const notes = [...plan.notes]
   const { labelNames, remap } = survivingClasses(plan, decoded, notes)

@@ -7,7 +7,7 @@ import { runInProgress, type RunTask, type TrainingConfig, type TrainingEvent } 
 import type { Correction } from '../../shared/corrections'
 import type { DatasetView } from '../../shared/datasets'
 import { DEFAULT_SEED, DEFAULT_VALID_PERCENT, importDataset, isBuiltinDataset, type ImportProgress } from '../datasets'
-import { withCorrection, withoutCorrection, writeCorrections } from '../datasets/corrections'
+import { imageDigest, withCorrection, withoutCorrection, writeCorrections } from '../datasets/corrections'
 import { estimateTrainingMemory } from '../engine/learner/memory'
 import { planTraining } from '../engine/learner/plan'
 import type { StartWeights } from '../engine/pretrained/transfer'
@@ -198,7 +198,12 @@ export class DigitLabService implements ApiHandlers {
         throw new Error(`${open.view.name} has no class “${correction.label}”: relabel as one of ${open.dataset.labelNames.join(', ')}`)
       }
     }
-    return this.recorrect(open, corrections.reduce((kept, correction) => withCorrection(kept, correction), [...open.view.corrections!.entries]))
+    // Each correction names its image's bytes too, so it never applies to another image of the same name.
+    const digested = await Promise.all(corrections.map(async ({ sha256: _, ...correction }) => {
+      const digest = open.view.layout === 'builtin' ? null : await imageDigest({ root: open.root }, correction.file)
+      return digest ? { ...correction, sha256: digest } : correction
+    }))
+    return this.recorrect(open, digested.reduce((kept, correction) => withCorrection(kept, correction), [...open.view.corrections!.entries]))
   }
 
   /** Import the open dataset again with other settings: a new opening (positions change), corrections still applied. */
