@@ -37,6 +37,10 @@ describe('fine-tune on my handwriting, end to end in the service', () => {
     await expect.poll(() => app.currentModel(), { timeout: 60_000, interval: 50 }).toMatchObject({ origin: 'trained', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] })
     const unseen = centreDigit(rasterizeStrokes(jittered(STYLES['eight-side'], 77_777)), PAD_SIDE, PAD_SIDE)
     expect((await app.classify(Buffer.from(unseen).toString('base64'))).best).toBe('8')
+    // Its export is checked on the drawings, and says its inputs are centred as Draw centres them.
+    const exported = await app.exportOnnx({})
+    expect(exported.parity.images).toBe(15)
+    expect(Buffer.from(exported.base64!, 'base64').includes('centred by centre of mass')).toBe(true)
     const [run] = await app.runs()
     expect(run).toMatchObject({ status: 'completed', startingPoint: 'fine-tuned from mnist-cnn', dataset: { source: root } })
 

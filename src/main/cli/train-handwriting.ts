@@ -8,7 +8,8 @@ import type { Module } from '../engine/nn/module'
 import { handwritingConfig, handwritingDataset, handwritingStart, type HandwritingStart } from '../service/handwriting'
 import { projectStart } from '../storage/project-start'
 import type { ReferenceScore } from '../../shared/training'
-import { exportTrained } from './train-export'
+import { exportOnnx } from '../onnx/export'
+import { preprocessingFor } from '../onnx/metadata'
 import { TRAIN_USAGE, type TrainRequest } from './train-args'
 import { UsageError } from './usage'
 
@@ -74,7 +75,11 @@ export async function runHandwritingRecipe(request: TrainRequest, print: (line: 
     skipped: drawings.skipped,
   }
   if (request.export) {
-    const exported = await exportTrained(request.export, request.data, config, dataset, learner, { accuracy: after.drawings })
+    // NOTE: drawings are centred as MNIST's were (centreDigit), and the file says so.
+    const exported = await exportOnnx(request.export, {
+      model: learner.model, spec: config.model, labelNames: dataset.labelNames, preprocessing: preprocessingFor('mnist'),
+      training: { dataset: request.data, loss: config.loss, epochs: learner.epochsDone, seed: config.seed, metrics: { accuracy: after.drawings } },
+    }, dataset.valid)
     if (!request.json) print(`exported ${exported.path} (${(exported.bytes / 1024).toFixed(1)} KB)`)
   }
   if (request.json) {

@@ -364,7 +364,7 @@ export class DigitLabService implements ApiHandlers {
       recorder.finish(result.status, result.validation)
       if (result.status === 'completed' && result.state) {
         this.undoHandwritingModel = this.model.remember()
-        await this.adoptModel(config, dataset, folder, result.state, result.epochsDone, async () => result.validation?.metrics.accuracy ?? null)
+        await this.adoptModel(config, dataset, folder, result.state, result.epochsDone, async () => result.validation?.metrics.accuracy ?? null, true)
       }
       emit({ kind: 'finished', status: result.status, epochsDone: result.epochsDone, message: result.message, validation: result.validation, before: result.before, reference: result.reference })
     })
@@ -581,9 +581,9 @@ export class DigitLabService implements ApiHandlers {
    * Rebuild a model in main from its weights and hand it to Draw and Export, with its accuracy (a
    * run's last epoch's, or else its interpretation's); a model that cannot be prepared is reported as none.
    */
-  private async adoptModel(config: TrainingConfig, dataset: DigitDataset, source: string, state: Record<string, Float32Array>, epochs: number, accuracy: () => Promise<number | null>): Promise<ModelView | null> {
+  private async adoptModel(config: TrainingConfig, dataset: DigitDataset, source: string, state: Record<string, Float32Array>, epochs: number, accuracy: () => Promise<number | null>, centred = false): Promise<ModelView | null> {
     try {
-      const trained = TrainedModel.fromState(config, dataset, source, state, epochs, await accuracy())
+      const trained = TrainedModel.fromState(config, dataset, source, state, epochs, await accuracy(), centred)
       const model = await this.model.useTrained(trained)
       this.options.emit({ kind: 'model', model })
       return model

@@ -15,15 +15,17 @@ export class TrainedModel {
     readonly source: string,
     readonly epochs: number,
     readonly accuracy: number | null,
+    /** Trained on digits prepared as MNIST's (ink box into 20×20, centred by mass): drawings, or a built-in. */
+    readonly centred: boolean,
   ) {}
 
   /** Rebuild the run's architecture and load the weights it ended with. */
-  static fromState(config: TrainingConfig, dataset: DigitDataset, source: string, state: Record<string, Float32Array>, epochs: number, accuracy: number | null): TrainedModel {
+  static fromState(config: TrainingConfig, dataset: DigitDataset, source: string, state: Record<string, Float32Array>, epochs: number, accuracy: number | null, centred = false): TrainedModel {
     const outputs = config.loss === 'mnist' ? 1 : dataset.labelNames.length
     const model = createModel(config.model, dataset, outputs, new Random(config.seed))
     model.loadStateDict(state)
     model.eval()
-    return new TrainedModel(model, config, dataset, source, epochs, accuracy)
+    return new TrainedModel(model, config, dataset, source, epochs, accuracy, centred)
   }
 
   /** What an ONNX export of it says: labels, architecture, training, preprocessing. */
@@ -33,7 +35,7 @@ export class TrainedModel {
       spec: this.config.model,
       labelNames: this.dataset.labelNames,
       training: { dataset: this.source, loss: this.config.loss, epochs: this.epochs, seed: this.config.seed, metrics: { accuracy: this.accuracy } },
-      preprocessing: preprocessingFor(builtin ? 'mnist' : 'none', this.dataset.height, this.dataset.width),
+      preprocessing: preprocessingFor(builtin || this.centred ? 'mnist' : 'none', this.dataset.height, this.dataset.width),
     }
   }
 }
