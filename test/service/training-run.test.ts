@@ -73,6 +73,23 @@ describe('TrainingRun (real engine in a real worker thread)', () => {
     expect(Object.values(outcome.state!).every((values) => values.every(Number.isFinite))).toBe(true)
   })
 
+  it('closes a CNN run mid-step (the app quitting) without taking the process down, again and again', async () => {
+    // worker.terminate() inside a traced step's onnxruntime call aborted this whole process ("terminate called after
+    // throwing an instance of 'Napi::Error'") within a few closes.
+    for (let round = 0; round < 6; round++) {
+      const cnn: TrainingConfig = { ...defaultTrainingConfig('cnn', 2), epochs: 3, seed: round }
+      let training: () => void = () => {}
+      const started = new Promise<void>((resolve) => (training = resolve))
+      let batches = 0
+      const run = new TrainingRun(small, cnn, (event) => event.kind === 'progress' && ++batches > round % 3 && training())
+      await started
+      await run.close()
+      const outcome = await run.outcome
+      expect(outcome.status).toBe('crashed')
+      expect(outcome.message).toBe('the app closed before the run ended')
+    }
+  })
+
   it('reports a diverging run with its reason and the last good weights', async () => {
     const outcome = await start({ lr: 1e30, loss: 'ce' }).run.outcome
     expect(outcome.status).toBe('diverged')

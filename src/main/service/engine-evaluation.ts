@@ -1,5 +1,6 @@
 import type { EngineEvaluator } from '../onnx/parity'
 import type { FromWorker, ToWorker } from '../worker/protocol'
+import { endWorker } from '../worker/exit'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
 import type { TrainedModel } from './trained-model'
@@ -16,7 +17,7 @@ export function workerEvaluator(trained: TrainedModel): EngineEvaluator {
       const worker = spawnWorker('training-worker', { resourceLimits: TRAINING_WORKER_LIMITS })
       const settle = (done: () => void): void => {
         worker.removeAllListeners('exit')
-        void worker.terminate()
+        void endWorker(worker)
         done()
       }
       worker.on('message', (message: FromWorker) => {

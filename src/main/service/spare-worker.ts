@@ -1,5 +1,6 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { FromWorker } from '../worker/protocol'
+import { endWorker } from '../worker/exit'
 import { spawnWorker } from '../worker/spawn'
 
 /**
@@ -51,7 +52,7 @@ export class SpareWorker {
   /** End the spare; no other starts. */
   close(): void {
     this.#closed = true
-    void this.#spare?.terminate()
+    if (this.#spare) void endWorker(this.#spare)
     this.#spare = null
   }
 }

@@ -5,6 +5,7 @@ import type { ReferenceScore, RunStatus, RunTask, TrainingConfig, TrainingEvent,
 import type { LearnerSnapshot } from '../storage/learner-snapshot'
 import type { StartWeights } from '../engine/pretrained/transfer'
 import type { FromWorker, ToWorker } from '../worker/protocol'
+import { endWorker } from '../worker/exit'
 import { spawnWorker } from '../worker/spawn'
 import { shareDataset } from './shared-dataset'
 
@@ -85,7 +86,7 @@ export class TrainingRun {
     this.interpretation = new Promise((resolve) => (interpreted = resolve))
     const done = (view: InterpretationView | null): void => {
       interpreted(view)
-      void this.worker.terminate()
+      void endWorker(this.worker)
     }
     this.outcome = new Promise<RunOutcome>((resolve) => {
       const finish = (outcome: RunOutcome): void => {
@@ -116,7 +117,7 @@ export class TrainingRun {
   /** End the run now, its worker gone when this resolves (the app is quitting). */
   async close(): Promise<void> {
     this.closing = true
-    await this.worker.terminate()
+    await endWorker(this.worker)
   }
 
   private post(message: ToWorker): void {

@@ -1,5 +1,6 @@
 import { threadId, type MessagePort, type Worker } from 'node:worker_threads'
 import { errorMessage } from '../../shared/error-message'
+import { endWorker, exitWhenAsked } from './exit'
 
 /** What a worker answers by name: each a function of structured-clonable arguments, answering a clonable value. */
 export type Calls = { readonly [name: string]: (...args: never[]) => unknown }
@@ -26,11 +27,14 @@ export type AnswerMessage =
 
 const isCall = (message: unknown): message is CallMessage => (message as CallMessage | null)?.type === 'call'
 
-/** Answer every call that arrives on `port` with `calls` (in the worker); other messages go to `other`. */
-export function serveCalls(port: MessagePort, calls: Calls, other: (message: unknown) => void = () => {}): void {
+/**
+ * Answer every call that arrives on `port` with `calls` (in the worker); when `endWorker` asks, end the thread after
+ * `beforeExit`.
+ */
+export function serveCalls(port: MessagePort, calls: Calls, beforeExit?: () => Promise<void>): void {
   const table = calls as unknown as Record<string, (...args: unknown[]) => unknown>
   port.on('message', (message: unknown) => {
-    if (!isCall(message)) return other(message)
+    if (exitWhenAsked(message, beforeExit) || !isCall(message)) return
     const answer = (reply: AnswerMessage): void => port.postMessage(reply)
     const failed = (error: unknown): void => answer({ type: 'error', id: message.id, message: errorMessage(error) })
     const handler = Object.hasOwn(table, message.name) ? table[message.name] : null
@@ -94,7 +98,7 @@ export class CallClient<C extends Calls> {
   /** End the worker: calls still waiting are refused with `reason`; resolves once its thread is gone. */
   async close(reason: string): Promise<void> {
     this.#refuseAll(reason)
-    await this.worker.terminate()
+    await endWorker(this.worker)
   }
 
   #refuseAll(reason: string): void {

@@ -45,4 +45,5 @@ const calls: LabWorkerCalls = {
   adoptRun: (run) => current().ladder.adoptRun(run),
 }
 
-serveCalls(port, calls)
+// Ending: the ladder's training workers end first (each between two steps), then this thread.
+serveCalls(port, calls, async () => await session?.close())

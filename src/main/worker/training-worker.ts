@@ -15,6 +15,7 @@ import { DataLoader } from '../engine/data/dataloader'
 import { ImageDataset } from '../engine/data/dataset'
 import { predictClasses } from '../engine/learner/predictions'
 import type { FromWorker, ToWorker } from './protocol'
+import { exitWhenAsked } from './exit'
 import { errorMessage } from '../../shared/error-message'
 
 /**
@@ -169,6 +170,7 @@ const failed = (error: unknown): void => send({ type: 'failed', message: errorMe
 send({ type: 'ready' })
 
 port.on('message', (message: ToWorker) => {
+  if (exitWhenAsked(message)) return
   if (message.type === 'stop') stop.abort()
   else if (message.type === 'evaluate') void useThreads(message.config.threads, message.config.kernels).then(() => evaluate(message)).catch(failed)
   else void useThreads(message.config.threads, message.config.kernels).then(() => (message.task === 'lr-find' ? findLearningRate(message) : train(message))).catch(failed)
