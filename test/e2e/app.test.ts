@@ -116,8 +116,10 @@ describeNeeding(chromiumMissing(), 'Digit Lab in a browser', () => {
     expect(await rows.count()).toBe(3)
     expect(await rows.nth(2).locator('td').first().textContent()).toBe('2')
     await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-points')).toBe(String(3 * 49))
-    const accuracy = Number(await rows.nth(2).locator('td').nth(3).textContent())
+    const accuracyCell = rows.nth(2).locator('td').nth(3)
+    const accuracy = Number(await accuracyCell.getAttribute('data-value'))
     expect(accuracy).toBeGreaterThan(0.9)
+    expect(await accuracyCell.textContent()).toMatch(/^\d{2,3}\.\d%$/)
     expect(await page.getByTestId('status-training').textContent()).toContain('Training completed')
   })
 
