@@ -109,6 +109,10 @@ describeNeeding(chromiumMissing(), 'fine-tune on my handwriting in a browser', (
     await panel.scrollIntoViewIfNeeded()
     await settledFrame(page)
     await panel.screenshot({ path: `${ARTIFACTS}/handwriting-panel.png` })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await settledFrame(page)
+    await panel.screenshot({ path: `${ARTIFACTS}/handwriting-panel-dark.png` })
+    await page.emulateMedia({ colorScheme: 'light' })
     await page.screenshot({ path: `${ARTIFACTS}/handwriting-after.png`, fullPage: true })
 
     // A second, unseen set in the same styles (other seeds), drawn on the pad and read by the fine-tuned model.
