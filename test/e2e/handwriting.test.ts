@@ -106,6 +106,7 @@ describeNeeding(chromiumMissing(), 'fine-tune on my handwriting in a browser', (
     expect(await panel.getByTestId('handwriting-forgot').count()).toBe(0)
     // The fine-tuned model is the one in use now.
     await expect.poll(() => page.getByTestId('draw-result').textContent(), { timeout: 60_000 }).not.toContain('mnist-cnn.onnx')
+    expect(await page.getByTestId('status-training').textContent()).toMatch(/Fine-tuned on your handwriting\s*15 drawings/)
     await panel.scrollIntoViewIfNeeded()
     await settledFrame(page)
     await panel.screenshot({ path: `${ARTIFACTS}/handwriting-panel.png` })
