@@ -1,4 +1,4 @@
-// Over 300 lines: it is the one ApiHandlers implementation (49 thin methods); the work is in the sessions it delegates to.
+// Over 300 lines: it is the one ApiHandlers implementation (about 60 thin methods); the work is in the sessions it delegates to.
 import { existsSync } from 'node:fs'
 import { basename, isAbsolute } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
