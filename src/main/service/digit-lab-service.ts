@@ -307,6 +307,11 @@ export class DigitLabService implements ApiHandlers {
     // Without its data the model still draws: it is rebuilt on the data's shape, and Export waits for the images.
     const [dataset, source] = data ? [data.dataset, data.view.source] : [imagelessDataset(project.manifest.dataset), project.manifest.dataset.source]
     const model = await this.adoptModel(project.config, dataset, source, project.modelState, project.training.epochsDone, async () => accuracy)
+    // The Lab's Learned and Graph open on the project's model too, when its data is the one open.
+    if (data && this.open === data) {
+      const seconds = project.history.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0)
+      this.lab.adoptRun({ config: project.config, status: 'completed', epochsDone: project.training.epochsDone, accuracy, seconds, state: project.modelState, project: basename(path) })
+    }
     return { project: this.projects.view!, history: this.projects.history!, dataset: this.open?.view ?? null, model }
   }
 

@@ -3,6 +3,8 @@ import { DigitLabService } from '../../../src/main/service/digit-lab-service'
 import type { LadderView } from '../../../src/shared/lab'
 import { GRADIENT_AGREEMENT } from '../../../src/shared/lab-model-replies'
 import { defaultTrainingConfig, type TrainingConfig } from '../../../src/shared/training'
+import { join } from 'node:path'
+import { tempFolder } from '../../helpers/temp-folder'
 import { threeClassFolder } from './lab-fixture'
 
 describe('Learned and Graph look inside the model the Train view just trained', () => {
@@ -44,5 +46,27 @@ describe('Learned and Graph look inside the model the Train view just trained', 
     expect(saliency.model.kind).toBe('trained')
     expect(saliency.saliency).toHaveLength(784)
     await service.close()
+  }, 120_000)
+
+  it("a project opened from a file: Learned and Graph open on its model, named by the project; the ladder's rows stay", async () => {
+    const folder = await threeClassFolder(12)
+    const config: TrainingConfig = { ...defaultTrainingConfig('simple_net', 3), epochs: 1, seed: 5 }
+    const first = new DigitLabService({ version: 'test', emit: () => {} })
+    await first.openFolder(folder, { validPercent: 25, seed: 1 })
+    await first.startTraining(config)
+    await expect.poll(() => first.lastRunOutcome?.status, { timeout: 60_000 }).toBe('completed')
+    const path = join(await tempFolder('lab-project'), 'shapes.digitlab')
+    await first.saveProject({ path })
+    await first.close()
+
+    const ladders: LadderView[] = []
+    const second = new DigitLabService({ version: 'test', emit: (event) => event.kind === 'lab' && event.event.kind === 'ladder' && ladders.push(event.event.ladder) })
+    await second.openProject(path)
+    await expect.poll(() => ladders.at(-1)?.trained?.model.history, { timeout: 60_000 }).toMatch(/^the project shapes\.digitlab: 1 epoch/)
+    expect(ladders.at(-1)!.rows.every((row) => row.status !== 'done' || row.kind === 'pixel')).toBe(true)
+    const weights = await second.labWeights({ model: 'trained' })
+    expect(weights.name).toBe('1.weight')
+    expect(weights.images[0].values).toEqual(Array.from(first.lastRunOutcome!.state!['1.weight'].subarray(0, 784)))
+    await second.close()
   }, 120_000)
 })

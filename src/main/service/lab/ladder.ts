@@ -41,6 +41,8 @@ export interface TrainViewRun {
   readonly accuracy: number | null
   readonly seconds: number
   readonly state: Record<string, Float32Array> | null
+  /** Set for a project opened from a file (its name): its model is the Lab's trained one; the ladder's rows are left alone. */
+  readonly project?: string
 }
 
 /**
@@ -99,14 +101,14 @@ export class LadderRunner {
     // Learned and Graph open on the model the run left, whatever its architecture.
     if (run.state && run.epochsDone > 0) {
       try {
-        this.models.adoptTrained(run.config, run.state, `your run in the Train view: ${epochs}`)
+        this.models.adoptTrained(run.config, run.state, `${run.project ? `the project ${run.project}` : 'your run in the Train view'}: ${epochs}`)
         this.#trainedRuns++
       } catch {
         // NOTE: a model main cannot rebuild (it would fail Draw and Export too, which say so) is not the Lab's to show.
       }
     }
     const kind = run.config.model.kind
-    if (!(LADDER_KINDS as readonly string[]).includes(kind) || kind === 'pixel') return this.#emit()
+    if (run.project !== undefined || !(LADDER_KINDS as readonly string[]).includes(kind) || kind === 'pixel') return this.#emit()
     const rung = kind as Exclude<LadderKind, 'pixel'>
     const current = this.#rows.get(rung)!
     if (current.status === 'training' || current.status === 'queued') return this.#emit()
